@@ -1,0 +1,66 @@
+// Package cli is newsmirror's command line: it parses arguments, wires the
+// pipeline's packages together and turns outcomes into exit codes.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+)
+
+// Exit codes, documented in README.md.
+const (
+	ExitOK      = 0 // everything worked
+	ExitFatal   = 1 // the run stopped: state database, git, I/O
+	ExitUsage   = 2 // bad arguments or a bad configuration
+	ExitPartial = 3 // the run finished and committed, but some articles or channels failed
+)
+
+// env is what every command gets.
+type env struct {
+	stdout, stderr io.Writer
+	log            *slog.Logger
+}
+
+type command struct {
+	summary string
+	run     func(ctx context.Context, e *env, args []string) int
+}
+
+var commands = map[string]command{
+	"sync":  {"mirror every source once and commit", runSync},
+	"check": {"validate a configuration file", runCheck},
+	"demo":  {"mirror the bundled sample site into a folder", runDemo},
+}
+
+// Run runs the command line args (without the program name) and returns the
+// exit code.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	e := &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		return ExitUsage
+	}
+	cmd, ok := commands[args[0]]
+	if !ok {
+		fmt.Fprintf(stderr, "newsmirror: unknown command %q\n", args[0])
+		usage(stderr)
+		return ExitUsage
+	}
+	return cmd.run(ctx, e, args[1:])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "usage: newsmirror <command> [flags]\n\ncommands:")
+	names := make([]string, 0, len(commands))
+	for n := range commands {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
+	}
+	fmt.Fprintln(w, "\nRun 'newsmirror <command> -h' for its flags.")
+}

@@ -1,0 +1,91 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/newsmirror/newsmirror/internal/cli"
+)
+
+func run(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	code := cli.Run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestCheckReportsLinesOfBadSelectorAndUnknownKey(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(path, []byte(`output:
+  dir: out
+sources:
+  - id: sc
+    rules:
+      body: "div.article_right >"
+    channels:
+      - id: p9
+        name: 看世界
+        feed: http://www.secretchina.com/news/gb/p9.xml
+        colour: red
+`), 0o644)
+	code, _, stderr := run(t, "check", "-c", path)
+	if code != cli.ExitUsage {
+		t.Errorf("exit code %d, want %d", code, cli.ExitUsage)
+	}
+	if !strings.Contains(stderr, path+`:11: unknown key "colour"`) {
+		t.Errorf("stderr lacks the unknown key at line 11:\n%s", stderr)
+	}
+	code, _, stderr = run(t, "check", "-c", strings.Replace(path, "bad", "missing", 1))
+	if code != cli.ExitUsage || !strings.Contains(stderr, "no such file") {
+		t.Errorf("missing file: exit %d, stderr %q", code, stderr)
+	}
+	os.WriteFile(path, []byte("output: {dir: out}\nsources:\n  - id: sc\n    rules:\n      body: \"div.article_right >\"\n    channels: [{id: p9, name: x, feed: \"http://h/f\"}]\n"), 0o644)
+	_, _, stderr = run(t, "check", "-c", path)
+	if !strings.Contains(stderr, path+":5: sources[0].rules.body: bad selector") {
+		t.Errorf("stderr lacks the bad selector at line 5:\n%s", stderr)
+	}
+}
+
+func TestCheckAcceptsExample(t *testing.T) {
+	code, stdout, stderr := run(t, "check", "-c", "../../examples/goodnews.yaml")
+	if code != cli.ExitOK || !strings.Contains(stdout, "ok (1 sources, 9 channels)") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
+
+func TestDemoMirrorsSampleSiteOnce(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	code, stdout, stderr := run(t, "demo", "--dir", dir)
+	if code != cli.ExitOK {
+		t.Fatalf("demo exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"pages written: 24", "24 pages", "indexes/S看世界.md", "open a page: "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout)
+		}
+	}
+	pngs, _ := filepath.Glob(filepath.Join(dir, "pages", "*", "*.md.png"))
+	if len(pngs) != 24 {
+		t.Errorf("%d QR codes, want 24", len(pngs))
+	}
+	code, stdout, _ = run(t, "demo", "--dir", dir)
+	if code != cli.ExitOK || !strings.Contains(stdout, "commit: none") {
+		t.Errorf("second demo: exit %d\n%s", code, stdout)
+	}
+	out, err := exec.Command("git", "-C", dir, "rev-list", "--count", "HEAD").Output()
+	if err != nil || strings.TrimSpace(string(out)) != "1" {
+		t.Errorf("commits = %q (%v), want 1", out, err)
+	}
+}
+
+func TestUnknownCommandIsUsageError(t *testing.T) {
+	code, _, stderr := run(t, "mirror-everything")
+	if code != cli.ExitUsage || !strings.Contains(stderr, "unknown command") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}

@@ -1,0 +1,154 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/demo"
+	"github.com/newsmirror/newsmirror/internal/fetch"
+)
+
+// demoHost is the sample site's host name in the demo configuration. The
+// demo's client dials it on the loopback server, so the URLs (and with them
+// the article ids) are the same on every run whatever the port.
+const demoHost = "demo.newsmirror.test"
+
+func runDemo(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	dir := fs.String("dir", "newsmirror-demo", "`folder` of the mirror repository")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	site, err := demo.Load()
+	if err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror demo:", err)
+		return ExitFatal
+	}
+	addr, stop, err := serveLoopback(site)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror demo:", err)
+		return ExitFatal
+	}
+	defer stop()
+	fmt.Fprintf(e.stdout, "sample site: http://%s/ (as http://%s/)\n", addr, demoHost)
+	cfg, err := writeDemoConfig(*dir, site)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror demo:", err)
+		return ExitFatal
+	}
+	code := syncOnce(ctx, e, cfg, dialOnly(demoHost, addr))
+	if code == ExitOK || code == ExitPartial {
+		printTree(e, cfg.Output.Dir)
+	}
+	return code
+}
+
+// serveLoopback serves h on a free port of 127.0.0.1.
+func serveLoopback(h http.Handler) (string, func(), error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, fmt.Errorf("listen on loopback: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	go srv.Serve(ln)
+	return ln.Addr().String(), func() { srv.Close() }, nil
+}
+
+// dialOnly sends connections for host (any port) to addr and refuses others.
+func dialOnly(host, addr string) fetch.DialFunc {
+	d := &net.Dialer{Timeout: 5 * time.Second}
+	return func(ctx context.Context, network, target string) (net.Conn, error) {
+		h, _, err := net.SplitHostPort(target)
+		if err != nil || h != host {
+			return nil, fmt.Errorf("demo: refusing to dial %s: only %s is served", target, host)
+		}
+		return d.DialContext(ctx, network, addr)
+	}
+}
+
+var demoConfig = template.Must(template.New("demo").Parse(`# Written by "newsmirror demo". Run it again to mirror the sample site anew.
+output:
+  dir: ..
+  page_url: "https://github.com/newsmirror/demo/blob/main/{path}"
+  qr_url: "https://cdn.jsdelivr.net/gh/newsmirror/demo/{path}.png"
+  pixel_url: "http://127.0.0.1:8080/hit/{path}"
+site:
+  title: 新闻镜像示例
+  nav:
+    - {label: 翻墙教程, url: "https://github.com/gfw-breaker/guides/blob/master/README.md"}
+  promo:
+    - links: [{label: " 📖 使用说明", url: "https://github.com/newsmirror/newsmirror/blob/main/README.md"}]
+sources:
+  - id: sample
+    name: 示例新闻网
+    prefix: S
+    rules:
+      body: div.article_right
+      promo_anchor: "div#txt-mid1-t21-2017"
+      remove: ["div[id^=div-gpt-ad]", "ins.adsbygoogle"]
+    channels:
+{{- range .Channels}}
+      - {id: {{.ID}}, name: {{.Name}}, feed: "http://{{$.Host}}{{$.Site.FeedPath .ID}}"}
+{{- end}}
+`))
+
+// writeDemoConfig writes the demo's configuration into dir/.newsmirror
+// (ignored by the mirror's Git) and loads it.
+func writeDemoConfig(dir string, site *demo.Site) (*config.Config, error) {
+	path := filepath.Join(dir, ".newsmirror", "demo.yaml")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	data := struct {
+		Host     string
+		Site     *demo.Site
+		Channels []demo.Channel
+	}{demoHost, site, site.Channels()}
+	if err := demoConfig.Execute(&b, data); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		return nil, err
+	}
+	return config.Load(path)
+}
+
+// printTree tells what the mirror holds and which page to open.
+func printTree(e *env, dir string) {
+	var pages, indexes []string
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return errors.Unwrap(err)
+		}
+		rel, _ := filepath.Rel(dir, p)
+		switch {
+		case d.IsDir() && (rel == ".git" || rel == ".newsmirror"):
+			return filepath.SkipDir
+		case strings.HasPrefix(rel, "pages"+string(filepath.Separator)) && strings.HasSuffix(rel, ".md"):
+			pages = append(pages, rel)
+		case strings.HasPrefix(rel, "indexes"+string(filepath.Separator)):
+			indexes = append(indexes, rel)
+		}
+		return nil
+	})
+	sort.Strings(pages)
+	fmt.Fprintf(e.stdout, "mirror: %s\n  %d pages (each with its .md.png QR code)\n  %d indexes: %s\n  home: %s\n",
+		dir, len(pages), len(indexes), strings.Join(indexes, ", "), filepath.Join(dir, "README.md"))
+	if len(pages) > 0 {
+		fmt.Fprintf(e.stdout, "open a page: %s\n", filepath.Join(dir, pages[0]))
+	}
+}

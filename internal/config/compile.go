@@ -1,0 +1,142 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+	"text/template"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/extract"
+)
+
+var safeID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// compile checks every value and fills the compiled fields.
+func (c *Config) compile(s *errorSink) {
+	c.compileOutput(s)
+	c.compileSite(s)
+	if err := c.Fetch.Validate(); err != nil {
+		s.at("fetch", "%v", err)
+	}
+	if len(c.Sources) == 0 {
+		s.at("sources", "at least one source is required")
+	}
+	seen := map[string]string{}
+	for i := range c.Sources {
+		c.compileSource(s, fmt.Sprintf("sources[%d]", i), &c.Sources[i], seen)
+	}
+}
+
+func (c *Config) compileOutput(s *errorSink) {
+	o := &c.Output
+	if o.Dir == "" {
+		s.at("output.dir", "must not be empty")
+	}
+	checkTemplate(s, "output.page_url", o.PageURL)
+	checkTemplate(s, "output.qr_url", o.QRURL)
+	checkTemplate(s, "output.pixel_url", o.PixelURL)
+	loc, err := time.LoadLocation(o.TimeZone)
+	if err != nil {
+		s.at("output.timezone", "unknown time zone %q", o.TimeZone)
+		loc = time.UTC
+	}
+	c.Location = loc
+	tmpl, err := template.New("commit").Option("missingkey=error").Parse(o.CommitMessage)
+	if err == nil {
+		err = tmpl.Execute(discard{}, CommitData(time.Now(), 0))
+	}
+	if err != nil {
+		s.at("output.commit_message", "bad template: %v", err)
+	}
+	c.CommitTemplate = tmpl
+	if !strings.Contains(o.GitAuthor, "<") || !strings.HasSuffix(o.GitAuthor, ">") {
+		s.at("output.git_author", "want \"Name <email>\", got %q", o.GitAuthor)
+	}
+}
+
+func checkTemplate(s *errorSink, path string, t URLTemplate) {
+	if err := t.Validate(); err != nil {
+		s.at(path, "%v", err)
+	}
+}
+
+func (c *Config) compileSite(s *errorSink) {
+	if c.Site.HotName == "" || strings.ContainsAny(c.Site.HotName, "/\\") {
+		s.at("site.hot_name", "must be a non-empty file name")
+	}
+	for i, l := range c.Site.Nav {
+		checkLink(s, fmt.Sprintf("site.nav[%d]", i), l)
+	}
+	for i, line := range c.Site.Promo {
+		p := fmt.Sprintf("site.promo[%d]", i)
+		if len(line.Links) == 0 {
+			s.at(p, "a promo line needs at least one link")
+		}
+		for j, l := range line.Links {
+			checkLink(s, fmt.Sprintf("%s.links[%d]", p, j), l)
+		}
+	}
+}
+
+func checkLink(s *errorSink, path string, l Link) {
+	if strings.TrimSpace(l.Label) == "" {
+		s.at(path+".label", "must not be empty")
+	}
+	if l.URL == "" {
+		s.at(path+".url", "must not be empty")
+	} else if _, err := url.Parse(l.URL); err != nil {
+		s.at(path+".url", "bad URL: %v", err)
+	}
+}
+
+func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[string]string) {
+	if !safeID.MatchString(src.ID) {
+		s.at(path+".id", "want letters, digits, '.', '_' or '-', got %q", src.ID)
+	}
+	if src.Name == "" {
+		src.Name = src.ID
+	}
+	compiled, err := src.Rules.Compile()
+	var fe *extract.FieldError
+	switch {
+	case errors.As(err, &fe):
+		s.at(path+".rules."+fe.Field, "%v", fe.Err)
+	case err != nil:
+		s.at(path+".rules", "%v", err)
+	}
+	src.Compiled = compiled
+	if len(src.Channels) == 0 {
+		s.at(path+".channels", "at least one channel is required")
+	}
+	for i := range src.Channels {
+		compileChannel(s, fmt.Sprintf("%s.channels[%d]", path, i), src, &src.Channels[i], seen)
+	}
+}
+
+func compileChannel(s *errorSink, path string, src *Source, ch *Channel, seen map[string]string) {
+	if !safeID.MatchString(ch.ID) {
+		s.at(path+".id", "want letters, digits, '.', '_' or '-', got %q", ch.ID)
+	} else if prev, dup := seen["id:"+ch.ID]; dup {
+		s.at(path+".id", "channel id %q is already used at %s", ch.ID, prev)
+	}
+	seen["id:"+ch.ID] = path
+	if ch.Name == "" || strings.ContainsAny(ch.Name, "/\\\x00") || strings.HasPrefix(ch.Name, ".") {
+		s.at(path+".name", "must be a non-empty name without '/', '\\' or a leading '.'")
+	}
+	index := src.IndexName(ch)
+	if prev, dup := seen["index:"+index]; dup {
+		s.at(path+".name", "index name %q is already used at %s", index, prev)
+	}
+	seen["index:"+index] = path
+	u, err := url.Parse(ch.Feed)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		s.at(path+".feed", "want an absolute http(s) URL, got %q", ch.Feed)
+	}
+}
+
+type discard struct{}
+
+func (discard) Write(p []byte) (int, error) { return len(p), nil }

@@ -1,0 +1,136 @@
+// Package config loads, validates and compiles a newsmirror configuration file.
+//
+// A configuration is YAML. Load decodes it strictly (unknown keys are errors),
+// fills defaults, and compiles everything that can be checked before a run:
+// selectors, URL templates, the commit message template and the time zone.
+// Every problem is reported as "file:line: message".
+package config
+
+import (
+	"text/template"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/fetch"
+)
+
+// Config is one mirror: where it writes, how pages look, and what it reads.
+type Config struct {
+	Output  Output        `yaml:"output"`
+	Site    Site          `yaml:"site"`
+	Fetch   fetch.Options `yaml:"fetch"`
+	Sources []Source      `yaml:"sources"`
+
+	// File is the path the configuration was read from ("" for a string).
+	File string `yaml:"-"`
+	// Location is Output.TimeZone, loaded.
+	Location *time.Location `yaml:"-"`
+	// CommitTemplate is Output.CommitMessage, parsed.
+	CommitTemplate *template.Template `yaml:"-"`
+}
+
+// Output says where the mirror is written and how its public URLs look.
+type Output struct {
+	// Dir is the mirror repository folder, relative to the config file.
+	Dir string `yaml:"dir"`
+	// State is the state database, relative to Dir unless absolute.
+	// The default ".newsmirror/state.db" is git-ignored in the mirror.
+	State string `yaml:"state"`
+	// PageURL is the public URL of a mirrored file, e.g. the repository's
+	// blob URL "https://github.com/OWNER/REPO/blob/master/{path}".
+	PageURL URLTemplate `yaml:"page_url"`
+	// QRURL is where readers fetch a page's QR code PNG, e.g.
+	// "https://cdn.jsdelivr.net/gh/OWNER/REPO/{path}.png".
+	QRURL URLTemplate `yaml:"qr_url"`
+	// PixelURL is the invisible counter image of every page; empty for none.
+	PixelURL URLTemplate `yaml:"pixel_url"`
+	// TimeZone names the zone of commit messages and index stamps.
+	TimeZone string `yaml:"timezone"`
+	// CommitMessage is a text/template; see docs/config.md for its fields.
+	CommitMessage string `yaml:"commit_message"`
+	// GitAuthor is the author and committer of mirror commits, "Name <email>".
+	GitAuthor string `yaml:"git_author"`
+}
+
+// Site holds every label, link and text block of the published pages.
+type Site struct {
+	// Title heads the home page README.md.
+	Title string `yaml:"title"`
+	// Header is optional Markdown printed under the home page title.
+	Header string `yaml:"header"`
+	// HomeLabel is the label of the link to the home page.
+	HomeLabel string `yaml:"home_label"`
+	// HotName is the hot list's label and the name of its index file.
+	HotName string `yaml:"hot_name"`
+	// Nav are extra links appended to every navigation bar. A relative URL
+	// is relative to the repository root and is rewritten for each page.
+	Nav []Link `yaml:"nav"`
+	// Promo is the block injected into every article, one line per entry.
+	Promo []PromoLine `yaml:"promo"`
+	// ShareText introduces the page's own URL and QR code.
+	ShareText string `yaml:"share_text"`
+	// OriginalText introduces the original article URL.
+	OriginalText string `yaml:"original_text"`
+}
+
+// Link is a labelled URL.
+type Link struct {
+	Label string `yaml:"label"`
+	URL   string `yaml:"url"`
+}
+
+// PromoLine is one line of the promo block: one or more links.
+type PromoLine struct {
+	Links []Link `yaml:"links"`
+}
+
+// Source is one news site.
+type Source struct {
+	// ID names the source in logs and the state database.
+	ID string `yaml:"id"`
+	// Name is the display name on the home page.
+	Name string `yaml:"name"`
+	// Prefix starts the file name of each channel index: Prefix+channel name.
+	Prefix string `yaml:"prefix"`
+	// Rules cut the article out of the source's pages.
+	Rules extract.Rules `yaml:"rules"`
+	// Channels are the source's feeds, in home page order.
+	Channels []Channel `yaml:"channels"`
+
+	// Compiled is Rules, compiled at load.
+	Compiled *extract.Compiled `yaml:"-"`
+}
+
+// Channel is one feed of a source, mirrored into pages/<ID>/.
+type Channel struct {
+	// ID is the channel's folder under pages/; a safe file name.
+	ID string `yaml:"id"`
+	// Name is the channel's display name and, with the source prefix, its index name.
+	Name string `yaml:"name"`
+	// Feed is the URL of the channel's RSS, Atom or JSON feed.
+	Feed string `yaml:"feed"`
+}
+
+// IndexName is the channel index's name: "S看世界" for prefix S and channel 看世界.
+func (s *Source) IndexName(ch *Channel) string { return s.Prefix + ch.Name }
+
+// Default returns the configuration every file starts from.
+func Default() Config {
+	return Config{
+		Output: Output{
+			Dir:           ".",
+			State:         ".newsmirror/state.db",
+			TimeZone:      "Asia/Shanghai",
+			CommitMessage: "同步于: {{.Month}}月{{.Day}}日{{.Hour}}时{{.Minute}}分",
+			GitAuthor:     "newsmirror <newsmirror@localhost>",
+		},
+		Site: Site{
+			Title:        "新闻镜像",
+			HomeLabel:    "首页",
+			HotName:      "热点推荐",
+			ShareText:    "手机上长按并复制下列链接或二维码分享本文章：",
+			OriginalText: "原文地址（需翻墙访问）：",
+		},
+		Fetch: fetch.DefaultOptions(),
+	}
+}

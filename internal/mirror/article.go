@@ -1,0 +1,109 @@
+package mirror
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"strings"
+
+	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/qr"
+	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+// mirrorArticle fetches, extracts, renders and writes one article, then
+// records it as pending. It returns the paths it wrote, page first.
+// Files are written before the database row, so a crash in between only
+// makes the next run mirror the article again.
+func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
+	u, err := url.Parse(j.item.URL)
+	if err != nil {
+		return nil, fmt.Errorf("bad article URL: %w", err)
+	}
+	id, err := ArticleID(u)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := r.client.Get(ctx, j.item.URL)
+	if err != nil {
+		return nil, err
+	}
+	page, err := resp.UTF8()
+	if err != nil {
+		return nil, err
+	}
+	final, _ := url.Parse(resp.URL)
+	art, err := extract.Extract(page, final, j.src.Compiled)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", j.item.URL, err)
+	}
+	rel := render.PagePath(j.ch.ID, id)
+	md, err := r.render.Page(render.Article{
+		Path: rel, ID: id, Title: j.item.Title, ChannelID: j.ch.ID,
+		IndexName: j.src.IndexName(j.ch), ChannelName: j.ch.Name,
+		Body: art.HTML, OriginalURL: j.item.URL,
+	})
+	if err != nil {
+		return nil, err
+	}
+	written, err := r.writePage(rel, md, r.cfg.Output.PageURL.Expand(rel, j.ch.ID, id))
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256([]byte(art.HTML))
+	return written, r.db.SavePending(ctx, store.Article{
+		URL: j.item.URL, Source: j.src.ID, Channel: j.ch.ID, ID: id, Title: j.item.Title,
+		Published: j.item.Published, Mirrored: r.now, Hash: hex.EncodeToString(sum[:]), Path: rel,
+	})
+}
+
+// writePage writes the QR code, then the page. The QR code encodes the
+// page's public URL, or its repository path when no URL is configured.
+func (r *run) writePage(rel string, md []byte, publicURL string) ([]string, error) {
+	if publicURL == "" {
+		publicURL = rel
+	}
+	png, err := qr.PNG(publicURL)
+	if err != nil {
+		return nil, err
+	}
+	var written []string
+	for _, f := range []struct {
+		path string
+		data []byte
+	}{{rel + ".png", png}, {rel, md}} {
+		changed, err := r.tree.Write(f.path, f.data)
+		if err != nil {
+			return nil, err
+		}
+		if changed {
+			written = append(written, f.path)
+		}
+	}
+	// The page first: Report.Written lists pages.
+	for i, j := 0, len(written)-1; i < j; i, j = i+1, j-1 {
+		written[i], written[j] = written[j], written[i]
+	}
+	return written, nil
+}
+
+var safeID = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._-]{0,127}$`)
+
+// ArticleID is the id of the article at u: the last segment of its path
+// without the extension ("…/994979.html" → "994979"). The query string never
+// leaks into the id, and the id is always a safe file name.
+func ArticleID(u *url.URL) (string, error) {
+	base := path.Base(strings.TrimRight(u.Path, "/"))
+	if ext := path.Ext(base); ext != "" && ext != base {
+		base = strings.TrimSuffix(base, ext)
+	}
+	if !safeID.MatchString(base) {
+		return "", fmt.Errorf("no safe article id in %s (got %q)", u, base)
+	}
+	return base, nil
+}

@@ -1,0 +1,96 @@
+package mirror
+
+import (
+	"context"
+	"sync"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/feed"
+)
+
+// job is one feed item to mirror.
+type job struct {
+	src  *config.Source
+	ch   *config.Channel
+	item feed.Item
+}
+
+// syncChannel reads the channel's feed and mirrors its new items.
+func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Channel) {
+	items, err := r.readFeed(ctx, ch)
+	if err != nil {
+		r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: ch.Feed, Err: err})
+		return
+	}
+	var jobs []job
+	for _, it := range items {
+		done, err := r.db.Done(ctx, it.URL)
+		if err != nil {
+			r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: it.URL, Err: err})
+			continue
+		}
+		if !done {
+			jobs = append(jobs, job{src: src, ch: ch, item: it})
+		}
+	}
+	r.log.Info("channel read", "source", src.ID, "channel", ch.ID, "items", len(items), "new", len(jobs))
+	r.runJobs(ctx, jobs)
+}
+
+func (r *run) readFeed(ctx context.Context, ch *config.Channel) ([]feed.Item, error) {
+	resp, err := r.client.Get(ctx, ch.Feed)
+	if err != nil {
+		return nil, err
+	}
+	return feed.Parse(resp.Body, resp.URL)
+}
+
+// runJobs mirrors jobs on the configured number of workers.
+func (r *run) runJobs(ctx context.Context, jobs []job) {
+	queue := make(chan job)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for range min(r.cfg.Fetch.Workers, len(jobs)) {
+		wg.Go(func() {
+			for j := range queue {
+				written, err := r.mirrorArticle(ctx, j)
+				mu.Lock()
+				r.record(ctx, j, written, err)
+				mu.Unlock()
+			}
+		})
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		queue <- j
+	}
+	close(queue)
+	wg.Wait()
+}
+
+// record notes one finished job; the caller holds the lock.
+func (r *run) record(ctx context.Context, j job, written []string, err error) {
+	if err != nil {
+		f := Failure{Source: j.src.ID, Channel: j.ch.ID, URL: j.item.URL, Err: err}
+		r.fail(f)
+		if ctx.Err() == nil {
+			if serr := r.db.SaveFailure(ctx, j.item.URL, j.src.ID, j.ch.ID, err.Error()); serr != nil {
+				r.log.Error("record failure", "url", j.item.URL, "err", serr)
+			}
+		}
+		return
+	}
+	for _, p := range written {
+		r.touched[p] = true
+	}
+	if len(written) > 0 {
+		r.report.Written = append(r.report.Written, written[0])
+	}
+}
+
+func (r *run) fail(f Failure) {
+	r.log.Warn("skipped", "source", f.Source, "channel", f.Channel, "url", f.URL, "err", f.Err)
+	r.report.Failures = append(r.report.Failures, f)
+}

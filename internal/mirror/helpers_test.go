@@ -1,0 +1,112 @@
+package mirror_test
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/mirror"
+)
+
+// fakeSite serves the files of a txtar archive on loopback, for any host.
+type fakeSite struct {
+	mu    sync.Mutex
+	files map[string][]byte
+	srv   *httptest.Server
+}
+
+func newFakeSite(t *testing.T, ar *txtar.Archive) *fakeSite {
+	t.Helper()
+	s := &fakeSite{files: map[string][]byte{}}
+	for _, f := range ar.Files {
+		s.files["/"+f.Name] = f.Data
+	}
+	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	t.Cleanup(s.srv.Close)
+	return s
+}
+
+func (s *fakeSite) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	data, ok := s.files[r.URL.Path]
+	s.mu.Unlock()
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if strings.HasSuffix(r.URL.Path, ".html") {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	}
+	w.Write(data)
+}
+
+func (s *fakeSite) set(path, data string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.files[path] = []byte(data)
+}
+
+// client dials every host on the fake site.
+func (s *fakeSite) client() *fetch.Client {
+	addr := s.srv.Listener.Addr().String()
+	d := &net.Dialer{}
+	return fetch.New(config.Default().Fetch, fetch.WithDial(func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, addr)
+	}))
+}
+
+// loadConfig parses the archive's config.yaml with output.dir set to out.
+func loadConfig(t *testing.T, ar *txtar.Archive, out string) *config.Config {
+	t.Helper()
+	for _, f := range ar.Files {
+		if f.Name == "config.yaml" {
+			text := strings.Replace(string(f.Data), "dir: OUT", "dir: "+out, 1)
+			cfg, err := config.Parse("config.yaml", []byte(text))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return cfg
+		}
+	}
+	t.Fatal("archive has no config.yaml")
+	return nil
+}
+
+func syncAt(t *testing.T, cfg *config.Config, c *fetch.Client, now time.Time) *mirror.Report {
+	t.Helper()
+	rep, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Client: c, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	return rep
+}
+
+func gitOut(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func readFile(t *testing.T, dir, rel string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

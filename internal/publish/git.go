@@ -1,0 +1,106 @@
+package publish
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Repo is the mirror's Git repository, driven through the git binary.
+type Repo struct {
+	Dir    string
+	author string // "Name <email>"
+}
+
+// OpenRepo opens the repository at dir, creating the folder and running
+// git init (branch main) when there is none. author signs the commits.
+func OpenRepo(ctx context.Context, dir, author string) (*Repo, error) {
+	r := &Repo{Dir: dir, author: author}
+	if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil {
+		return r, nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create mirror %s: %w", dir, err)
+	}
+	if _, err := r.git(ctx, "init", "-q", "-b", "main"); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Commit stages paths (added, changed or deleted files, relative to the
+// repository) and commits them with message. It returns the new commit's
+// hash, or "" when the paths hold no change.
+func (r *Repo) Commit(ctx context.Context, paths []string, message string) (string, error) {
+	if len(paths) == 0 {
+		return "", nil
+	}
+	args := append([]string{"add", "-A", "--"}, paths...)
+	if _, err := r.gitStdin(ctx, nil, args...); err != nil {
+		return "", err
+	}
+	if _, err := r.git(ctx, "diff", "--cached", "--quiet"); err == nil {
+		return "", nil
+	}
+	if _, err := r.gitStdin(ctx, strings.NewReader(message), "commit", "-q", "--no-verify", "-F", "-"); err != nil {
+		return "", err
+	}
+	out, err := r.git(ctx, "rev-parse", "HEAD")
+	return strings.TrimSpace(out), err
+}
+
+func (r *Repo) git(ctx context.Context, args ...string) (string, error) {
+	return r.gitStdin(ctx, nil, args...)
+}
+
+// gitStdin runs git in the repository with a fixed identity and no user or
+// system configuration that could change its behaviour.
+func (r *Repo) gitStdin(ctx context.Context, stdin *strings.Reader, args ...string) (string, error) {
+	name, email := splitAuthor(r.author)
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = r.Dir
+	cmd.Env = append(os.Environ(),
+		"GIT_AUTHOR_NAME="+name, "GIT_AUTHOR_EMAIL="+email,
+		"GIT_COMMITTER_NAME="+name, "GIT_COMMITTER_EMAIL="+email,
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0", "LC_ALL=C")
+	if stdin != nil {
+		cmd.Stdin = stdin
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && quietCommands[args[0]] {
+		return "", err // these answer through their exit code
+	}
+	if err != nil {
+		return "", fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
+	}
+	return stdout.String(), nil
+}
+
+// quietCommands answer yes or no through their exit code.
+var quietCommands = map[string]bool{"diff": true, "rev-parse": true}
+
+func splitAuthor(a string) (name, email string) {
+	i := strings.LastIndex(a, "<")
+	if i < 0 {
+		return strings.TrimSpace(a), ""
+	}
+	return strings.TrimSpace(a[:i]), strings.Trim(a[i:], "<> ")
+}
+
+// HasCommit reports whether the current branch has a commit.
+func (r *Repo) HasCommit(ctx context.Context) (bool, error) {
+	_, err := r.git(ctx, "rev-parse", "--verify", "-q", "HEAD")
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return false, nil
+	}
+	return err == nil, err
+}

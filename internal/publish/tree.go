@@ -1,0 +1,93 @@
+// Package publish writes the mirror's files and records them in Git. It is
+// the only package that runs git.
+package publish
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Tree is the mirror's working tree. Files are written whole or not at all.
+type Tree struct {
+	Dir string
+}
+
+// Write stores data at rel (a slash-separated path inside the tree) through
+// a temporary file and a rename, so a crash never leaves half a file. It
+// reports false, writing nothing, when the file already holds data.
+func (t Tree) Write(rel string, data []byte) (bool, error) {
+	path, err := t.path(rel)
+	if err != nil {
+		return false, err
+	}
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
+		return false, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return false, fmt.Errorf("write %s: %w", rel, err)
+	}
+	if err := writeAtomic(path, data); err != nil {
+		return false, fmt.Errorf("write %s: %w", rel, err)
+	}
+	return true, nil
+}
+
+// Exists reports whether rel is a file in the tree.
+func (t Tree) Exists(rel string) bool {
+	path, err := t.path(rel)
+	if err != nil {
+		return false
+	}
+	_, err = os.Stat(path)
+	return err == nil
+}
+
+// Remove deletes rel; a missing file is not an error.
+func (t Tree) Remove(rel string) error {
+	path, err := t.path(rel)
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("remove %s: %w", rel, err)
+	}
+	return nil
+}
+
+// path maps rel into the tree, refusing anything that would leave it.
+func (t Tree) path(rel string) (string, error) {
+	if !fs.ValidPath(rel) || strings.Contains(rel, "\\") || strings.HasPrefix(rel, ".git/") {
+		return "", fmt.Errorf("refusing path %q outside the mirror", rel)
+	}
+	return filepath.Join(t.Dir, filepath.FromSlash(rel)), nil
+}
+
+func writeAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp, 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp, path)
+	}
+	if err != nil {
+		os.Remove(tmp)
+	}
+	return err
+}

@@ -1,0 +1,129 @@
+// Package render turns mirrored articles and the state of the mirror into
+// Markdown files with Go templates: article pages, channel indexes and the
+// home page, in the reference anatomy by default.
+package render
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"strings"
+	"text/template"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/extract"
+)
+
+//go:embed templates/*.tmpl
+var defaultTemplates embed.FS
+
+// Renderer renders pages for one configuration. It is safe for concurrent use.
+type Renderer struct {
+	tmpl *template.Template
+	site config.Site
+	out  config.Output
+}
+
+// New parses the embedded templates.
+func New(site config.Site, out config.Output) (*Renderer, error) {
+	return NewFS(site, out, defaultTemplates)
+}
+
+// NewFS parses the templates/*.tmpl files of fsys.
+func NewFS(site config.Site, out config.Output, fsys fs.FS) (*Renderer, error) {
+	t, err := template.New("").Funcs(funcs).ParseFS(fsys, "templates/*.tmpl")
+	if err != nil {
+		return nil, fmt.Errorf("parse templates: %w", err)
+	}
+	return &Renderer{tmpl: t, site: site, out: out}, nil
+}
+
+func (r *Renderer) execute(name string, data any) ([]byte, error) {
+	var b bytes.Buffer
+	if err := r.tmpl.ExecuteTemplate(&b, name, data); err != nil {
+		return nil, fmt.Errorf("render %s: %w", name, err)
+	}
+	return b.Bytes(), nil
+}
+
+// Article is what a page is made of.
+type Article struct {
+	// Path is the page's path in the repository, e.g. "pages/p9/994979.md".
+	Path      string
+	ID, Title string
+	ChannelID string
+	// IndexName is the channel index's name, e.g. "S看世界".
+	IndexName   string
+	ChannelName string
+	// Body is extracted HTML holding extract.PromoMarker.
+	Body        string
+	OriginalURL string
+}
+
+// PageData is the data of the page template.
+type PageData struct {
+	Title, Body              string
+	Nav                      []Link
+	PageURL, QRURL, PixelURL string
+	ShareText, OriginalText  string
+	OriginalURL              string
+}
+
+// Link is a label and a ready URL.
+type Link struct{ Label, URL string }
+
+// Page renders an article page. Nav links carry the article id as their
+// cache-busting query, as the reference pages do.
+func (r *Renderer) Page(a Article) ([]byte, error) {
+	nav := r.nav(a.Path, a.ID, Link{a.ChannelName, IndexPath(a.IndexName)})
+	promo, err := r.promo(a.ID)
+	if err != nil {
+		return nil, err
+	}
+	body := strings.Replace(a.Body, extract.PromoMarker, promo, 1)
+	return r.execute("page.md.tmpl", PageData{
+		Title: a.Title, Body: body, Nav: nav,
+		PageURL:      r.out.PageURL.Expand(a.Path, a.ChannelID, a.ID),
+		QRURL:        r.out.QRURL.Expand(a.Path, a.ChannelID, a.ID),
+		PixelURL:     r.out.PixelURL.Expand(a.Path, a.ChannelID, a.ID),
+		ShareText:    r.site.ShareText,
+		OriginalText: r.site.OriginalText,
+		OriginalURL:  a.OriginalURL,
+	})
+}
+
+func (r *Renderer) promo(stamp string) (string, error) {
+	if len(r.site.Promo) == 0 {
+		return "", nil
+	}
+	lines := make([][]Link, len(r.site.Promo))
+	for i, l := range r.site.Promo {
+		for _, link := range l.Links {
+			lines[i] = append(lines[i], Link{link.Label, bust(escapeURL(link.URL), stamp)})
+		}
+	}
+	b, err := r.execute("promo", lines)
+	return string(b), err
+}
+
+// nav is the navigation bar of the file at from: home, the given links
+// (the channel index on a page), the hot list, then the configured links.
+func (r *Renderer) nav(from, stamp string, extra ...Link) []Link {
+	links := []Link{{r.site.HomeLabel, "README.md"}}
+	links = append(links, extra...)
+	links = append(links, Link{r.site.HotName, IndexPath(r.site.HotName)})
+	for i := range links {
+		links[i].URL = bust(escapeURL(relative(from, links[i].URL)), stamp)
+	}
+	for _, l := range r.site.Nav {
+		links = append(links, Link{l.Label, bust(escapeURL(relative(from, l.URL)), stamp)})
+	}
+	return links
+}
+
+// IndexPath is the repository path of the index called name.
+func IndexPath(name string) string { return "indexes/" + name + ".md" }
+
+// PagePath is the repository path of an article page.
+func PagePath(channel, id string) string { return "pages/" + channel + "/" + id + ".md" }

@@ -1,0 +1,147 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Article states.
+const (
+	Pending   = "pending"   // page written, not yet in a commit
+	Committed = "committed" // page in the mirror's history
+	Failed    = "failed"    // could not be mirrored; retried up to MaxAttempts
+	Removed   = "removed"   // a tombstone: never mirror again
+)
+
+// MaxAttempts is how often a failing article is tried before it is given up.
+const MaxAttempts = 5
+
+// Article is one article as the state database knows it.
+type Article struct {
+	URL, Source, Channel, ID string
+	Title                    string
+	Published, Mirrored      time.Time
+	Hash                     string // sha256 of the extracted body
+	Path                     string // the page's path in the repository
+	State                    string
+}
+
+// ErrDuplicateID means another URL already has the same id in the channel.
+var ErrDuplicateID = errors.New("another article of the channel has this id")
+
+// Done reports whether url needs no more work: it is mirrored, tombstoned,
+// or failed MaxAttempts times.
+func (s *Store) Done(ctx context.Context, url string) (bool, error) {
+	var state string
+	var attempts int
+	err := s.db.QueryRowContext(ctx, `SELECT state, attempts FROM articles WHERE url = ?`, url).Scan(&state, &attempts)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return false, nil
+	case err != nil:
+		return false, fmt.Errorf("look up %s: %w", url, err)
+	}
+	return state != Failed || attempts >= MaxAttempts, nil
+}
+
+// SavePending records a page that was written but not yet committed.
+func (s *Store) SavePending(ctx context.Context, a Article) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO articles
+		(url, source, channel, id, title, published, mirrored, hash, path, state, error)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '')
+		ON CONFLICT(url) DO UPDATE SET source=excluded.source, channel=excluded.channel,
+			id=excluded.id, title=excluded.title, published=excluded.published,
+			mirrored=excluded.mirrored, hash=excluded.hash, path=excluded.path,
+			state=CASE WHEN articles.state = 'committed' AND articles.hash = excluded.hash
+				THEN 'committed' ELSE 'pending' END, error=''`,
+		a.URL, a.Source, a.Channel, a.ID, a.Title, unix(a.Published), unix(a.Mirrored), a.Hash, a.Path)
+	if err != nil && isUniqueViolation(err) {
+		return fmt.Errorf("save %s as %s: %w", a.URL, a.Path, ErrDuplicateID)
+	}
+	if err != nil {
+		return fmt.Errorf("save %s: %w", a.URL, err)
+	}
+	return nil
+}
+
+// SaveFailure records why url could not be mirrored and counts the attempt.
+func (s *Store) SaveFailure(ctx context.Context, url, source, channel, reason string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO articles (url, source, channel, id, state, error, attempts, mirrored)
+		VALUES (?, ?, ?, '', 'failed', ?, 1, ?)
+		ON CONFLICT(url) DO UPDATE SET error=excluded.error, attempts=articles.attempts+1, mirrored=excluded.mirrored
+		WHERE articles.state = 'failed'`,
+		url, source, channel, reason, time.Now().Unix())
+	if err != nil {
+		return fmt.Errorf("record failure of %s: %w", url, err)
+	}
+	return nil
+}
+
+// Channel lists the channel's mirrored articles, newest first, at most limit
+// (all when limit <= 0).
+func (s *Store) Channel(ctx context.Context, channel string, limit int) ([]Article, error) {
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT url, source, channel, id, title, published, mirrored, hash, path, state
+		FROM articles WHERE channel = ? AND state IN ('pending', 'committed')
+		ORDER BY published DESC, mirrored DESC, rowid DESC LIMIT ?`, channel, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list channel %s: %w", channel, err)
+	}
+	defer rows.Close()
+	var out []Article
+	for rows.Next() {
+		var a Article
+		var pub, mir int64
+		if err := rows.Scan(&a.URL, &a.Source, &a.Channel, &a.ID, &a.Title, &pub, &mir, &a.Hash, &a.Path, &a.State); err != nil {
+			return nil, fmt.Errorf("list channel %s: %w", channel, err)
+		}
+		a.Published, a.Mirrored = fromUnix(pub), fromUnix(mir)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// PendingPaths lists the pages written but not yet committed.
+func (s *Store) PendingPaths(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT path FROM articles WHERE state = 'pending' ORDER BY path`)
+	if err != nil {
+		return nil, fmt.Errorf("list pending pages: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("list pending pages: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// MarkCommitted records that every pending page is now in a commit.
+func (s *Store) MarkCommitted(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE articles SET state = 'committed' WHERE state = 'pending'`); err != nil {
+		return fmt.Errorf("mark pages committed: %w", err)
+	}
+	return nil
+}
+
+func unix(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.Unix()
+}
+
+func fromUnix(s int64) time.Time {
+	if s == 0 {
+		return time.Time{}
+	}
+	return time.Unix(s, 0).UTC()
+}

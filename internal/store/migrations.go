@@ -1,0 +1,57 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are applied in order, each in its own transaction; the schema
+// version is the number applied. Append only: never edit a shipped one.
+var migrations = []string{
+	`CREATE TABLE articles (
+		url       TEXT PRIMARY KEY,
+		source    TEXT NOT NULL,
+		channel   TEXT NOT NULL,
+		id        TEXT NOT NULL,
+		title     TEXT NOT NULL DEFAULT '',
+		published INTEGER NOT NULL DEFAULT 0,
+		mirrored  INTEGER NOT NULL DEFAULT 0,
+		hash      TEXT NOT NULL DEFAULT '',
+		path      TEXT NOT NULL DEFAULT '',
+		state     TEXT NOT NULL,
+		error     TEXT NOT NULL DEFAULT '',
+		attempts  INTEGER NOT NULL DEFAULT 0
+	);
+	CREATE UNIQUE INDEX articles_page ON articles(channel, id) WHERE state IN ('pending', 'committed');
+	CREATE INDEX articles_channel ON articles(channel, state, published DESC, mirrored DESC);
+	CREATE TABLE hits (
+		path  TEXT NOT NULL,
+		hour  INTEGER NOT NULL,
+		count INTEGER NOT NULL,
+		PRIMARY KEY (path, hour)
+	);`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	var version int
+	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	if version > len(migrations) {
+		return fmt.Errorf("schema version %d is newer than this program (%d)", version, len(migrations))
+	}
+	for v := version; v < len(migrations); v++ {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v+1))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v+1, err)
+		}
+	}
+	return nil
+}
