@@ -54,4 +54,3 @@ func TestPNGEncodesChineseURL(t *testing.T) {
 		t.Errorf("decoded %q, want %q", got, url)
 	}
 }
-
