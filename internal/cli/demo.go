@@ -95,6 +95,7 @@ sources:
   - id: sample
     name: 示例新闻网
     prefix: S
+    images: {localize: true}
     rules:
       body: div.article_right
       promo_anchor: "div#txt-mid1-t21-2017"

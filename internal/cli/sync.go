@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"sort"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
@@ -50,10 +51,28 @@ func printReport(w io.Writer, rep *mirror.Report) {
 			fmt.Fprintf(w, "  %s\n", f)
 		}
 	}
+	printImages(w, rep.Images)
 	if rep.Commit != "" {
 		fmt.Fprintf(w, "commit: %s %s\n", shortHash(rep.Commit), rep.Message)
 	} else {
 		fmt.Fprintln(w, "commit: none (nothing new)")
+	}
+}
+
+// printImages tells, per source, how many images were stored in the mirror
+// and how many kept their original URL.
+func printImages(w io.Writer, counts map[string]mirror.ImageCount) {
+	ids := make([]string, 0, len(counts))
+	for id := range counts {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	for _, id := range ids {
+		c := counts[id]
+		fmt.Fprintf(w, "images %s: %d localised, %d kept at their original URL\n", id, c.Localized, c.Failed)
+		if c.LastError != "" {
+			fmt.Fprintf(w, "  last image failure: %s\n", c.LastError)
+		}
 	}
 }
 

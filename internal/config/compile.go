@@ -9,6 +9,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/extract"
 )
 
@@ -38,6 +39,7 @@ func (c *Config) compileOutput(s *errorSink) {
 	checkTemplate(s, "output.page_url", o.PageURL)
 	checkTemplate(s, "output.qr_url", o.QRURL)
 	checkTemplate(s, "output.pixel_url", o.PixelURL)
+	checkTemplate(s, "output.asset_url", o.AssetURL)
 	loc, err := time.LoadLocation(o.TimeZone)
 	if err != nil {
 		s.at("output.timezone", "unknown time zone %q", o.TimeZone)
@@ -108,6 +110,12 @@ func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[
 		s.at(path+".rules", "%v", err)
 	}
 	src.Compiled = compiled
+	if src.Images.MaxBytes == 0 {
+		src.Images.MaxBytes = assets.DefaultOptions().MaxBytes
+	}
+	if err := src.Images.Validate(); err != nil {
+		s.at(path+".images.max_bytes", "%v", err)
+	}
 	if len(src.Channels) == 0 {
 		s.at(path+".channels", "at least one channel is required")
 	}

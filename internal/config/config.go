@@ -10,6 +10,7 @@ import (
 	"text/template"
 	"time"
 
+	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 )
@@ -44,6 +45,9 @@ type Output struct {
 	QRURL URLTemplate `yaml:"qr_url"`
 	// PixelURL is the invisible counter image of every page; empty for none.
 	PixelURL URLTemplate `yaml:"pixel_url"`
+	// AssetURL is where readers load a localised image ({path} is
+	// "assets/ab/ab….jpg"); empty means a path relative to the page.
+	AssetURL URLTemplate `yaml:"asset_url"`
 	// TimeZone names the zone of commit messages and index stamps.
 	TimeZone string `yaml:"timezone"`
 	// CommitMessage is a text/template; see docs/config.md for its fields.
@@ -94,6 +98,8 @@ type Source struct {
 	Prefix string `yaml:"prefix"`
 	// Rules cut the article out of the source's pages.
 	Rules extract.Rules `yaml:"rules"`
+	// Images says whether the article images are stored in the mirror.
+	Images assets.Options `yaml:"images"`
 	// Channels are the source's feeds, in home page order.
 	Channels []Channel `yaml:"channels"`
 

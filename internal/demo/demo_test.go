@@ -144,7 +144,7 @@ func checkArticlePage(t *testing.T, link, host string) {
 		`<div class="article_right" style="fone-color:#000">`,
 		`<script`, `<iframe`, `<div id="txt-mid1-t21-2017"><div></div></div>`,
 		`<div id="div-gpt-ad-1589559869784-0">`,
-		`src="//` + host + `/pic/`, `【看中国2026年11月`, `<a href="/news/gb/tag/`,
+		`src="/pic/`, `【看中国2026年11月`, `<a href="/news/gb/tag/`,
 		`<p>来源: <a href="/news/gb/tag/`,
 	} {
 		if !strings.Contains(page, want) {

@@ -43,10 +43,14 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 		return nil, fmt.Errorf("extract %s: %w", j.item.URL, err)
 	}
 	rel := render.PagePath(j.ch.ID, id)
+	body, imgs, err := r.localize(ctx, j.src, art.HTML, rel)
+	if err != nil {
+		return nil, err
+	}
 	md, err := r.render.Page(render.Article{
 		Path: rel, ID: id, Title: j.item.Title, ChannelID: j.ch.ID,
 		IndexName: j.src.IndexName(j.ch), ChannelName: j.ch.Name,
-		Body: art.HTML, OriginalURL: j.item.URL,
+		Body: body, OriginalURL: j.item.URL,
 	})
 	if err != nil {
 		return nil, err
@@ -55,11 +59,16 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	written = append(written, imgs.Written...)
 	sum := sha256.Sum256([]byte(art.HTML))
-	return written, r.db.SavePending(ctx, store.Article{
+	err = r.db.SavePending(ctx, store.Article{
 		URL: j.item.URL, Source: j.src.ID, Channel: j.ch.ID, ID: id, Title: j.item.Title,
 		Published: j.item.Published, Mirrored: r.now, Hash: hex.EncodeToString(sum[:]), Path: rel,
 	})
+	if err != nil {
+		return nil, err
+	}
+	return written, r.db.SetPageAssets(ctx, rel, imgs.Assets)
 }
 
 // writePage writes the QR code, then the page. The QR code encodes the

@@ -13,6 +13,9 @@ func (r *run) commit(ctx context.Context, pending []string) error {
 		r.touched[p] = true
 		r.touched[p+".png"] = true
 	}
+	if err := r.touchAssets(ctx, pending); err != nil {
+		return err
+	}
 	paths := make([]string, 0, len(r.touched))
 	for p := range r.touched {
 		paths = append(paths, p)

@@ -37,6 +37,8 @@ type Report struct {
 	Commit string
 	// Message is the commit message, when there was a commit.
 	Message string
+	// Images counts localised and failed images per source id.
+	Images map[string]ImageCount
 }
 
 // Failure is one article or channel the run skipped, and why.
@@ -63,6 +65,7 @@ type run struct {
 	report *Report
 	// touched are the repository paths this run wrote or deleted.
 	touched map[string]bool
+	images  imageTally
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel
@@ -84,8 +87,12 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 		r.log.Warn("run interrupted; committing what is complete", "err", err)
 		ctx = context.WithoutCancel(ctx)
 	}
+	r.finishImages(ctx)
 	work, pending, err := r.hasWork(ctx)
 	if err != nil || !work {
+		return r.report, err
+	}
+	if err := r.sweepAssets(ctx); err != nil {
 		return r.report, err
 	}
 	if err := r.rebuild(ctx); err != nil {

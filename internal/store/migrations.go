@@ -31,6 +31,22 @@ var migrations = []string{
 		count INTEGER NOT NULL,
 		PRIMARY KEY (path, hour)
 	);`,
+	// Which localised images (assets/…) each page uses, so that assets no
+	// live page uses can be removed; and each source's image health.
+	`CREATE TABLE assets (path TEXT PRIMARY KEY);
+	CREATE TABLE page_assets (
+		page  TEXT NOT NULL,
+		asset TEXT NOT NULL,
+		PRIMARY KEY (page, asset)
+	);
+	CREATE INDEX page_assets_asset ON page_assets(asset);
+	CREATE TABLE image_health (
+		source     TEXT PRIMARY KEY,
+		localized  INTEGER NOT NULL DEFAULT 0,
+		failed     INTEGER NOT NULL DEFAULT 0,
+		last_error TEXT NOT NULL DEFAULT '',
+		updated    INTEGER NOT NULL DEFAULT 0
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

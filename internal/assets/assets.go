@@ -1,0 +1,102 @@
+// Package assets localises an article's images: it downloads each one
+// through the fetch client, keeps only real images (JPEG, PNG, GIF, WebP,
+// sniffed from the bytes), stores them content-addressed in the mirror as
+// assets/<2 hex>/<sha256>.<ext>, and rewrites the body so that every image
+// the reader loads comes from the mirror itself.
+package assets
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/newsmirror/newsmirror/internal/fetch"
+)
+
+// Options configure image localisation for one source.
+type Options struct {
+	// Localize downloads the body's images into the mirror.
+	Localize bool `yaml:"localize"`
+	// MaxBytes caps one image; a larger one keeps its original URL.
+	MaxBytes int64 `yaml:"max_bytes"`
+}
+
+// DefaultOptions returns the options of a source that says nothing: off,
+// with a 5 MiB cap once turned on.
+func DefaultOptions() Options { return Options{MaxBytes: 5 << 20} }
+
+// Validate reports options that cannot work.
+func (o Options) Validate() error {
+	if o.MaxBytes <= 0 {
+		return errors.New("max_bytes must be positive")
+	}
+	return nil
+}
+
+// Dir is the mirror folder that holds every asset.
+const Dir = "assets"
+
+// types maps the sniffed content types that are kept to file extensions.
+var types = map[string]string{
+	"image/jpeg": "jpg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+}
+
+// Getter fetches a URL; *fetch.Client is one.
+type Getter interface {
+	Get(ctx context.Context, url string) (*fetch.Response, error)
+}
+
+// Writer stores a file of the mirror; publish.Tree is one. It reports
+// whether the file changed.
+type Writer interface {
+	Write(rel string, data []byte) (bool, error)
+}
+
+// NotImageError is a download whose bytes are none of the kept types.
+type NotImageError struct {
+	URL  string
+	Type string // the sniffed content type
+}
+
+func (e *NotImageError) Error() string {
+	return fmt.Sprintf("image %s: %s is not jpeg, png, gif or webp", short(e.URL), e.Type)
+}
+
+// TooLargeError is an image over Options.MaxBytes.
+type TooLargeError struct {
+	URL   string
+	Size  int64
+	Limit int64
+}
+
+func (e *TooLargeError) Error() string {
+	return fmt.Sprintf("image %s: %d bytes exceeds %d", short(e.URL), e.Size, e.Limit)
+}
+
+// short keeps error messages readable when the URL is a data: URI.
+func short(u string) string {
+	if len(u) > 80 {
+		return u[:60] + "…"
+	}
+	return u
+}
+
+// Path is the repository path of an image with data, or an error when data
+// is not one of the kept types.
+func Path(data []byte) (string, error) {
+	ctype := http.DetectContentType(data)
+	ext, ok := types[ctype]
+	if !ok {
+		return "", &NotImageError{Type: ctype}
+	}
+	sum := sha256.Sum256(data)
+	h := hex.EncodeToString(sum[:])
+	return Dir + "/" + h[:2] + "/" + h + "." + ext, nil
+}
+
+// IsAsset reports whether rel is a path under the assets folder.
+func IsAsset(rel string) bool { return strings.HasPrefix(rel, Dir+"/") }

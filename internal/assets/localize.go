@@ -1,0 +1,304 @@
+package assets
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// Localizer downloads and stores the images of article bodies. It is safe
+// for concurrent use when its Getter and Writer are.
+type Localizer struct {
+	get  Getter
+	tree Writer
+	opts Options
+}
+
+// New returns a localiser that fetches with get and stores into tree.
+func New(get Getter, tree Writer, opts Options) *Localizer {
+	return &Localizer{get: get, tree: tree, opts: opts}
+}
+
+// Result is what localising one body did.
+type Result struct {
+	// Local maps each localised image URL (as written in the body) to its
+	// asset's repository path.
+	Local map[string]string
+	// Assets are the distinct asset paths the body uses, in body order.
+	Assets []string
+	// Written are the asset files that were new or changed in the tree.
+	Written []string
+	// Failed are the images that keep their original URL, and why.
+	Failed []error
+}
+
+// Localize stores every image of body (HTML as extract returns it). A
+// failing image is recorded in Result.Failed; the error return is for a
+// body that does not parse or a tree that cannot be written.
+func (l *Localizer) Localize(ctx context.Context, body string) (*Result, error) {
+	nodes, err := parse(body)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Local: map[string]string{}}
+	seen := map[string]bool{}
+	for _, src := range imageURLs(nodes) {
+		if seen[src] {
+			continue
+		}
+		seen[src] = true
+		if err := l.store(ctx, src, res); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// store localises one image into res; only a failed write is an error.
+func (l *Localizer) store(ctx context.Context, src string, res *Result) error {
+	data, err := l.load(ctx, src)
+	var rel string
+	if err == nil {
+		rel, err = Path(data)
+		var ni *NotImageError
+		if errors.As(err, &ni) {
+			ni.URL = src
+		}
+	}
+	if err != nil {
+		res.Failed = append(res.Failed, err)
+		return nil
+	}
+	changed, err := l.tree.Write(rel, data)
+	if err != nil {
+		return fmt.Errorf("store image %s: %w", short(src), err)
+	}
+	if changed {
+		res.Written = append(res.Written, rel)
+	}
+	if !slices.Contains(res.Assets, rel) {
+		res.Assets = append(res.Assets, rel)
+	}
+	res.Local[src] = rel
+	return nil
+}
+
+// load returns the bytes of an http(s) or data: image, within the cap.
+func (l *Localizer) load(ctx context.Context, src string) ([]byte, error) {
+	var data []byte
+	if strings.HasPrefix(src, "data:") {
+		var err error
+		if data, err = decodeDataURI(src); err != nil {
+			return nil, err
+		}
+	} else {
+		resp, err := l.get.Get(ctx, src)
+		if err != nil {
+			return nil, fmt.Errorf("image %s: %w", short(src), err)
+		}
+		data = resp.Body
+	}
+	if int64(len(data)) > l.opts.MaxBytes {
+		return nil, &TooLargeError{URL: src, Size: int64(len(data)), Limit: l.opts.MaxBytes}
+	}
+	return data, nil
+}
+
+// decodeDataURI returns the payload of a data: URI (RFC 2397).
+func decodeDataURI(src string) ([]byte, error) {
+	meta, payload, ok := strings.Cut(strings.TrimPrefix(src, "data:"), ",")
+	if !ok {
+		return nil, fmt.Errorf("image %s: data URI without a comma", short(src))
+	}
+	if strings.HasSuffix(strings.ToLower(meta), ";base64") {
+		clean := strings.Map(func(r rune) rune {
+			if r == ' ' || r == '\n' || r == '\r' || r == '\t' {
+				return -1
+			}
+			return r
+		}, payload)
+		data, err := base64.StdEncoding.DecodeString(clean)
+		if err != nil {
+			data, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(clean, "="))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("image %s: bad base64: %w", short(src), err)
+		}
+		return data, nil
+	}
+	s, err := url.PathUnescape(payload)
+	if err != nil {
+		return nil, fmt.Errorf("image %s: %w", short(src), err)
+	}
+	return []byte(s), nil
+}
+
+// Rewrite points every localised image of body at urlFor(asset path) and
+// drops srcset candidates that were not localised (a <source> left with
+// none is removed). A body without localised images is returned as is.
+func Rewrite(body string, local map[string]string, urlFor func(asset string) string) (string, error) {
+	if len(local) == 0 {
+		return body, nil
+	}
+	nodes, err := parse(body)
+	if err != nil {
+		return "", err
+	}
+	for _, n := range nodes {
+		rewriteTree(n, local, urlFor)
+	}
+	var b strings.Builder
+	for _, n := range nodes {
+		if err := html.Render(&b, n); err != nil {
+			return "", fmt.Errorf("render localised body: %w", err)
+		}
+	}
+	return b.String(), nil
+}
+
+func rewriteTree(n *html.Node, local map[string]string, urlFor func(string) string) {
+	var next *html.Node
+	for c := n.FirstChild; c != nil; c = next {
+		next = c.NextSibling
+		rewriteTree(c, local, urlFor)
+	}
+	if n.Type != html.ElementNode || (n.DataAtom != atom.Img && n.DataAtom != atom.Source) {
+		return
+	}
+	if n.DataAtom == atom.Img {
+		if rel, ok := local[strings.TrimSpace(attr(n, "src"))]; ok {
+			setAttr(n, "src", urlFor(rel))
+		}
+	}
+	if !hasAttr(n, "srcset") {
+		return
+	}
+	kept := rewriteSrcset(attr(n, "srcset"), local, urlFor)
+	switch {
+	case kept != "":
+		setAttr(n, "srcset", kept)
+	case n.DataAtom == atom.Source && n.Parent != nil:
+		n.Parent.RemoveChild(n)
+	default:
+		removeAttr(n, "srcset")
+		removeAttr(n, "sizes")
+	}
+}
+
+// rewriteSrcset keeps the candidates of a srcset that were localised,
+// pointing at their assets.
+func rewriteSrcset(srcset string, local map[string]string, urlFor func(string) string) string {
+	var kept []string
+	for _, c := range splitSrcset(srcset) {
+		if rel, ok := local[c.url]; ok {
+			kept = append(kept, strings.TrimSpace(urlFor(rel)+" "+c.descriptor))
+		}
+	}
+	return strings.Join(kept, ", ")
+}
+
+type candidate struct{ url, descriptor string }
+
+// splitSrcset parses "a.jpg 1x, b.jpg 2x" into its candidates.
+func splitSrcset(s string) []candidate {
+	var out []candidate
+	for _, part := range strings.Split(s, ",") {
+		f := strings.Fields(part)
+		if len(f) == 0 {
+			continue
+		}
+		out = append(out, candidate{url: f[0], descriptor: strings.Join(f[1:], " ")})
+	}
+	return out
+}
+
+// imageURLs lists the image URLs of the body, <img src> and srcset
+// candidates, in document order; only http(s) and data: URLs.
+func imageURLs(nodes []*html.Node) []string {
+	var out []string
+	add := func(u string) {
+		u = strings.TrimSpace(u)
+		if strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "data:") {
+			out = append(out, u)
+		}
+	}
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.ElementNode && (n.DataAtom == atom.Img || n.DataAtom == atom.Source) {
+			if n.DataAtom == atom.Img {
+				add(attr(n, "src"))
+			}
+			for _, c := range splitSrcset(attr(n, "srcset")) {
+				add(c.url)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	for _, n := range nodes {
+		visit(n)
+	}
+	return out
+}
+
+// parse reads body as a fragment of a <body>.
+func parse(body string) ([]*html.Node, error) {
+	ctx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
+	nodes, err := html.ParseFragment(strings.NewReader(body), ctx)
+	if err != nil {
+		return nil, fmt.Errorf("parse body for images: %w", err)
+	}
+	return nodes, nil
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+func hasAttr(n *html.Node, key string) bool {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func setAttr(n *html.Node, key, val string) {
+	for i := range n.Attr {
+		if n.Attr[i].Key == key {
+			n.Attr[i].Val = val
+			return
+		}
+	}
+	n.Attr = append(n.Attr, html.Attribute{Key: key, Val: val})
+}
+
+func removeAttr(n *html.Node, key string) {
+	out := n.Attr[:0]
+	for _, a := range n.Attr {
+		if a.Key != key {
+			out = append(out, a)
+		}
+	}
+	n.Attr = out
+}
+
+// Relative is the URL of asset (a repository path) from the file at page,
+// e.g. "../../assets/ab/ab….jpg" from "pages/p9/994979.md".
+func Relative(page, asset string) string {
+	return strings.Repeat("../", strings.Count(page, "/")) + asset
+}

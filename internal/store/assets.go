@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// SetPageAssets records the assets the page at path uses, replacing what
+// was recorded for it before.
+func (s *Store) SetPageAssets(ctx context.Context, page string, assets []string) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM page_assets WHERE page = ?`, page); err != nil {
+			return err
+		}
+		for _, a := range assets {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO assets (path) VALUES (?)`, a); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO page_assets (page, asset) VALUES (?, ?)`, page, a); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("record assets of %s: %w", page, err)
+	}
+	return nil
+}
+
+// PageAssets lists the assets recorded for the given pages, each once.
+func (s *Store) PageAssets(ctx context.Context, pages []string) ([]string, error) {
+	seen := map[string]bool{}
+	var out []string
+	for _, p := range pages {
+		list, err := s.strings(ctx, `SELECT asset FROM page_assets WHERE page = ? ORDER BY asset`, p)
+		if err != nil {
+			return nil, fmt.Errorf("list assets of %s: %w", p, err)
+		}
+		for _, a := range list {
+			if !seen[a] {
+				seen[a] = true
+				out = append(out, a)
+			}
+		}
+	}
+	return out, nil
+}
+
+// SweepAssets forgets, and returns, the assets that no live page (pending
+// or committed) uses any more: their pages were removed, failed, or
+// re-mirrored without them. The caller deletes the files.
+func (s *Store) SweepAssets(ctx context.Context) ([]string, error) {
+	var orphans []string
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT path FROM assets
+			WHERE NOT EXISTS (SELECT 1 FROM page_assets pa JOIN articles a ON a.path = pa.page
+				WHERE pa.asset = assets.path AND a.state IN ('pending', 'committed'))
+			ORDER BY path`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var a string
+			if err := rows.Scan(&a); err != nil {
+				rows.Close()
+				return err
+			}
+			orphans = append(orphans, a)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, a := range orphans {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM assets WHERE path = ?`, a); err != nil {
+				return err
+			}
+		}
+		_, err = tx.ExecContext(ctx, `DELETE FROM page_assets WHERE page NOT IN
+			(SELECT path FROM articles WHERE state IN ('pending', 'committed'))`)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("sweep unused assets: %w", err)
+	}
+	return orphans, nil
+}
+
+// ImageHealth is how a source's image localisation has gone so far.
+type ImageHealth struct {
+	Source            string
+	Localized, Failed int
+	LastError         string
+	Updated           time.Time
+}
+
+// AddImageHealth adds one run's image counts to the source's totals.
+func (s *Store) AddImageHealth(ctx context.Context, source string, localized, failed int, lastErr string, at time.Time) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO image_health (source, localized, failed, last_error, updated)
+		VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT(source) DO UPDATE SET localized = localized + excluded.localized,
+			failed = failed + excluded.failed,
+			last_error = CASE WHEN excluded.last_error = '' THEN last_error ELSE excluded.last_error END,
+			updated = excluded.updated`,
+		source, localized, failed, lastErr, unix(at))
+	if err != nil {
+		return fmt.Errorf("record image health of %s: %w", source, err)
+	}
+	return nil
+}
+
+// ImageHealthOf returns the source's image totals (zero when none).
+func (s *Store) ImageHealthOf(ctx context.Context, source string) (ImageHealth, error) {
+	h := ImageHealth{Source: source}
+	var upd int64
+	err := s.db.QueryRowContext(ctx, `SELECT localized, failed, last_error, updated FROM image_health WHERE source = ?`, source).
+		Scan(&h.Localized, &h.Failed, &h.LastError, &upd)
+	if err != nil && err != sql.ErrNoRows {
+		return h, fmt.Errorf("read image health of %s: %w", source, err)
+	}
+	h.Updated = fromUnix(upd)
+	return h, nil
+}
+
+func (s *Store) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,55 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+func TestSweepAssetsForgetsAssetsNoLivePageUses(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, p := range []struct{ url, id string }{{"http://x/1", "1"}, {"http://x/2", "2"}} {
+		err := db.SavePending(ctx, store.Article{URL: p.url, Source: "s", Channel: "c", ID: p.id, Path: "pages/c/" + p.id + ".md", Mirrored: time.Now()})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(t, db.SetPageAssets(ctx, "pages/c/1.md", []string{"assets/aa/shared.png"}))
+	must(t, db.SetPageAssets(ctx, "pages/c/2.md", []string{"assets/aa/shared.png", "assets/bb/only2.png"}))
+	// A page no longer in the database (its row removed by retention).
+	must(t, db.SetPageAssets(ctx, "pages/c/gone.md", []string{"assets/cc/gone.png", "assets/aa/shared.png"}))
+
+	orphans, err := db.SweepAssets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(orphans, []string{"assets/cc/gone.png"}) {
+		t.Errorf("orphans = %v, want only the removed page's own asset", orphans)
+	}
+	// Page 2 re-mirrored without its second image.
+	must(t, db.SetPageAssets(ctx, "pages/c/2.md", []string{"assets/aa/shared.png"}))
+	orphans, err = db.SweepAssets(ctx)
+	if err != nil || !slices.Equal(orphans, []string{"assets/bb/only2.png"}) {
+		t.Errorf("orphans = %v, %v; want the image page 2 dropped", orphans, err)
+	}
+	used, err := db.PageAssets(ctx, []string{"pages/c/1.md", "pages/c/2.md"})
+	if err != nil || !slices.Equal(used, []string{"assets/aa/shared.png"}) {
+		t.Errorf("page assets = %v, %v", used, err)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
