@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -20,10 +19,9 @@ import (
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/golden"
 	"github.com/newsmirror/newsmirror/internal/publish"
 )
-
-var update = flag.Bool("update", false, "rewrite the .golden files")
 
 // imageHost serves images on loopback as http://img.test/: a.png and
 // a-copy.png (the same bytes), b.jpg, big.png (over the test cap),
@@ -129,25 +127,8 @@ func TestLocalizeRewritesBodies(t *testing.T) {
 			for _, e := range res.Failed {
 				got.WriteString(e.Error() + "\n")
 			}
-			compareGolden(t, strings.TrimSuffix(in, ".html")+".golden", got.String())
+			golden.Compare(t, strings.TrimSuffix(in, ".html")+".golden", got.String())
 		})
-	}
-}
-
-func compareGolden(t *testing.T, path, got string) {
-	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs:\n--- got ---\n%s\n--- want ---\n%s", path, got, want)
 	}
 }
 

@@ -85,6 +85,7 @@ output:
   page_url: "https://github.com/newsmirror/demo/blob/main/{path}"
   qr_url: "https://cdn.jsdelivr.net/gh/newsmirror/demo/{path}.png"
   pixel_url: "http://127.0.0.1:8080/hit/{path}"
+  html: {enabled: true}
 site:
   title: 新闻镜像示例
   nav:

@@ -45,6 +45,8 @@ type Output struct {
 	QRURL URLTemplate `yaml:"qr_url"`
 	// PixelURL is the invisible counter image of every page; empty for none.
 	PixelURL URLTemplate `yaml:"pixel_url"`
+	// HTML is the static HTML site written beside the Markdown tree.
+	HTML HTML `yaml:"html"`
 	// AssetURL is where readers load a localised image ({path} is
 	// "assets/ab/ab….jpg"); empty means a path relative to the page.
 	AssetURL URLTemplate `yaml:"asset_url"`
@@ -54,6 +56,15 @@ type Output struct {
 	CommitMessage string `yaml:"commit_message"`
 	// GitAuthor is the author and committer of mirror commits, "Name <email>".
 	GitAuthor string `yaml:"git_author"`
+}
+
+// HTML configures the static HTML site.
+type HTML struct {
+	// Enabled writes index.html, indexes/*.html and pages/*/*.html beside
+	// the Markdown files, with style.css at the root.
+	Enabled bool `yaml:"enabled"`
+	// Lang is the pages' language tag (<html lang>).
+	Lang string `yaml:"lang"`
 }
 
 // Site holds every label, link and text block of the published pages.
@@ -129,6 +140,7 @@ func Default() Config {
 			TimeZone:      "Asia/Shanghai",
 			CommitMessage: "同步于: {{.Month}}月{{.Day}}日{{.Hour}}时{{.Minute}}分",
 			GitAuthor:     "newsmirror <newsmirror@localhost>",
+			HTML:          HTML{Lang: "zh-Hans"},
 		},
 		Site: Site{
 			Title:        "新闻镜像",

@@ -47,11 +47,12 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	md, err := r.render.Page(render.Article{
+	ra := render.Article{
 		Path: rel, ID: id, Title: j.item.Title, ChannelID: j.ch.ID,
 		IndexName: j.src.IndexName(j.ch), ChannelName: j.ch.Name,
 		Body: body, OriginalURL: j.item.URL,
-	})
+	}
+	md, err := r.render.Page(ra)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +60,11 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	written = append(written, imgs.Written...)
+	htmlPage, err := r.writeHTMLPage(ra)
+	if err != nil {
+		return nil, err
+	}
+	written = append(append(written, htmlPage...), imgs.Written...)
 	sum := sha256.Sum256([]byte(art.HTML))
 	err = r.db.SavePending(ctx, store.Article{
 		URL: j.item.URL, Source: j.src.ID, Channel: j.ch.ID, ID: id, Title: j.item.Title,

@@ -12,6 +12,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/htmlsite"
 	"github.com/newsmirror/newsmirror/internal/publish"
 	"github.com/newsmirror/newsmirror/internal/render"
 	"github.com/newsmirror/newsmirror/internal/store"
@@ -66,6 +67,7 @@ type run struct {
 	// touched are the repository paths this run wrote or deleted.
 	touched map[string]bool
 	images  imageTally
+	html    *htmlsite.Renderer // nil unless output.html is enabled
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel
@@ -116,6 +118,9 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 	r.now = r.now.In(cfg.Location)
 	var err error
 	if r.render, err = render.New(cfg.Site, cfg.Output); err != nil {
+		return nil, err
+	}
+	if err := r.openHTML(); err != nil {
 		return nil, err
 	}
 	if r.repo, err = publish.OpenRepo(ctx, cfg.Output.Dir, cfg.Output.GitAuthor); err != nil {

@@ -41,6 +41,9 @@ func (r *run) rebuild(ctx context.Context) error {
 	if _, err := r.write("README.md", home); err != nil {
 		return err
 	}
+	if err := r.writeHTMLHome(sections, stamp); err != nil {
+		return err
+	}
 	_, err = r.write(".gitignore", []byte("/.newsmirror/\n.tmp-*\n"))
 	return err
 }
@@ -59,8 +62,10 @@ func (r *run) writeIndex(ctx context.Context, channel, name, stamp string) error
 	if err != nil {
 		return err
 	}
-	_, err = r.write(path, md)
-	return err
+	if _, err = r.write(path, md); err != nil {
+		return err
+	}
+	return r.writeHTMLIndex(path, entries, stamp)
 }
 
 func (r *run) writeHot(ctx context.Context, stamp string) error {
@@ -77,6 +82,8 @@ func (r *run) writeHot(ctx context.Context, stamp string) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.write(path, md)
-	return err
+	if _, err = r.write(path, md); err != nil {
+		return err
+	}
+	return r.writeHTMLIndex(path, entries, stamp)
 }

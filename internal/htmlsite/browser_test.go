@@ -1,0 +1,235 @@
+package htmlsite_test
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/demo"
+	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/mirror"
+)
+
+// shotsDir is where the browser test leaves its screenshots.
+const shotsDir = "testdata/out"
+
+const demoHost = "demo.newsmirror.test"
+
+// mirrorDemo mirrors the bundled sample site, served on loopback, into a
+// fresh folder with images localised and the HTML site on, and no counter
+// pixel (the one request a configuration may add to another host).
+func mirrorDemo(t *testing.T) string {
+	t.Helper()
+	site, err := demo.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(site)
+	t.Cleanup(srv.Close)
+	var chans strings.Builder
+	for _, c := range site.Channels() {
+		fmt.Fprintf(&chans, "      - {id: %s, name: %s, feed: \"http://%s%s\"}\n", c.ID, c.Name, demoHost, site.FeedPath(c.ID))
+	}
+	out := t.TempDir()
+	text := `output:
+  dir: ` + out + `
+  page_url: "https://github.com/newsmirror/demo/blob/main/{path}"
+  html: {enabled: true}
+site:
+  title: 新闻镜像示例
+  promo:
+    - links: [{label: 使用说明, url: "https://github.com/newsmirror/newsmirror/blob/main/README.md"}]
+sources:
+  - id: sample
+    name: 示例新闻网
+    prefix: S
+    images: {localize: true}
+    rules:
+      body: div.article_right
+      promo_anchor: "div#txt-mid1-t21-2017"
+    channels:
+` + chans.String()
+	cfg, err := config.Parse("demo.yaml", []byte(text))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := &net.Dialer{}
+	client := fetch.New(cfg.Fetch, fetch.WithDial(func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, srv.Listener.Addr().String())
+	}))
+	rep, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Client: client})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.Failures) > 0 || len(rep.Written) == 0 || rep.Images["sample"].Localized == 0 {
+		t.Fatalf("demo mirror: written %d, failures %v, images %+v", len(rep.Written), rep.Failures, rep.Images)
+	}
+	return out
+}
+
+// chromium returns the browser's path, or skips the test when it is not
+// installed (CI installs it: see .ci/run).
+func chromium(t *testing.T) string {
+	t.Helper()
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("chromium is not installed, and CI must run the browser test (.ci/run installs it)")
+	}
+	t.Skip("chromium is not installed: apt-get install chromium (CI does) to run the browser test")
+	return ""
+}
+
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)),
+		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("no-default-browser-check", true),
+		chromedp.UserDataDir(t.TempDir()),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	return ctx
+}
+
+// requestLog records the URL of every request the page makes.
+type requestLog struct {
+	mu   sync.Mutex
+	urls []string
+}
+
+func (l *requestLog) listen(ctx context.Context) error {
+	return chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventRequestWillBeSent); ok {
+			l.mu.Lock()
+			l.urls = append(l.urls, e.Request.URL)
+			l.mu.Unlock()
+		}
+	})
+}
+
+func (l *requestLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.urls
+	l.urls = nil
+	return out
+}
+
+// TestHTMLSiteLoadsOnlyFromItselfInChromium opens the home page from
+// file://, follows its first channel link to an index and the index's
+// first entry to an article, and checks that every request stays inside
+// the site's folder, that every image rendered, and saves screenshots at
+// phone and desktop widths into testdata/out.
+func TestHTMLSiteLoadsOnlyFromItselfInChromium(t *testing.T) {
+	ctx := browser(t)
+	dir := mirrorDemo(t)
+	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/"}).String()
+	log := &requestLog{}
+	if err := log.listen(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(shotsDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	next := root + "index.html"
+	for _, step := range []struct{ name, follow string }{
+		{"home", "section a"},
+		{"index", "ul.entries a"},
+		{"article", ""},
+	} {
+		err := chromedp.Do(ctx,
+			chromedp.Navigate(next),
+			chromedp.WaitReady("body"),
+			discard(chromedp.Poll[bool](`Array.from(document.images).every(i => i.complete)`)),
+		)
+		if err != nil {
+			t.Fatalf("%s (%s): %v", step.name, next, err)
+		}
+		h1, err := chromedp.Run(ctx, chromedp.Text("h1"))
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		broken, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.images).filter(i => i.naturalWidth === 0).map(i => i.src)`))
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		var href string
+		if step.follow != "" {
+			href, err = chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector(`+"`"+step.follow+"`"+`).href`))
+			if err != nil {
+				t.Fatalf("%s: no link %q: %v", step.name, step.follow, err)
+			}
+		}
+		if h1 == "" {
+			t.Errorf("%s: no heading; did %s load?", step.name, next)
+		}
+		if len(broken) > 0 {
+			t.Errorf("%s: images that did not render: %v", step.name, broken)
+		}
+		requests := log.take()
+		for _, u := range requests {
+			if !strings.HasPrefix(u, root) {
+				t.Errorf("%s: request outside the site: %s", step.name, u)
+			}
+		}
+		if step.name == "article" && !hasAsset(requests) {
+			t.Errorf("article: no localised image was loaded; requests: %v", requests)
+		}
+		for _, width := range []int64{390, 1280} {
+			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800)); err != nil {
+				t.Fatal(err)
+			}
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := filepath.Join(shotsDir, fmt.Sprintf("%s-%d.png", step.name, width))
+			if err := os.WriteFile(name, png, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		next = href
+	}
+}
+
+// discard runs a and drops its value, so it fits in chromedp.Do.
+func discard[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, t *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, t)
+		return chromedp.Void{}, err
+	}
+}
+
+func hasAsset(urls []string) bool {
+	for _, u := range urls {
+		if strings.Contains(u, "/assets/") {
+			return true
+		}
+	}
+	return false
+}

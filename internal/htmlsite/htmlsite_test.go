@@ -1,0 +1,65 @@
+package htmlsite_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/golden"
+	"github.com/newsmirror/newsmirror/internal/htmlsite"
+	"github.com/newsmirror/newsmirror/internal/render"
+)
+
+func renderer(t *testing.T) *htmlsite.Renderer {
+	t.Helper()
+	cfg := config.Default()
+	cfg.Output.PageURL = "https://github.com/o/r/blob/main/{path}"
+	cfg.Site.Nav = []config.Link{{Label: "教程", URL: "guides/README.md"}}
+	cfg.Site.Promo = []config.PromoLine{{Links: []config.Link{{Label: " 推广", URL: "https://example.test/p.md"}}}}
+	r, err := htmlsite.New(cfg.Site, cfg.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestHTMLFilesMatchGolden(t *testing.T) {
+	r := renderer(t)
+	page, err := r.Page(render.Article{
+		Path: "pages/p9/994979.md", ID: "994979", Title: "标题 <与> 符号", ChannelID: "p9",
+		IndexName: "S看世界", ChannelName: "看世界", OriginalURL: "https://news.example.test/994979.html",
+		Body: `<div class="article_right"><p><img src="../../assets/ab/ab.png"/></p><div class="ad">` + extract.PromoMarker + `</div><p>正文。</p></div>`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	index, err := r.Index("indexes/S看世界.md", []render.Entry{{Title: "第一篇", Path: "pages/p9/1.md"}, {Title: "第二篇", Path: "pages/p9/2.md"}}, "01130820")
+	if err != nil {
+		t.Fatal(err)
+	}
+	home, err := r.Home([]render.Section{{Name: "看中国", Links: []render.Link{{Label: "看世界", URL: "indexes/S看世界.md"}}}}, "01130820")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string][]byte{"page": page, "index": index, "home": home} {
+		golden.Compare(t, "testdata/"+name+".golden", string(got))
+	}
+}
+
+func TestHTMLPathsMirrorMarkdownPaths(t *testing.T) {
+	for md, want := range map[string]string{"README.md": "index.html", "pages/p9/1.md": "pages/p9/1.html", "indexes/热点推荐.md": "indexes/热点推荐.html"} {
+		if got := htmlsite.Path(md); got != want {
+			t.Errorf("Path(%q) = %q, want %q", md, got, want)
+		}
+	}
+}
+
+func TestStylesheetRequestsNothing(t *testing.T) {
+	css := string(htmlsite.Stylesheet())
+	for _, bad := range []string{"@import", "url(", "@font-face", "http:", "https:"} {
+		if strings.Contains(css, bad) {
+			t.Errorf("style.css contains %q: it must not load anything", bad)
+		}
+	}
+}
