@@ -97,6 +97,7 @@ sources:
     name: 示例新闻网
     prefix: S
     images: {localize: true}
+    variants: [{convert: s2tw, dir: zh-Hant}]
     rules:
       body: div.article_right
       promo_anchor: "div#txt-mid1-t21-2017"

@@ -5,12 +5,14 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/zhconv"
 )
 
 var safeID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
@@ -119,6 +121,9 @@ func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[
 	if len(src.Channels) == 0 {
 		s.at(path+".channels", "at least one channel is required")
 	}
+	for i, v := range src.Variants {
+		compileVariant(s, fmt.Sprintf("%s.variants[%d]", path, i), v, seen)
+	}
 	for i := range src.Channels {
 		compileChannel(s, fmt.Sprintf("%s.channels[%d]", path, i), src, &src.Channels[i], seen)
 	}
@@ -143,6 +148,22 @@ func compileChannel(s *errorSink, path string, src *Source, ch *Channel, seen ma
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		s.at(path+".feed", "want an absolute http(s) URL, got %q", ch.Feed)
 	}
+}
+
+// reservedDirs are the mirror's own top folders, never a variant's.
+var reservedDirs = map[string]bool{"pages": true, "indexes": true, "assets": true, ".newsmirror": true, ".git": true}
+
+func compileVariant(s *errorSink, path string, v zhconv.Variant, seen map[string]string) {
+	if !slices.Contains(zhconv.Configs, v.Convert) {
+		s.at(path+".convert", "unknown conversion %q (known: %s)", v.Convert, strings.Join(zhconv.Configs, ", "))
+	}
+	if !safeID.MatchString(v.Dir) || reservedDirs[v.Dir] {
+		s.at(path+".dir", "want a folder name of letters, digits, '.', '_' or '-' other than pages, indexes and assets, got %q", v.Dir)
+	}
+	if prev, ok := seen["variant:"+v.Dir]; ok && prev != v.Convert {
+		s.at(path+".dir", "folder %q already holds the %s conversion", v.Dir, prev)
+	}
+	seen["variant:"+v.Dir] = v.Convert
 }
 
 type discard struct{}

@@ -13,6 +13,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/zhconv"
 )
 
 // Config is one mirror: where it writes, how pages look, and what it reads.
@@ -111,6 +112,9 @@ type Source struct {
 	Rules extract.Rules `yaml:"rules"`
 	// Images says whether the article images are stored in the mirror.
 	Images assets.Options `yaml:"images"`
+	// Variants are converted copies of every page (e.g. Traditional
+	// Chinese for a Simplified source), each in its own folder.
+	Variants []zhconv.Variant `yaml:"variants"`
 	// Channels are the source's feeds, in home page order.
 	Channels []Channel `yaml:"channels"`
 

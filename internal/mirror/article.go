@@ -60,11 +60,11 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	htmlPage, err := r.writeHTMLPage(ra)
+	twins, err := r.writeTwins(j.src, ra, art.HTML, imgs.Local)
 	if err != nil {
 		return nil, err
 	}
-	written = append(append(written, htmlPage...), imgs.Written...)
+	written = append(append(written, twins...), imgs.Written...)
 	sum := sha256.Sum256([]byte(art.HTML))
 	err = r.db.SavePending(ctx, store.Article{
 		URL: j.item.URL, Source: j.src.ID, Channel: j.ch.ID, ID: id, Title: j.item.Title,

@@ -13,7 +13,7 @@ func (r *run) commit(ctx context.Context, pending []string) error {
 		r.touched[p] = true
 		r.touched[p+".png"] = true
 	}
-	r.touchHTML(pending)
+	r.touchTwins(pending)
 	if err := r.touchAssets(ctx, pending); err != nil {
 		return err
 	}

@@ -61,16 +61,3 @@ func (r *run) writeHTMLHome(sections []render.Section, stamp string) error {
 	_, err = r.write(htmlsite.StylePath, htmlsite.Stylesheet())
 	return err
 }
-
-// touchHTML adds the HTML twins of pages left pending by an interrupted
-// run to this run's commit.
-func (r *run) touchHTML(pending []string) {
-	if r.html == nil {
-		return
-	}
-	for _, p := range pending {
-		if r.tree.Exists(htmlsite.Path(p)) {
-			r.touched[htmlsite.Path(p)] = true
-		}
-	}
-}

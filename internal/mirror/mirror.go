@@ -65,9 +65,10 @@ type run struct {
 	render *render.Renderer
 	report *Report
 	// touched are the repository paths this run wrote or deleted.
-	touched map[string]bool
-	images  imageTally
-	html    *htmlsite.Renderer // nil unless output.html is enabled
+	touched  map[string]bool
+	images   imageTally
+	html     *htmlsite.Renderer // nil unless output.html is enabled
+	variants []variant          // converted trees, e.g. Traditional Chinese
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel
@@ -121,6 +122,9 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 		return nil, err
 	}
 	if err := r.openHTML(); err != nil {
+		return nil, err
+	}
+	if err := r.openVariants(); err != nil {
 		return nil, err
 	}
 	if r.repo, err = publish.OpenRepo(ctx, cfg.Output.Dir, cfg.Output.GitAuthor); err != nil {

@@ -41,7 +41,7 @@ func (r *run) rebuild(ctx context.Context) error {
 	if _, err := r.write("README.md", home); err != nil {
 		return err
 	}
-	if err := r.writeHTMLHome(sections, stamp); err != nil {
+	if err := r.writeHomeTwins(sections, stamp); err != nil {
 		return err
 	}
 	_, err = r.write(".gitignore", []byte("/.newsmirror/\n.tmp-*\n"))
@@ -65,7 +65,7 @@ func (r *run) writeIndex(ctx context.Context, channel, name, stamp string) error
 	if _, err = r.write(path, md); err != nil {
 		return err
 	}
-	return r.writeHTMLIndex(path, entries, stamp)
+	return r.writeIndexTwins(path, entries, stamp)
 }
 
 func (r *run) writeHot(ctx context.Context, stamp string) error {
@@ -85,5 +85,5 @@ func (r *run) writeHot(ctx context.Context, stamp string) error {
 	if _, err = r.write(path, md); err != nil {
 		return err
 	}
-	return r.writeHTMLIndex(path, entries, stamp)
+	return r.writeIndexTwins(path, entries, stamp)
 }

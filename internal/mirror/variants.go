@@ -1,0 +1,220 @@
+package mirror
+
+import (
+	"strings"
+
+	"github.com/newsmirror/newsmirror/internal/assets"
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/htmlsite"
+	"github.com/newsmirror/newsmirror/internal/qr"
+	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/zhconv"
+)
+
+// variant is a converted tree of the mirror, under dir.
+type variant struct {
+	dir  string
+	conv *zhconv.Converter
+}
+
+// openVariants loads the converter of every variant folder the sources
+// name (config validation keeps one conversion per folder).
+func (r *run) openVariants() error {
+	convs := map[string]*zhconv.Converter{}
+	seen := map[string]bool{}
+	for _, src := range r.cfg.Sources {
+		for _, v := range src.Variants {
+			if seen[v.Dir] {
+				continue
+			}
+			seen[v.Dir] = true
+			if convs[v.Convert] == nil {
+				c, err := zhconv.New(v.Convert)
+				if err != nil {
+					return err
+				}
+				convs[v.Convert] = c
+			}
+			r.variants = append(r.variants, variant{dir: v.Dir, conv: convs[v.Convert]})
+		}
+	}
+	return nil
+}
+
+// writeTwins writes the article's other files beside its Markdown page:
+// the HTML page, and the converted Markdown (and HTML) page of each of the
+// source's variants, whose images point at the assets from one folder
+// deeper. It returns the paths that changed.
+func (r *run) writeTwins(src *config.Source, a render.Article, body string, local map[string]string) ([]string, error) {
+	written, err := r.writeHTMLPage(a)
+	if err != nil {
+		return nil, err
+	}
+	for _, v := range r.variants {
+		if !usesVariant(src, v.dir) {
+			continue
+		}
+		vb, err := assets.Rewrite(body, local, r.assetURL(v.dir+"/"+a.Path))
+		if err != nil {
+			return nil, err
+		}
+		va := a
+		va.Body = vb
+		files, err := r.variantPage(va, v.conv)
+		if err != nil {
+			return nil, err
+		}
+		for rel, data := range files {
+			changed, err := r.tree.Write(v.dir+"/"+rel, data)
+			if err != nil {
+				return nil, err
+			}
+			if changed {
+				written = append(written, v.dir+"/"+rel)
+			}
+		}
+	}
+	return written, nil
+}
+
+// variantPage renders the files of a converted page: the Markdown page,
+// and with the HTML site its HTML page and the QR code it shows.
+func (r *run) variantPage(a render.Article, conv *zhconv.Converter) (map[string][]byte, error) {
+	md, err := r.render.Page(a)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{a.Path: []byte(conv.Document(string(md)))}
+	if r.html == nil {
+		return files, nil
+	}
+	page, err := r.html.Page(a)
+	if err != nil {
+		return nil, err
+	}
+	files[htmlsite.Path(a.Path)] = r.convertHTML(conv, page)
+	public := r.cfg.Output.PageURL.Expand(a.Path, a.ChannelID, a.ID)
+	if public == "" {
+		public = a.Path
+	}
+	if files[a.Path+".png"], err = qr.PNG(public); err != nil {
+		return nil, err
+	}
+	return files, nil
+}
+
+// convertHTML converts an HTML file and declares its new language.
+func (r *run) convertHTML(conv *zhconv.Converter, page []byte) []byte {
+	out := conv.Document(string(page))
+	old := `<html lang="` + r.cfg.Output.HTML.Lang + `">`
+	return []byte(strings.Replace(out, old, `<html lang="`+conv.Lang()+`">`, 1))
+}
+
+func usesVariant(src *config.Source, dir string) bool {
+	for _, v := range src.Variants {
+		if v.Dir == dir {
+			return true
+		}
+	}
+	return false
+}
+
+// writeIndexTwins writes the HTML twin of the index at md, and its
+// converted copy in each variant folder, listing only the entries whose
+// converted page exists there. A channel index with no such entry is not
+// written; the hot list always is (every page links to it).
+func (r *run) writeIndexTwins(md string, entries []render.Entry, stamp string) error {
+	if err := r.writeHTMLIndex(md, entries, stamp); err != nil {
+		return err
+	}
+	hot := md == render.IndexPath(r.cfg.Site.HotName)
+	for _, v := range r.variants {
+		var kept []render.Entry
+		for _, e := range entries {
+			if r.tree.Exists(v.dir + "/" + e.Path) {
+				kept = append(kept, e)
+			}
+		}
+		if len(kept) == 0 && !hot {
+			continue
+		}
+		files := map[string]func() ([]byte, error){
+			md: func() ([]byte, error) { return r.render.Index(md, kept, stamp) },
+		}
+		if r.html != nil {
+			files[htmlsite.Path(md)] = func() ([]byte, error) { return r.html.Index(md, kept, stamp) }
+		}
+		if err := r.writeConverted(v, files); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeHomeTwins writes index.html, and each variant folder's home page
+// listing the channel indexes that exist there.
+func (r *run) writeHomeTwins(sections []render.Section, stamp string) error {
+	if err := r.writeHTMLHome(sections, stamp); err != nil {
+		return err
+	}
+	for _, v := range r.variants {
+		var kept []render.Section
+		for _, s := range sections {
+			out := render.Section{Name: s.Name}
+			for _, l := range s.Links {
+				if r.tree.Exists(v.dir + "/" + l.URL) {
+					out.Links = append(out.Links, l)
+				}
+			}
+			if len(out.Links) > 0 {
+				kept = append(kept, out)
+			}
+		}
+		files := map[string]func() ([]byte, error){
+			"README.md": func() ([]byte, error) { return r.render.Home(kept, stamp) },
+		}
+		if r.html != nil {
+			files[htmlsite.Path("README.md")] = func() ([]byte, error) { return r.html.Home(kept, stamp) }
+			files[htmlsite.StylePath] = func() ([]byte, error) { return htmlsite.Stylesheet(), nil }
+		}
+		if err := r.writeConverted(v, files); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeConverted renders each file, converts its text and writes it under
+// the variant's folder.
+func (r *run) writeConverted(v variant, files map[string]func() ([]byte, error)) error {
+	for rel, render := range files {
+		data, err := render()
+		if err != nil {
+			return err
+		}
+		out := []byte(v.conv.Document(string(data)))
+		if strings.HasSuffix(rel, ".html") {
+			out = r.convertHTML(v.conv, data)
+		}
+		if _, err := r.write(v.dir+"/"+rel, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// touchTwins adds the HTML and converted twins of pages left pending by an
+// interrupted run to this run's commit.
+func (r *run) touchTwins(pending []string) {
+	for _, p := range pending {
+		twins := []string{htmlsite.Path(p)}
+		for _, v := range r.variants {
+			twins = append(twins, v.dir+"/"+p, v.dir+"/"+p+".png", v.dir+"/"+htmlsite.Path(p))
+		}
+		for _, t := range twins {
+			if r.tree.Exists(t) {
+				r.touched[t] = true
+			}
+		}
+	}
+}

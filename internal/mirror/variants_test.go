@@ -1,0 +1,57 @@
+package mirror_test
+
+import (
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+func TestSyncWritesTraditionalVariantBesideSimplified(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/images.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range ar.Files {
+		if f.Name == "config.yaml" {
+			text := strings.Replace(string(f.Data), "    images: {localize: true, max_bytes: 20000}\n",
+				"    images: {localize: true, max_bytes: 20000}\n    variants: [{convert: s2t, dir: zh-Hant}]\n", 1)
+			text = strings.Replace(text, "  dir: OUT\n", "  dir: OUT\n  html: {enabled: true}\n", 1)
+			ar.Files[i].Data = []byte(text)
+		}
+	}
+	site := newFakeSite(t, ar)
+	site.set("/a.png", string(solidPNG(t, 30, 20)))
+	out := t.TempDir()
+	cfg := loadConfig(t, ar, out)
+
+	syncAt(t, cfg, site.client(), runTime)
+
+	page := readFile(t, out, "zh-Hant/pages/photo/301.md")
+	for _, want := range []string{"### 第一組圖片", "[首頁](../../README.md?301)", "[看圖](../../indexes/P看图.md?301)", `src="../../../assets/`, "正文。"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("converted page lacks %q:\n%s", want, page)
+		}
+	}
+	html := readFile(t, out, "zh-Hant/pages/photo/301.html")
+	if !strings.Contains(html, "<h1>第一組圖片</h1>") || !strings.Contains(html, `<html lang="zh-Hant">`) || !strings.Contains(html, `href="../../style.css"`) || !strings.Contains(html, `src="../../../assets/`) {
+		t.Errorf("converted HTML page is wrong:\n%s", html)
+	}
+	index := readFile(t, out, "zh-Hant/indexes/P看图.md")
+	if !strings.Contains(index, "[第二組圖片](../pages/photo/302.md?t=01130820)") {
+		t.Errorf("converted index does not list the converted pages:\n%s", index)
+	}
+	home := readFile(t, out, "zh-Hant/README.md")
+	if !strings.Contains(home, "#### 圖片網") || !strings.Contains(home, "(indexes/P看图.md?t=01130820)") {
+		t.Errorf("converted home page:\n%s", home)
+	}
+	files := gitOut(t, out, "-c", "core.quotepath=off", "ls-files", "zh-Hant")
+	for _, want := range []string{"zh-Hant/README.md", "zh-Hant/index.html", "zh-Hant/style.css", "zh-Hant/pages/photo/301.md.png", "zh-Hant/indexes/热点推荐.md"} {
+		if !strings.Contains(files, want) {
+			t.Errorf("commit lacks %s; zh-Hant holds:\n%s", want, files)
+		}
+	}
+	if simplified := readFile(t, out, "pages/photo/301.md"); !strings.Contains(simplified, "### 第一组图片") {
+		t.Errorf("the original page changed:\n%s", simplified)
+	}
+}
