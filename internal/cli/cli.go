@@ -33,6 +33,7 @@ var commands = map[string]command{
 	"sync":  {"mirror every source once and commit", runSync},
 	"check": {"validate a configuration file", runCheck},
 	"demo":  {"mirror the bundled sample site into a folder", runDemo},
+	"serve": {"count page hits for the hot list; serve /metrics", runServe},
 }
 
 // Run runs the command line args (without the program name) and returns the

@@ -24,6 +24,9 @@ func (c *Config) compile(s *errorSink) {
 	if err := c.Fetch.Validate(); err != nil {
 		s.at("fetch", "%v", err)
 	}
+	if err := c.Serve.Validate(); err != nil {
+		s.at("serve", "%v", err)
+	}
 	if len(c.Sources) == 0 {
 		s.at("sources", "at least one source is required")
 	}
@@ -70,6 +73,12 @@ func checkTemplate(s *errorSink, path string, t URLTemplate) {
 func (c *Config) compileSite(s *errorSink) {
 	if c.Site.HotName == "" || strings.ContainsAny(c.Site.HotName, "/\\") {
 		s.at("site.hot_name", "must be a non-empty file name")
+	}
+	if c.Site.HotWindow < time.Hour {
+		s.at("site.hot_window", "must be at least 1h, got %s", c.Site.HotWindow)
+	}
+	if c.Site.HotLength < 1 || c.Site.HotLength > 1000 {
+		s.at("site.hot_length", "must be 1 to 1000, got %d", c.Site.HotLength)
 	}
 	for i, l := range c.Site.Nav {
 		checkLink(s, fmt.Sprintf("site.nav[%d]", i), l)

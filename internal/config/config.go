@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/assets"
+	"github.com/newsmirror/newsmirror/internal/counter"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/zhconv"
@@ -22,6 +23,8 @@ type Config struct {
 	Site    Site          `yaml:"site"`
 	Fetch   fetch.Options `yaml:"fetch"`
 	Sources []Source      `yaml:"sources"`
+	// Serve configures the hit counter ("newsmirror serve").
+	Serve counter.Options `yaml:"serve"`
 
 	// File is the path the configuration was read from ("" for a string).
 	File string `yaml:"-"`
@@ -78,6 +81,10 @@ type Site struct {
 	HomeLabel string `yaml:"home_label"`
 	// HotName is the hot list's label and the name of its index file.
 	HotName string `yaml:"hot_name"`
+	// HotWindow is how far back page hits count for the hot list.
+	HotWindow time.Duration `yaml:"hot_window"`
+	// HotLength is how many pages the hot list shows.
+	HotLength int `yaml:"hot_length"`
 	// Nav are extra links appended to every navigation bar. A relative URL
 	// is relative to the repository root and is rewritten for each page.
 	Nav []Link `yaml:"nav"`
@@ -150,9 +157,12 @@ func Default() Config {
 			Title:        "新闻镜像",
 			HomeLabel:    "首页",
 			HotName:      "热点推荐",
+			HotWindow:    24 * time.Hour,
+			HotLength:    50,
 			ShareText:    "手机上长按并复制下列链接或二维码分享本文章：",
 			OriginalText: "原文地址（需翻墙访问）：",
 		},
 		Fetch: fetch.DefaultOptions(),
+		Serve: counter.DefaultOptions(),
 	}
 }

@@ -2,16 +2,9 @@ package mirror
 
 import (
 	"context"
-	"time"
 
 	"github.com/newsmirror/newsmirror/internal/render"
 )
-
-// hotWindow is how far back page hits count for the hot list.
-const hotWindow = 24 * time.Hour
-
-// hotLength is how many pages the hot list shows.
-const hotLength = 50
 
 // rebuild writes every channel index, the hot list and the home page from
 // the state database; files whose text is unchanged are left alone.
@@ -69,7 +62,7 @@ func (r *run) writeIndex(ctx context.Context, channel, name, stamp string) error
 }
 
 func (r *run) writeHot(ctx context.Context, stamp string) error {
-	hot, err := r.db.HotPages(ctx, r.now.Add(-hotWindow), hotLength)
+	hot, err := r.db.HotPages(ctx, r.now.Add(-r.cfg.Site.HotWindow), r.cfg.Site.HotLength)
 	if err != nil {
 		return err
 	}

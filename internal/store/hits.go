@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -38,4 +39,54 @@ func (s *Store) HotPages(ctx context.Context, since time.Time, limit int) ([]Hot
 
 func isUniqueViolation(err error) bool {
 	return strings.Contains(err.Error(), "UNIQUE constraint failed")
+}
+
+// HitCount is a number of hits of one page in one hour.
+type HitCount struct {
+	Path  string
+	Hour  time.Time // truncated to the hour
+	Count int64
+}
+
+// AddHits adds a batch of hit counts in one transaction: all or none.
+func (s *Store) AddHits(ctx context.Context, batch []HitCount) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO hits (path, hour, count) VALUES (?, ?, ?)
+			ON CONFLICT(path, hour) DO UPDATE SET count = count + excluded.count`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, h := range batch {
+			if _, err := stmt.ExecContext(ctx, h.Path, h.Hour.Unix()/3600, h.Count); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("add %d hit counts: %w", len(batch), err)
+	}
+	return nil
+}
+
+// LivePaths lists the repository paths of the pages a reader can open:
+// those of pending and committed articles.
+func (s *Store) LivePaths(ctx context.Context) ([]string, error) {
+	list, err := s.strings(ctx, `SELECT path FROM articles WHERE state IN ('pending', 'committed') AND path != ''`)
+	if err != nil {
+		return nil, fmt.Errorf("list live pages: %w", err)
+	}
+	return list, nil
+}
+
+// Hits is the number of hits of the file at path since since.
+func (s *Store) Hits(ctx context.Context, path string, since time.Time) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(count), 0) FROM hits WHERE path = ? AND hour >= ?`,
+		path, since.Unix()/3600).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count hits of %s: %w", path, err)
+	}
+	return n, nil
 }

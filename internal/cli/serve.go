@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/counter"
+	"github.com/newsmirror/newsmirror/internal/metrics"
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+func runServe(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	file := fs.String("c", "newsmirror.yaml", "configuration `file`")
+	addr := fs.String("addr", "", "listen `address` (default: serve.addr of the configuration, :8080)")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	cfg, err := config.Load(*file)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return ExitUsage
+	}
+	if cfg.Output.PixelURL == "" {
+		fmt.Fprintf(e.stderr, "newsmirror serve: %s sets no output.pixel_url: pages carry no pixel to count\n", *file)
+		return ExitUsage
+	}
+	prefix, err := counter.Prefix(string(cfg.Output.PixelURL))
+	if err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror serve: output.pixel_url:", err)
+		return ExitUsage
+	}
+	if *addr == "" {
+		*addr = cfg.Serve.Addr
+	}
+	if err := serve(ctx, e, cfg, prefix, *addr); err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror serve:", err)
+		return ExitFatal
+	}
+	return ExitOK
+}
+
+// serve counts hits on addr until ctx is done.
+func serve(ctx context.Context, e *env, cfg *config.Config, prefix, addr string) error {
+	db, err := store.Open(ctx, cfg.StatePath())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	c, err := counter.New(ctx, counter.Config{
+		DB: db, Dir: cfg.Output.Dir, Prefix: prefix, Options: cfg.Serve,
+		Metrics: metrics.New(), Log: e.log,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "counting hits on http://%s%s (metrics: /metrics, health: /healthz)\n", ln.Addr(), prefix)
+	e.log.Info("hit counter started", "addr", ln.Addr().String(), "prefix", prefix, "flush_interval", cfg.Serve.FlushInterval)
+	err = c.Run(ctx, ln)
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	return err
+}

@@ -1,0 +1,206 @@
+// Package counter is newsmirror's hit counter: a small HTTP server that
+// answers the invisible pixel of every mirrored page and index, counts the
+// hits of real readers per page and hour, and writes them to the state
+// database, where the next sync turns them into the hot list.
+//
+// It is built to face the internet: only paths of the mirror are counted (a
+// flood of random paths grows neither memory nor the database), crawlers are
+// not counted, a token bucket per client blunts inflation, and no client
+// address or User-Agent is ever stored or logged.
+package counter
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/metrics"
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+// Config is what a Counter needs.
+type Config struct {
+	// DB receives the counts and knows the mirror's pages.
+	DB *store.Store
+	// Dir is the mirror folder, where the index files are.
+	Dir string
+	// Prefix is the request path before a repository path, e.g. "/goodnews/";
+	// see Prefix.
+	Prefix  string
+	Options Options
+	// Metrics counts hits; nil counts nothing.
+	Metrics *metrics.Metrics
+	// Log receives flush and refresh problems; nil discards them.
+	Log *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Counter counts page hits. It is an http.Handler and safe for concurrent use.
+type Counter struct {
+	cfg     Config
+	known   atomic.Pointer[pathSet]
+	limiter *limiter
+	bots    bots
+
+	mu      sync.Mutex
+	pending map[hitKey]int64
+
+	flushMu sync.Mutex // one flush at a time
+}
+
+type hitKey struct {
+	path string
+	hour int64 // hours since the Unix epoch
+}
+
+// New returns a counter that knows the mirror's current pages.
+func New(ctx context.Context, cfg Config) (*Counter, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	o := cfg.Options
+	c := &Counter{
+		cfg:     cfg,
+		limiter: newLimiter(o.ClientRate, o.ClientBurst, o.MaxClients),
+		bots:    newBots(o.Bots),
+		pending: map[hitKey]int64{},
+	}
+	if err := c.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Prefix is the request path prefix of a pixel URL template whose path ends
+// in {path}: "http://counter.example/goodnews/{path}" → "/goodnews/".
+func Prefix(pixelURL string) (string, error) {
+	before, after, found := strings.Cut(pixelURL, "{path}")
+	if !found || after != "" || strings.ContainsAny(before, "{}?#") {
+		return "", fmt.Errorf("pixel URL %q must end in {path} with no other placeholder or query", pixelURL)
+	}
+	u, err := url.Parse(before)
+	if err != nil {
+		return "", fmt.Errorf("pixel URL %q: %w", pixelURL, err)
+	}
+	if !strings.HasPrefix(u.Path, "/") {
+		return "/" + u.Path, nil
+	}
+	return u.Path, nil
+}
+
+// Refresh reloads the set of countable paths.
+func (c *Counter) Refresh(ctx context.Context) error {
+	set, err := loadPaths(ctx, c.cfg.DB, c.cfg.Dir)
+	if err != nil {
+		return fmt.Errorf("load countable paths: %w", err)
+	}
+	c.known.Store(&set)
+	c.cfg.Metrics.KnownPaths(len(set))
+	return nil
+}
+
+// ServeHTTP answers /healthz, /metrics and the pixel under the prefix.
+func (c *Counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	switch p := r.URL.Path; {
+	case strings.HasPrefix(p, c.cfg.Prefix):
+		c.servePixel(w, r)
+	case p == "/healthz":
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	case p == "/metrics":
+		c.cfg.Metrics.Handler().ServeHTTP(w, r)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+func (c *Counter) servePixel(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		c.cfg.Metrics.HitRejected(metrics.RejectMethod)
+		return
+	}
+	if r.Method == http.MethodGet {
+		c.count(r)
+	}
+	writePixel(w)
+}
+
+// count adds the hit when it is a reader's view of a page of the mirror.
+func (c *Counter) count(r *http.Request) {
+	p := repoPath(strings.TrimPrefix(r.URL.Path, c.cfg.Prefix))
+	if _, ok := (*c.known.Load())[p]; !ok {
+		c.cfg.Metrics.HitRejected(metrics.RejectUnknown)
+		return
+	}
+	if c.bots.is(r.UserAgent()) {
+		c.cfg.Metrics.HitRejected(metrics.RejectBot)
+		return
+	}
+	now := c.cfg.Now()
+	if !c.limiter.allow(c.client(r), now) {
+		c.cfg.Metrics.HitRejected(metrics.RejectRate)
+		return
+	}
+	c.mu.Lock()
+	c.pending[hitKey{p, now.Unix() / 3600}]++
+	c.mu.Unlock()
+	c.cfg.Metrics.HitCounted()
+}
+
+// client is the address the request's token bucket is keyed by (hashed).
+func (c *Counter) client(r *http.Request) string {
+	if h := c.cfg.Options.ClientHeader; h != "" {
+		if v := r.Header.Get(h); v != "" {
+			if i := strings.LastIndexByte(v, ','); i >= 0 {
+				v = v[i+1:]
+			}
+			return strings.TrimSpace(v)
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// Flush writes the buffered counts to the state database. On failure the
+// counts are kept for the next flush.
+func (c *Counter) Flush(ctx context.Context) error {
+	c.flushMu.Lock()
+	defer c.flushMu.Unlock()
+	c.mu.Lock()
+	batch := c.pending
+	c.pending = make(map[hitKey]int64, len(batch))
+	c.mu.Unlock()
+	if len(batch) == 0 {
+		return nil
+	}
+	list := make([]store.HitCount, 0, len(batch))
+	for k, n := range batch {
+		list = append(list, store.HitCount{Path: k.path, Hour: time.Unix(k.hour*3600, 0).UTC(), Count: n})
+	}
+	if err := c.cfg.DB.AddHits(ctx, list); err != nil {
+		c.mu.Lock()
+		for k, n := range batch {
+			c.pending[k] += n
+		}
+		c.mu.Unlock()
+		c.cfg.Metrics.FlushError()
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+package counter
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Options configure the hit counter (the "serve" section of a configuration).
+// The zero value of a field means its default.
+type Options struct {
+	// Addr is the address "newsmirror serve" listens on; --addr overrides it.
+	Addr string `yaml:"addr"`
+	// FlushInterval is how often buffered counts are written to the state
+	// database. Counts are also written on shutdown.
+	FlushInterval time.Duration `yaml:"flush_interval"`
+	// RefreshInterval is how often the set of countable paths (pages in the
+	// state database, index files on disk) is reloaded, so that pages of a
+	// sync that ran meanwhile start counting.
+	RefreshInterval time.Duration `yaml:"refresh_interval"`
+	// ClientRate is how many hits per second one client's token bucket
+	// regains; hits beyond it are answered but not counted.
+	ClientRate float64 `yaml:"client_rate"`
+	// ClientBurst is the size of one client's token bucket.
+	ClientBurst int `yaml:"client_burst"`
+	// MaxClients bounds the token buckets kept in memory; the least recently
+	// seen clients are forgotten first.
+	MaxClients int `yaml:"max_clients"`
+	// ClientHeader names a request header that holds the client's address,
+	// set by a trusted reverse proxy (e.g. X-Real-IP). Empty: the address of
+	// the connection. Only its last comma-separated value is used.
+	ClientHeader string `yaml:"client_header"`
+	// Bots are User-Agent substrings (case-insensitive) whose requests are not
+	// counted, in addition to the built-in list.
+	Bots []string `yaml:"bots"`
+}
+
+// DefaultOptions returns the options used when a configuration says nothing.
+func DefaultOptions() Options {
+	return Options{
+		Addr:            ":8080",
+		FlushInterval:   5 * time.Second,
+		RefreshInterval: time.Minute,
+		ClientRate:      0.5,
+		ClientBurst:     20,
+		MaxClients:      65536,
+	}
+}
+
+// Validate reports options that cannot work.
+func (o Options) Validate() error {
+	switch {
+	case o.Addr == "":
+		return errors.New("addr must not be empty")
+	case o.FlushInterval < 100*time.Millisecond:
+		return fmt.Errorf("flush_interval must be at least 100ms, got %s", o.FlushInterval)
+	case o.RefreshInterval < time.Second:
+		return fmt.Errorf("refresh_interval must be at least 1s, got %s", o.RefreshInterval)
+	case o.ClientRate <= 0:
+		return errors.New("client_rate must be positive")
+	case o.ClientBurst < 1:
+		return errors.New("client_burst must be at least 1")
+	case o.MaxClients < 64:
+		return fmt.Errorf("max_clients must be at least 64, got %d", o.MaxClients)
+	}
+	return nil
+}

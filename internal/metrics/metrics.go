@@ -1,0 +1,212 @@
+// Package metrics holds newsmirror's Prometheus collectors in one struct
+// with its own registry, passed explicitly to whatever counts: the sync pass,
+// the fetch client, the hit counter. A nil *Metrics counts nothing, so code
+// that counts never needs to check whether anyone is listening.
+package metrics
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Hit rejection reasons, the values of the "reason" label.
+const (
+	RejectUnknown = "unknown_path" // not a page or index of the mirror
+	RejectBot     = "bot"          // a known crawler's User-Agent
+	RejectRate    = "rate"         // the client's token bucket was empty
+	RejectMethod  = "method"       // not GET
+)
+
+// Metrics is every collector newsmirror exports. Its methods are safe for
+// concurrent use and do nothing on a nil receiver.
+type Metrics struct {
+	reg *prometheus.Registry
+
+	fetches     *prometheus.CounterVec
+	fetchBytes  *prometheus.CounterVec
+	retries     prometheus.Counter
+	fallbacks   *prometheus.CounterVec
+	pages       *prometheus.CounterVec
+	assets      *prometheus.CounterVec
+	pushes      *prometheus.CounterVec
+	runs        prometheus.Histogram
+	lastRun     prometheus.Gauge
+	hitsCounted prometheus.Counter
+	hitsReject  *prometheus.CounterVec
+	knownPaths  prometheus.Gauge
+	flushErrors prometheus.Counter
+}
+
+// New returns a Metrics registered in a registry of its own, with the Go
+// runtime and process collectors beside newsmirror's.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		fetches: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_fetches_total", Help: "Feed, page and image fetches by source and result (ok, http_4xx, http_5xx, too_large, timeout, error).",
+		}, []string{"source", "result"}),
+		fetchBytes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_fetch_bytes_total", Help: "Response body bytes fetched, by source.",
+		}, []string{"source"}),
+		retries: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsmirror_fetch_retries_total", Help: "Fetch attempts repeated after a transient failure.",
+		}),
+		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_extract_fallbacks_total", Help: "Articles extracted by the fallback because the source's body selector matched nothing.",
+		}, []string{"source"}),
+		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_pages_total", Help: "Mirror pages by change: written (new), updated, removed.",
+		}, []string{"change"}),
+		assets: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_assets_total", Help: "Article images by source and result: localized, or kept at their original URL (failed).",
+		}, []string{"source", "result"}),
+		pushes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_pushes_total", Help: "Pushes of the mirror by remote and result (ok, error).",
+		}, []string{"remote", "result"}),
+		runs: prometheus.NewHistogram(prometheus.HistogramOpts{
+			Name: "newsmirror_run_duration_seconds", Help: "Duration of whole sync passes.",
+			Buckets: []float64{1, 5, 15, 30, 60, 120, 300, 600, 1200, 3600},
+		}),
+		lastRun: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsmirror_last_run_timestamp_seconds", Help: "When the last sync pass ended (Unix time).",
+		}),
+		hitsCounted: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsmirror_hits_counted_total", Help: "Page hits counted by the hit counter.",
+		}),
+		hitsReject: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_hits_rejected_total", Help: "Pixel requests answered but not counted, by reason (unknown_path, bot, rate, method).",
+		}, []string{"reason"}),
+		knownPaths: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsmirror_counter_known_paths", Help: "Pages and indexes the hit counter counts.",
+		}),
+		flushErrors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsmirror_hits_flush_errors_total", Help: "Failed writes of buffered hit counts (kept and retried).",
+		}),
+	}
+	m.reg.MustRegister(m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.pages, m.assets, m.pushes,
+		m.runs, m.lastRun, m.hitsCounted, m.hitsReject, m.knownPaths, m.flushErrors,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	for _, r := range []string{RejectUnknown, RejectBot, RejectRate, RejectMethod} {
+		m.hitsReject.WithLabelValues(r)
+	}
+	return m
+}
+
+// Handler serves the metrics in the Prometheus text format.
+func (m *Metrics) Handler() http.Handler {
+	if m == nil {
+		return http.NotFoundHandler()
+	}
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// Registry is the registry the collectors live in, for callers that add
+// their own.
+func (m *Metrics) Registry() *prometheus.Registry {
+	if m == nil {
+		return nil
+	}
+	return m.reg
+}
+
+// Fetch counts one fetch of source's feed, page or image and its body size.
+func (m *Metrics) Fetch(source, result string, bytes int) {
+	if m == nil {
+		return
+	}
+	m.fetches.WithLabelValues(source, result).Inc()
+	if bytes > 0 {
+		m.fetchBytes.WithLabelValues(source).Add(float64(bytes))
+	}
+}
+
+// Retry counts one repeated fetch attempt.
+func (m *Metrics) Retry() {
+	if m != nil {
+		m.retries.Inc()
+	}
+}
+
+// Fallback counts one article extracted by the fallback extractor.
+func (m *Metrics) Fallback(source string) {
+	if m != nil {
+		m.fallbacks.WithLabelValues(source).Inc()
+	}
+}
+
+// Page changes, the values of the "change" label.
+const (
+	PageWritten = "written"
+	PageUpdated = "updated"
+	PageRemoved = "removed"
+)
+
+// Pages counts n pages that changed in the given way (PageWritten…).
+func (m *Metrics) Pages(change string, n int) {
+	if m != nil && n > 0 {
+		m.pages.WithLabelValues(change).Add(float64(n))
+	}
+}
+
+// Assets counts a source's images stored in the mirror and kept at their
+// original URL.
+func (m *Metrics) Assets(source string, localized, failed int) {
+	if m == nil {
+		return
+	}
+	m.assets.WithLabelValues(source, "localized").Add(float64(localized))
+	m.assets.WithLabelValues(source, "failed").Add(float64(failed))
+}
+
+// Push counts one push to remote; err nil is a success.
+func (m *Metrics) Push(remote string, err error) {
+	if m == nil {
+		return
+	}
+	result := "ok"
+	if err != nil {
+		result = "error"
+	}
+	m.pushes.WithLabelValues(remote, result).Inc()
+}
+
+// Run records one whole sync pass that took d and ended at end.
+func (m *Metrics) Run(d time.Duration, end time.Time) {
+	if m == nil {
+		return
+	}
+	m.runs.Observe(d.Seconds())
+	m.lastRun.Set(float64(end.Unix()))
+}
+
+// HitCounted counts one page hit.
+func (m *Metrics) HitCounted() {
+	if m != nil {
+		m.hitsCounted.Inc()
+	}
+}
+
+// HitRejected counts one pixel request that was answered but not counted.
+func (m *Metrics) HitRejected(reason string) {
+	if m != nil {
+		m.hitsReject.WithLabelValues(reason).Inc()
+	}
+}
+
+// KnownPaths sets how many pages and indexes the hit counter counts.
+func (m *Metrics) KnownPaths(n int) {
+	if m != nil {
+		m.knownPaths.Set(float64(n))
+	}
+}
+
+// FlushError counts one failed write of buffered hit counts.
+func (m *Metrics) FlushError() {
+	if m != nil {
+		m.flushErrors.Inc()
+	}
+}
