@@ -22,6 +22,8 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	log            *slog.Logger
+	// bar draws a sync's progress; nil unless stderr is a terminal.
+	bar *progressBar
 }
 
 type command struct {
@@ -39,7 +41,16 @@ var commands = map[string]command{
 // Run runs the command line args (without the program name) and returns the
 // exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{stdout: stdout, stderr: stderr, log: slog.New(slog.NewTextHandler(stderr, nil))}
+	args, format, err := splitLogFormat(args)
+	if err != nil {
+		fmt.Fprintln(stderr, "newsmirror:", err)
+		return ExitUsage
+	}
+	e := &env{stdout: stdout, stderr: stderr, log: newLogger(stderr, format)}
+	if isTerminal(stderr) {
+		e.bar = newProgressBar(stderr)
+		e.log = newLogger(e.bar, format)
+	}
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		usage(stderr)
 		return ExitUsage
@@ -63,5 +74,6 @@ func usage(w io.Writer) {
 	for _, n := range names {
 		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
 	}
+	fmt.Fprintln(w, "\nglobal flags (anywhere):\n  --log-format text|json   log records as text (default) or one JSON object per line")
 	fmt.Fprintln(w, "\nRun 'newsmirror <command> -h' for its flags.")
 }

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -87,5 +88,29 @@ func TestUnknownCommandIsUsageError(t *testing.T) {
 	code, _, stderr := run(t, "mirror-everything")
 	if code != cli.ExitUsage || !strings.Contains(stderr, "unknown command") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestLogFormatJSONWritesOneObjectPerLine(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	// The feed's port is closed: the channel fails and a warning is logged.
+	os.WriteFile(path, []byte("output: {dir: out}\nsources:\n  - id: s\n    rules: {body: div}\n    channels: [{id: c, name: n, feed: \"http://127.0.0.1:1/feed.xml\"}]\n"), 0o644)
+	code, _, stderr := run(t, "sync", "-c", path, "--log-format", "json")
+	if code != cli.ExitPartial {
+		t.Errorf("exit %d, want %d", code, cli.ExitPartial)
+	}
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	for _, l := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(l), &rec); err != nil {
+			t.Fatalf("not a JSON record: %q (%v)", l, err)
+		}
+		if rec["msg"] == "skipped" && rec["channel"] != "c" {
+			t.Errorf("record lacks the channel: %v", rec)
+		}
+	}
+	if !strings.Contains(stderr, `"msg":"skipped"`) {
+		t.Errorf("no warning for the failed channel in %q", stderr)
 	}
 }

@@ -29,7 +29,12 @@ func runSync(ctx context.Context, e *env, args []string) int {
 
 // syncOnce runs one pass and prints its summary.
 func syncOnce(ctx context.Context, e *env, cfg *config.Config, dial fetch.DialFunc) int {
-	rep, err := mirror.Sync(ctx, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.WithDial(dial)), Log: e.log})
+	deps := mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.WithDial(dial)), Log: e.log}
+	if e.bar != nil {
+		deps.Progress = e.bar.update
+		defer e.bar.done()
+	}
+	rep, err := mirror.Sync(ctx, cfg, deps)
 	if rep != nil {
 		printReport(e.stdout, rep)
 	}

@@ -30,6 +30,7 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 		return nil, err
 	}
 	resp, err := r.client.Get(ctx, j.item.URL)
+	r.observeFetch(j.src.ID, resp, err)
 	if err != nil {
 		return nil, err
 	}

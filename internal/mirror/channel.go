@@ -17,9 +17,10 @@ type job struct {
 
 // syncChannel reads the channel's feed and mirrors its new items.
 func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Channel) {
-	items, err := r.readFeed(ctx, ch)
+	items, err := r.readFeed(ctx, src, ch)
 	if err != nil {
 		r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: ch.Feed, Err: err})
+		r.progress.channelRead(0)
 		return
 	}
 	var jobs []job
@@ -34,11 +35,13 @@ func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Ch
 		}
 	}
 	r.log.Info("channel read", "source", src.ID, "channel", ch.ID, "items", len(items), "new", len(jobs))
+	r.progress.channelRead(len(jobs))
 	r.runJobs(ctx, jobs)
 }
 
-func (r *run) readFeed(ctx context.Context, ch *config.Channel) ([]feed.Item, error) {
+func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Channel) ([]feed.Item, error) {
 	resp, err := r.client.Get(ctx, ch.Feed)
+	r.observeFetch(src.ID, resp, err)
 	if err != nil {
 		return nil, err
 	}
@@ -72,6 +75,7 @@ func (r *run) runJobs(ctx context.Context, jobs []job) {
 
 // record notes one finished job; the caller holds the lock.
 func (r *run) record(ctx context.Context, j job, written []string, err error) {
+	r.progress.articleDone()
 	if err != nil {
 		f := Failure{Source: j.src.ID, Channel: j.ch.ID, URL: j.item.URL, Err: err}
 		r.fail(f)

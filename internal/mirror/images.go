@@ -77,6 +77,7 @@ func (r *run) finishImages(ctx context.Context) {
 	sort.Strings(ids)
 	for _, id := range ids {
 		c := r.images.counts[id]
+		r.metrics.Assets(id, c.Localized, c.Failed)
 		if err := r.db.AddImageHealth(ctx, id, c.Localized, c.Failed, c.LastError, r.now); err != nil {
 			r.log.Error("record image health", "source", id, "err", err)
 		}

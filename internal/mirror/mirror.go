@@ -13,6 +13,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/htmlsite"
+	"github.com/newsmirror/newsmirror/internal/metrics"
 	"github.com/newsmirror/newsmirror/internal/publish"
 	"github.com/newsmirror/newsmirror/internal/render"
 	"github.com/newsmirror/newsmirror/internal/store"
@@ -26,6 +27,11 @@ type Deps struct {
 	Now func() time.Time
 	// Log receives progress and problems; nil discards them.
 	Log *slog.Logger
+	// Metrics counts fetches, pages, images and the run; nil counts nothing.
+	Metrics *metrics.Metrics
+	// Progress is called as channels are read and articles finished; nil
+	// for none.
+	Progress func(Progress)
 }
 
 // Report is what one run did.
@@ -69,6 +75,8 @@ type run struct {
 	images   imageTally
 	html     *htmlsite.Renderer // nil unless output.html is enabled
 	variants []variant          // converted trees, e.g. Traditional Chinese
+	metrics  *metrics.Metrics
+	progress *tracker
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel
@@ -80,6 +88,7 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 		return nil, err
 	}
 	defer r.db.Close()
+	defer r.observeRun(time.Now())
 	for i := range cfg.Sources {
 		src := &cfg.Sources[i]
 		for j := range src.Channels {
@@ -106,6 +115,7 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 
 func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, report: &Report{}, touched: map[string]bool{}}
+	r.metrics, r.progress = deps.Metrics, newTracker(deps.Progress, channelCount(cfg))
 	if r.client == nil {
 		r.client = fetch.New(cfg.Fetch)
 	}

@@ -1,0 +1,94 @@
+package mirror
+
+import (
+	"context"
+	"errors"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/metrics"
+)
+
+// Progress is how far a run has got, reported after each channel's feed is
+// read and after each article is finished (mirrored or failed).
+type Progress struct {
+	Channels     int // channels of the configuration
+	ChannelsRead int // channels whose feed has been read (or failed)
+	Articles     int // new articles found so far
+	ArticlesDone int // of those, finished
+}
+
+// tracker reports a run's progress to Deps.Progress; workers share it.
+type tracker struct {
+	mu sync.Mutex
+	fn func(Progress)
+	p  Progress
+}
+
+func newTracker(fn func(Progress), channels int) *tracker {
+	return &tracker{fn: fn, p: Progress{Channels: channels}}
+}
+
+func (t *tracker) update(change func(*Progress)) {
+	if t.fn == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	change(&t.p)
+	t.fn(t.p)
+}
+
+// channelRead notes a channel read with jobs new articles.
+func (t *tracker) channelRead(jobs int) {
+	t.update(func(p *Progress) { p.ChannelsRead++; p.Articles += jobs })
+}
+
+// articleDone notes a finished article.
+func (t *tracker) articleDone() { t.update(func(p *Progress) { p.ArticlesDone++ }) }
+
+// observeFetch counts a fetch of source's feed or page.
+func (r *run) observeFetch(source string, resp *fetch.Response, err error) {
+	n := 0
+	if resp != nil {
+		n = len(resp.Body)
+	}
+	r.metrics.Fetch(source, fetchResult(err), n)
+}
+
+// fetchResult is the "result" label of a fetch that ended with err.
+func fetchResult(err error) string {
+	var status *fetch.StatusError
+	var large *fetch.TooLargeError
+	var netErr net.Error
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &status) && status.Code >= 500:
+		return "http_5xx"
+	case errors.As(err, &status):
+		return "http_4xx"
+	case errors.As(err, &large):
+		return "too_large"
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &netErr) && netErr.Timeout():
+		return "timeout"
+	}
+	return "error"
+}
+
+// observeRun records the run's duration and the pages it changed.
+func (r *run) observeRun(start time.Time) {
+	r.metrics.Pages(metrics.PageWritten, len(r.report.Written))
+	r.metrics.Run(time.Since(start), time.Now())
+}
+
+func channelCount(cfg *config.Config) int {
+	n := 0
+	for _, s := range cfg.Sources {
+		n += len(s.Channels)
+	}
+	return n
+}
