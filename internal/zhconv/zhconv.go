@@ -88,7 +88,8 @@ func convert(m matcher, s string) string {
 			i++
 			continue
 		}
-		ends = runeEnds(s, i, m.maxRunes(), ends[:0])
+		first, _ := utf8.DecodeRuneInString(s[i:])
+		ends = runeEnds(s, i, max(m.limit(first), 1), ends[:0])
 		if n, out := m.match(s[i:], ends, i); n > 0 {
 			b.WriteString(out)
 			i += n
@@ -116,17 +117,22 @@ func runeEnds(s string, i, limit int, ends []int) []int {
 // bytes and the replacement, or 0.
 type matcher interface {
 	match(s string, ends []int, base int) (int, string)
-	maxRunes() int
+	// limit is the most runes a match starting with first can have.
+	limit(first rune) int
 }
 
 // table is one dictionary, or a union of several (the first entry wins).
 type table struct {
-	m   map[string]string
-	max int
+	m map[string]string
+	// longest is the most runes of a key starting with a given rune.
+	longest map[rune]int
 }
 
+func newTable() *table { return &table{m: map[string]string{}, longest: map[rune]int{}} }
+
 func (t *table) match(s string, ends []int, base int) (int, string) {
-	for k := min(len(ends), t.max); k > 0; k-- {
+	first, _ := utf8.DecodeRuneInString(s)
+	for k := min(len(ends), t.longest[first]); k > 0; k-- {
 		n := ends[k-1] - base
 		if out, ok := t.m[s[:n]]; ok {
 			return n, out
@@ -135,7 +141,7 @@ func (t *table) match(s string, ends []int, base int) (int, string) {
 	return 0, ""
 }
 
-func (t *table) maxRunes() int { return t.max }
+func (t *table) limit(first rune) int { return t.longest[first] }
 
 // shortCircuit asks its members in order; the first that matches wins.
 type shortCircuit []matcher
@@ -149,10 +155,10 @@ func (g shortCircuit) match(s string, ends []int, base int) (int, string) {
 	return 0, ""
 }
 
-func (g shortCircuit) maxRunes() int {
+func (g shortCircuit) limit(first rune) int {
 	longest := 0
 	for _, m := range g {
-		longest = max(longest, m.maxRunes())
+		longest = max(longest, m.limit(first))
 	}
 	return longest
 }
@@ -168,10 +174,10 @@ type dictSpec struct {
 func (d dictSpec) load() (matcher, error) {
 	switch {
 	case d.Type == "text":
-		t := &table{m: map[string]string{}}
+		t := newTable()
 		return t, t.read(d.File)
 	case d.Type == "group" && d.MatchPolicy == "union":
-		t := &table{m: map[string]string{}}
+		t := newTable()
 		for _, sub := range d.Dicts {
 			if sub.Type != "text" {
 				return nil, fmt.Errorf("union of a %q dictionary is not supported", sub.Type)
@@ -217,7 +223,9 @@ func (t *table) read(file string) error {
 		if _, dup := t.m[key]; !dup {
 			t.m[key], _, _ = strings.Cut(vals, " ")
 		}
-		t.max = max(t.max, utf8.RuneCountInString(key))
+		n := utf8.RuneCountInString(key)
+		first, _ := utf8.DecodeRuneInString(key)
+		t.longest[first] = max(t.longest[first], n)
 	}
 	if err := sc.Err(); err != nil {
 		return fmt.Errorf("read %s: %w", file, err)

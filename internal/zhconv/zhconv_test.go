@@ -119,3 +119,24 @@ func TestOpenCCTestCases(t *testing.T) {
 // knownAgreement is the share of OpenCC's cases (percent) each conversion
 // must reproduce; measured, and kept as a floor against regressions.
 var knownAgreement = map[string]int{"s2t": 100, "s2tw": 100, "s2twp": 97, "s2hk": 100, "t2s": 100}
+
+// BenchmarkDocument converts the reference article's source page (HTML,
+// about 100 KB) to Traditional Chinese.
+func BenchmarkDocument(b *testing.B) {
+	page, err := os.ReadFile("../mirror/testdata/seed/994979.html")
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := converter(b, "s2tw")
+	b.SetBytes(int64(len(page)))
+	for b.Loop() {
+		c.Document(string(page))
+	}
+}
+
+// BenchmarkNew loads the s2tw dictionaries (once per run in the mirror).
+func BenchmarkNew(b *testing.B) {
+	for b.Loop() {
+		converter(b, "s2tw")
+	}
+}
