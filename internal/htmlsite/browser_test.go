@@ -192,6 +192,7 @@ func TestHTMLSiteLoadsOnlyFromItselfInChromium(t *testing.T) {
 			t.Errorf("%s: images that did not render: %v", step.name, broken)
 		}
 		requests := log.take()
+		t.Logf("%s: %d requests: %v", step.name, len(requests), shortURLs(requests, root))
 		for _, u := range requests {
 			if !strings.HasPrefix(u, root) {
 				t.Errorf("%s: request outside the site: %s", step.name, u)
@@ -223,6 +224,14 @@ func discard[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
 		_, err := a(ctx, t)
 		return chromedp.Void{}, err
 	}
+}
+
+func shortURLs(urls []string, root string) []string {
+	out := make([]string, len(urls))
+	for i, u := range urls {
+		out[i] = strings.TrimPrefix(u, root)
+	}
+	return out
 }
 
 func hasAsset(urls []string) bool {
