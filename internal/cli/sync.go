@@ -5,11 +5,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"sort"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/mirror"
+	"github.com/newsmirror/newsmirror/internal/publish"
 )
 
 func runSync(ctx context.Context, e *env, args []string) int {
@@ -24,12 +26,27 @@ func runSync(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, err)
 		return ExitUsage
 	}
+	release, err := lockMirror(cfg)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror:", err)
+		return ExitFatal
+	}
+	defer release()
 	return syncOnce(ctx, e, cfg, nil)
+}
+
+// lockMirror keeps a second newsmirror off the mirror while this one runs.
+func lockMirror(cfg *config.Config) (func(), error) {
+	return publish.Lock(filepath.Join(filepath.Dir(cfg.StatePath()), "lock"))
 }
 
 // syncOnce runs one pass and prints its summary.
 func syncOnce(ctx context.Context, e *env, cfg *config.Config, dial fetch.DialFunc) int {
-	deps := mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.WithDial(dial)), Log: e.log}
+	return syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.WithDial(dial)), Log: e.log})
+}
+
+// syncWith runs one pass with deps and prints its summary.
+func syncWith(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps) int {
 	if e.bar != nil {
 		deps.Progress = e.bar.update
 		defer e.bar.done()
@@ -57,10 +74,28 @@ func printReport(w io.Writer, rep *mirror.Report) {
 		}
 	}
 	printImages(w, rep.Images)
+	if len(rep.Removed) > 0 {
+		fmt.Fprintf(w, "pages removed (retention): %d\n", len(rep.Removed))
+	}
+	for _, msg := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", msg)
+	}
 	if rep.Commit != "" {
 		fmt.Fprintf(w, "commit: %s %s\n", shortHash(rep.Commit), rep.Message)
 	} else {
 		fmt.Fprintln(w, "commit: none (nothing new)")
+	}
+	printPushes(w, rep.Pushes)
+}
+
+// printPushes prints one line per remote; errors never hold credentials.
+func printPushes(w io.Writer, pushes []publish.PushResult) {
+	for _, p := range pushes {
+		if p.Err != nil {
+			fmt.Fprintf(w, "push %s: FAILED: %v (retried next run)\n", p.Remote, p.Err)
+		} else {
+			fmt.Fprintf(w, "push %s: ok %s\n", p.Remote, shortHash(p.Commit))
+		}
 	}
 }
 

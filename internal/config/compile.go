@@ -21,6 +21,7 @@ var safeID = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 func (c *Config) compile(s *errorSink) {
 	c.compileOutput(s)
 	c.compileSite(s)
+	c.compilePublish(s)
 	if err := c.Fetch.Validate(); err != nil {
 		s.at("fetch", "%v", err)
 	}
@@ -126,6 +127,9 @@ func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[
 	}
 	if err := src.Images.Validate(); err != nil {
 		s.at(path+".images.max_bytes", "%v", err)
+	}
+	if err := src.Blacklist.Compile(); err != nil {
+		s.at(path+".blacklist."+err.Field, "%v", err.Err)
 	}
 	if len(src.Channels) == 0 {
 		s.at(path+".channels", "at least one channel is required")

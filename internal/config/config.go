@@ -14,6 +14,8 @@ import (
 	"github.com/newsmirror/newsmirror/internal/counter"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/indexes"
+	"github.com/newsmirror/newsmirror/internal/publish"
 	"github.com/newsmirror/newsmirror/internal/zhconv"
 )
 
@@ -25,6 +27,10 @@ type Config struct {
 	Sources []Source      `yaml:"sources"`
 	// Serve configures the hit counter ("newsmirror serve").
 	Serve counter.Options `yaml:"serve"`
+	// Indexes shape the channel indexes and the mirror's lists.
+	Indexes indexes.Options `yaml:"indexes"`
+	// Publish is retention and the remotes the mirror is pushed to.
+	Publish publish.Options `yaml:"publish"`
 
 	// File is the path the configuration was read from ("" for a string).
 	File string `yaml:"-"`
@@ -60,6 +66,9 @@ type Output struct {
 	CommitMessage string `yaml:"commit_message"`
 	// GitAuthor is the author and committer of mirror commits, "Name <email>".
 	GitAuthor string `yaml:"git_author"`
+	// Templates is a folder whose *.tmpl files replace the embedded
+	// templates of the same name; empty for none.
+	Templates string `yaml:"templates"`
 }
 
 // HTML configures the static HTML site.
@@ -124,6 +133,9 @@ type Source struct {
 	Variants []zhconv.Variant `yaml:"variants"`
 	// Channels are the source's feeds, in home page order.
 	Channels []Channel `yaml:"channels"`
+	// Blacklist drops titles from this source's indexes, on top of
+	// indexes.blacklist.
+	Blacklist indexes.Blacklist `yaml:"blacklist"`
 
 	// Compiled is Rules, compiled at load.
 	Compiled *extract.Compiled `yaml:"-"`
@@ -162,7 +174,9 @@ func Default() Config {
 			ShareText:    "手机上长按并复制下列链接或二维码分享本文章：",
 			OriginalText: "原文地址（需翻墙访问）：",
 		},
-		Fetch: fetch.DefaultOptions(),
-		Serve: counter.DefaultOptions(),
+		Fetch:   fetch.DefaultOptions(),
+		Serve:   counter.DefaultOptions(),
+		Indexes: indexes.DefaultOptions(),
+		Publish: publish.DefaultOptions(),
 	}
 }

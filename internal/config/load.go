@@ -54,6 +54,7 @@ func (c *Config) resolvePaths(base string) {
 	if !filepath.IsAbs(c.Output.Dir) {
 		c.Output.Dir = filepath.Join(base, c.Output.Dir)
 	}
+	c.resolvePublishPaths(base)
 }
 
 // StatePath is the state database's path.

@@ -25,6 +25,9 @@ func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Ch
 	}
 	var jobs []job
 	for _, it := range items {
+		if r.cfg.Indexes.Blacklist.Blocks(it.Title) || src.Blacklist.Blocks(it.Title) {
+			continue // never listed, so not worth mirroring
+		}
 		done, err := r.db.Done(ctx, it.URL)
 		if err != nil {
 			r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: it.URL, Err: err})
@@ -48,26 +51,33 @@ func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Chann
 	return feed.Parse(resp.Body, resp.URL)
 }
 
-// runJobs mirrors jobs on the configured number of workers.
+// runJobs mirrors jobs on the configured number of workers. When ctx is
+// cancelled no new job starts, but the articles in hand are finished (their
+// requests are still bounded by the fetch timeout), so that they can be
+// committed.
 func (r *run) runJobs(ctx context.Context, jobs []job) {
+	work := context.WithoutCancel(ctx)
 	queue := make(chan job)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for range min(r.cfg.Fetch.Workers, len(jobs)) {
 		wg.Go(func() {
 			for j := range queue {
-				written, err := r.mirrorArticle(ctx, j)
+				written, err := r.mirrorArticle(work, j)
 				mu.Lock()
-				r.record(ctx, j, written, err)
+				r.record(work, j, written, err)
 				mu.Unlock()
 			}
 		})
 	}
 	for _, j := range jobs {
+		select {
+		case queue <- j:
+		case <-ctx.Done():
+		}
 		if ctx.Err() != nil {
 			break
 		}
-		queue <- j
 	}
 	close(queue)
 	wg.Wait()

@@ -3,11 +3,67 @@ package mirror
 import (
 	"context"
 	"sort"
+	"strings"
+
+	"github.com/newsmirror/newsmirror/internal/store"
 )
 
+// work is what an earlier, interrupted run left for this one, plus what
+// this run did.
+type work struct {
+	pending []string      // pages written, not yet committed
+	journal []store.Entry // files changed, not yet committed
+	first   bool          // the mirror has no commit yet
+}
+
+// any reports whether the run must rebuild and commit. Refreshed stamps
+// alone never make a commit.
+func (w work) any() bool { return len(w.pending) > 0 || len(w.journal) > 0 || w.first }
+
+// dirty are the channels whose indexes must be rebuilt: those with pages
+// not yet committed (new, or left by an interrupted run).
+func (w work) dirty() map[string]bool {
+	out := map[string]bool{}
+	for _, p := range w.pending {
+		if ch, _, ok := strings.Cut(strings.TrimPrefix(p, "pages/"), "/"); ok {
+			out[ch] = true
+		}
+	}
+	return out
+}
+
+// findWork reads what is uncommitted.
+func (r *run) findWork(ctx context.Context) (work, error) {
+	var w work
+	var err error
+	if w.pending, err = r.db.PendingPaths(ctx); err != nil {
+		return w, err
+	}
+	if w.journal, err = r.db.Journal(ctx); err != nil {
+		return w, err
+	}
+	head, err := r.repo.HasCommit(ctx)
+	w.first = !head
+	return w, err
+}
+
+// replay finishes the journaled removals of an interrupted run and adds
+// every journaled file to this run's commit.
+func (r *run) replay(w work) error {
+	for _, e := range w.journal {
+		if e.Op == store.OpRemove {
+			if err := r.tree.Remove(e.Path); err != nil {
+				return err
+			}
+		}
+		r.touched[e.Path] = true
+	}
+	return nil
+}
+
 // commit records every page written by this run or left pending by an
-// interrupted one, with the indexes, in one commit; then marks them
-// committed in the state database.
+// interrupted one, the removals and the indexes, in one commit; then
+// records in the state database that they are committed.
 func (r *run) commit(ctx context.Context, pending []string) error {
 	for _, p := range pending {
 		r.touched[p] = true
@@ -31,20 +87,5 @@ func (r *run) commit(ctx context.Context, pending []string) error {
 	if hash != "" {
 		r.report.Message = msg
 	}
-	return r.db.MarkCommitted(ctx)
-}
-
-// hasWork reports whether the run must rebuild and commit: it wrote pages,
-// an earlier run left pages uncommitted, or the mirror has no commit yet.
-// Refreshed stamps alone never make a commit.
-func (r *run) hasWork(ctx context.Context) (bool, []string, error) {
-	pending, err := r.db.PendingPaths(ctx)
-	if err != nil {
-		return false, nil, err
-	}
-	if len(r.report.Written) > 0 || len(pending) > 0 {
-		return true, pending, nil
-	}
-	head, err := r.repo.HasCommit(ctx)
-	return !head, nil, err
+	return r.db.Committed(ctx)
 }

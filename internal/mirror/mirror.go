@@ -32,18 +32,29 @@ type Deps struct {
 	// Progress is called as channels are read and articles finished; nil
 	// for none.
 	Progress func(Progress)
+	// Pull rebases the mirror on publish.upstream before writing (the
+	// daemon does, so that edits made elsewhere are kept).
+	Pull bool
 }
 
 // Report is what one run did.
 type Report struct {
 	// Written are the pages created or changed, as repository paths.
 	Written []string
+	// Removed are the pages retention removed, as repository paths.
+	Removed []string
 	// Failures are the articles and channels that could not be mirrored.
 	Failures []Failure
+	// Warnings are problems that skipped nothing important, such as a bad
+	// row of a links file ("file:line: message").
+	Warnings []string
 	// Commit is the new commit's hash, "" when nothing changed.
 	Commit string
 	// Message is the commit message, when there was a commit.
 	Message string
+	// Pushes are the outcomes of pushing to each remote, in configuration
+	// order; none when the run was interrupted.
+	Pushes []publish.PushResult
 	// Images counts localised and failed images per source id.
 	Images map[string]ImageCount
 }
@@ -89,28 +100,77 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	}
 	defer r.db.Close()
 	defer r.observeRun(time.Now())
+	if err := r.pull(ctx, deps.Pull); err != nil {
+		return r.report, err
+	}
 	for i := range cfg.Sources {
 		src := &cfg.Sources[i]
 		for j := range src.Channels {
-			r.syncChannel(ctx, src, &src.Channels[j])
+			if ctx.Err() == nil {
+				r.syncChannel(ctx, src, &src.Channels[j])
+			}
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		r.log.Warn("run interrupted; committing what is complete", "err", err)
+	interrupted := ctx.Err() != nil
+	if interrupted {
+		r.log.Warn("run interrupted; committing what is complete", "err", ctx.Err())
 		ctx = context.WithoutCancel(ctx)
 	}
 	r.finishImages(ctx)
-	work, pending, err := r.hasWork(ctx)
-	if err != nil || !work {
+	if err := r.publish(ctx); err != nil {
 		return r.report, err
+	}
+	if !interrupted {
+		r.push(ctx)
+	}
+	return r.report, nil
+}
+
+// publish turns the run into one commit: it finishes what an interrupted
+// run left, applies retention, removes unused assets and rebuilds the
+// indexes. Nothing new, nothing left: no commit, no file touched.
+func (r *run) publish(ctx context.Context) error {
+	w, err := r.findWork(ctx)
+	if err != nil || !w.any() {
+		return err
+	}
+	if err := r.replay(w); err != nil {
+		return err
+	}
+	dirty := w.dirty()
+	if w.first {
+		dirty = nil // rebuild writes every missing index
+	}
+	if err := r.expire(ctx, dirty); err != nil {
+		return err
 	}
 	if err := r.sweepAssets(ctx); err != nil {
-		return r.report, err
+		return err
 	}
-	if err := r.rebuild(ctx); err != nil {
-		return r.report, err
+	if err := r.rebuild(ctx, dirty); err != nil {
+		return err
 	}
-	return r.report, r.commit(ctx, pending)
+	return r.commit(ctx, w.pending)
+}
+
+// push sends the branch to every remote and records each outcome; a
+// failing remote is only reported, and tried again next run.
+func (r *run) push(ctx context.Context) {
+	p := r.cfg.Publish
+	if len(p.Remotes) == 0 {
+		return
+	}
+	r.report.Pushes = r.repo.Push(ctx, p.Remotes, p.Branch, p.PushTimeout)
+	for _, res := range r.report.Pushes {
+		text := ""
+		if res.Err != nil {
+			text = res.Err.Error()
+			r.log.Warn("push failed", "remote", res.Remote, "err", text)
+		}
+		if err := r.db.SavePush(ctx, res.Remote, time.Now(), res.Commit, text); err != nil {
+			r.log.Error("record push", "remote", res.Remote, "err", err)
+		}
+	}
 }
 
 func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
@@ -137,7 +197,7 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 	if err := r.openVariants(); err != nil {
 		return nil, err
 	}
-	if r.repo, err = publish.OpenRepo(ctx, cfg.Output.Dir, cfg.Output.GitAuthor); err != nil {
+	if r.repo, err = openRepo(ctx, cfg); err != nil {
 		return nil, err
 	}
 	r.tree = publish.Tree{Dir: cfg.Output.Dir}
@@ -145,6 +205,45 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+// openRepo opens the mirror's repository, cloning publish.upstream into a
+// new folder, and clears the git locks a killed run left behind.
+func openRepo(ctx context.Context, cfg *config.Config) (*publish.Repo, error) {
+	var repo *publish.Repo
+	var err error
+	if up, ok := upstream(cfg); ok {
+		repo, err = publish.Clone(ctx, cfg.Output.Dir, cfg.Output.GitAuthor, up, cfg.Publish.Branch, cfg.Publish.PushTimeout)
+	} else {
+		repo, err = publish.OpenRepo(ctx, cfg.Output.Dir, cfg.Output.GitAuthor)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return repo, repo.Recover()
+}
+
+func upstream(cfg *config.Config) (publish.Remote, bool) {
+	for _, rm := range cfg.Publish.Remotes {
+		if rm.Name == cfg.Publish.Upstream {
+			return rm, true
+		}
+	}
+	return publish.Remote{}, false
+}
+
+// pull rebases the mirror on the upstream remote, when asked and set.
+func (r *run) pull(ctx context.Context, want bool) error {
+	up, ok := upstream(r.cfg)
+	if !want || !ok {
+		return nil
+	}
+	return r.repo.Pull(ctx, up, r.cfg.Publish.Branch, r.cfg.Publish.PushTimeout)
+}
+
+func (r *run) warn(msg string) {
+	r.log.Warn(msg)
+	r.report.Warnings = append(r.report.Warnings, msg)
 }
 
 // write stores a file of the mirror and remembers it for the commit.

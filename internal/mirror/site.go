@@ -2,14 +2,24 @@ package mirror
 
 import (
 	"context"
+	"strings"
 
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/indexes"
 	"github.com/newsmirror/newsmirror/internal/render"
 )
 
-// rebuild writes every channel index, the hot list and the home page from
-// the state database; files whose text is unchanged are left alone.
-func (r *run) rebuild(ctx context.Context) error {
+// rebuild writes the indexes of the channels in dirty (and of any channel
+// whose index is missing), the hot list, the editors' list and the home
+// page; files whose text is unchanged are left alone. Its cost grows with
+// the channels that changed and the retention limit, never with the size
+// of the mirror.
+func (r *run) rebuild(ctx context.Context, dirty map[string]bool) error {
 	stamp := r.now.Format("01021504")
+	sticky, err := r.stickyBlocks()
+	if err != nil {
+		return err
+	}
 	var sections []render.Section
 	for i := range r.cfg.Sources {
 		src := &r.cfg.Sources[i]
@@ -17,8 +27,10 @@ func (r *run) rebuild(ctx context.Context) error {
 		for j := range src.Channels {
 			ch := &src.Channels[j]
 			name := src.IndexName(ch)
-			if err := r.writeIndex(ctx, ch.ID, name, stamp); err != nil {
-				return err
+			if dirty[ch.ID] || !r.tree.Exists(render.IndexPath(name)) {
+				if err := r.writeIndex(ctx, src, ch, sticky, stamp); err != nil {
+					return err
+				}
 			}
 			sec.Links = append(sec.Links, render.Link{Label: ch.Name, URL: render.IndexPath(name)})
 		}
@@ -27,7 +39,11 @@ func (r *run) rebuild(ctx context.Context) error {
 	if err := r.writeHot(ctx, stamp); err != nil {
 		return err
 	}
-	home, err := r.render.Home(sections, stamp)
+	picks, err := r.writeEditors(ctx, stamp)
+	if err != nil {
+		return err
+	}
+	home, err := r.render.HomeWith(sections, picks, stamp)
 	if err != nil {
 		return err
 	}
@@ -41,24 +57,54 @@ func (r *run) rebuild(ctx context.Context) error {
 	return err
 }
 
-func (r *run) writeIndex(ctx context.Context, channel, name, stamp string) error {
-	arts, err := r.db.Channel(ctx, channel, 0)
+// writeIndex writes a channel's index and its "earlier" page (removing
+// the earlier page when the index no longer overflows).
+func (r *run) writeIndex(ctx context.Context, src *config.Source, ch *config.Channel, sticky []indexes.Block, stamp string) error {
+	arts, err := r.db.Channel(ctx, ch.ID, r.cfg.Publish.Keep)
 	if err != nil {
 		return err
 	}
-	entries := make([]render.Entry, len(arts))
+	items := make([]indexes.Item, len(arts))
 	for i, a := range arts {
-		entries[i] = render.Entry{Title: a.Title, Path: a.Path}
+		items[i] = indexes.Item{Title: a.Title, Path: a.Path}
 	}
-	path := render.IndexPath(name)
-	md, err := r.render.Index(path, entries, stamp)
+	opts := &r.cfg.Indexes
+	page := indexes.Layout(items, opts.Length, sticky, &opts.Blacklist, &src.Blacklist)
+	name := src.IndexName(ch)
+	path, earlier := render.IndexPath(name), render.IndexPath(name+"-earlier")
+	list := render.List{Kind: render.KindIndex, Path: path, Title: name, Entries: entries(page.Main)}
+	if len(page.Earlier) > 0 {
+		list.Earlier = render.Link{Label: opts.EarlierLabel, URL: earlier}
+		more := render.List{Kind: render.KindEarlier, Path: earlier, Title: name, Entries: entries(page.Earlier)}
+		if err := r.writeList(more, stamp); err != nil {
+			return err
+		}
+	} else if r.tree.Exists(earlier) {
+		if err := r.remove(earlier); err != nil {
+			return err
+		}
+	}
+	return r.writeList(list, stamp)
+}
+
+// writeList writes a list and its twins (HTML, converted variants).
+func (r *run) writeList(l render.List, stamp string) error {
+	md, err := r.render.List(l, stamp)
 	if err != nil {
 		return err
 	}
-	if _, err = r.write(path, md); err != nil {
+	if _, err = r.write(l.Path, md); err != nil {
 		return err
 	}
-	return r.writeIndexTwins(path, entries, stamp)
+	return r.writeIndexTwins(l.Path, l.Entries, stamp)
+}
+
+func entries(items []indexes.Item) []render.Entry {
+	out := make([]render.Entry, len(items))
+	for i, it := range items {
+		out[i] = render.Entry{Title: it.Title, Path: it.Path}
+	}
+	return out
 }
 
 func (r *run) writeHot(ctx context.Context, stamp string) error {
@@ -66,17 +112,79 @@ func (r *run) writeHot(ctx context.Context, stamp string) error {
 	if err != nil {
 		return err
 	}
-	entries := make([]render.Entry, len(hot))
-	for i, h := range hot {
-		entries[i] = render.Entry{Title: h.Title, Path: h.Path}
+	list := render.List{Kind: render.KindHot, Path: render.IndexPath(r.cfg.Site.HotName), Title: r.cfg.Site.HotName}
+	for _, p := range hot {
+		list.Entries = append(list.Entries, render.Entry{Title: p.Title, Path: p.Path})
 	}
-	path := render.IndexPath(r.cfg.Site.HotName)
-	md, err := r.render.Index(path, entries, stamp)
+	return r.writeList(list, stamp)
+}
+
+// writeEditors writes the editors' list, when one is configured, and
+// returns its first entries for the home page.
+func (r *run) writeEditors(ctx context.Context, stamp string) (*render.Picks, error) {
+	ed := r.cfg.Indexes.Editors
+	if ed.File == "" {
+		return nil, nil
+	}
+	items, err := r.links(ctx, ed.File, true)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if _, err = r.write(path, md); err != nil {
-		return err
+	list := render.List{Kind: render.KindEditors, Path: render.IndexPath(ed.Name), Title: ed.Name, Entries: entries(items)}
+	if err := r.writeList(list, stamp); err != nil {
+		return nil, err
 	}
-	return r.writeIndexTwins(path, entries, stamp)
+	picks := &render.Picks{Label: ed.Name, More: render.Link{Label: "更多" + ed.Name, URL: list.Path}}
+	picks.Entries = list.Entries[:min(ed.Home, len(list.Entries))]
+	return picks, nil
+}
+
+// stickyBlocks reads the sticky links files.
+func (r *run) stickyBlocks() ([]indexes.Block, error) {
+	var out []indexes.Block
+	for _, s := range r.cfg.Indexes.Sticky {
+		items, err := r.links(context.Background(), s.File, false)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, indexes.Block{Position: s.Position, Items: items})
+	}
+	return out, nil
+}
+
+// links reads a "url,title" file. With mirrored, a URL the mirror holds
+// links to its page; otherwise rows are outside links, a path ("/x.md")
+// being a file of the mirror. Bad rows become warnings with their line.
+func (r *run) links(ctx context.Context, file string, mirrored bool) ([]indexes.Item, error) {
+	rows, bad, err := indexes.ReadCSV(file)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range bad {
+		r.warn(e.Error())
+	}
+	items := make([]indexes.Item, 0, len(rows))
+	for _, row := range rows {
+		target, err := r.linkTarget(ctx, row.URL, mirrored)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, indexes.Item{Title: row.Title, Path: target})
+	}
+	return items, nil
+}
+
+func (r *run) linkTarget(ctx context.Context, raw string, mirrored bool) (string, error) {
+	if rel, ok := indexes.Relative(raw); ok {
+		return rel, nil
+	}
+	abs := indexes.Absolute(raw)
+	if !mirrored || !strings.Contains(abs, "://") {
+		return abs, nil
+	}
+	page, ok, err := r.db.Mirrored(ctx, indexes.Variants(abs))
+	if err != nil || !ok {
+		return abs, err
+	}
+	return page, nil
 }

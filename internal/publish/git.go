@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Repo is the mirror's Git repository, driven through the git binary.
@@ -40,8 +41,12 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string) (stri
 	if len(paths) == 0 {
 		return "", nil
 	}
-	args := append([]string{"add", "-A", "--"}, paths...)
-	if _, err := r.gitStdin(ctx, nil, args...); err != nil {
+	paths, err := r.stageable(ctx, paths)
+	if err != nil || len(paths) == 0 {
+		return "", err
+	}
+	list := strings.NewReader(strings.Join(paths, "\x00"))
+	if _, err := r.gitStdin(ctx, list, "add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"); err != nil {
 		return "", err
 	}
 	if _, err := r.git(ctx, "diff", "--cached", "--quiet"); err == nil {
@@ -54,6 +59,33 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string) (stri
 	return strings.TrimSpace(out), err
 }
 
+// stageable drops the paths git cannot stage: files that were written and
+// removed again before ever being committed.
+func (r *Repo) stageable(ctx context.Context, paths []string) ([]string, error) {
+	var missing []string
+	keep := paths[:0:0]
+	for _, p := range paths {
+		if _, err := os.Lstat(filepath.Join(r.Dir, filepath.FromSlash(p))); err == nil {
+			keep = append(keep, p)
+		} else {
+			missing = append(missing, p)
+		}
+	}
+	if len(missing) == 0 {
+		return keep, nil
+	}
+	out, err := r.git(ctx, append([]string{"ls-files", "-z", "--"}, missing...)...)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range strings.Split(out, "\x00") {
+		if p != "" {
+			keep = append(keep, p)
+		}
+	}
+	return keep, nil
+}
+
 func (r *Repo) git(ctx context.Context, args ...string) (string, error) {
 	return r.gitStdin(ctx, nil, args...)
 }
@@ -64,10 +96,13 @@ func (r *Repo) gitStdin(ctx context.Context, stdin *strings.Reader, args ...stri
 	name, email := splitAuthor(r.author)
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = r.Dir
+	// A killed git may leave a helper (ssh, git-remote-https) holding the
+	// pipes; stop waiting for it.
+	cmd.WaitDelay = 5 * time.Second
 	cmd.Env = append(os.Environ(),
 		"GIT_AUTHOR_NAME="+name, "GIT_AUTHOR_EMAIL="+email,
 		"GIT_COMMITTER_NAME="+name, "GIT_COMMITTER_EMAIL="+email,
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0", "LC_ALL=C")
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0", "GIT_LITERAL_PATHSPECS=1", "LC_ALL=C")
 	if stdin != nil {
 		cmd.Stdin = stdin
 	}

@@ -8,6 +8,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"os"
+	"sort"
 	"strings"
 	"text/template"
 
@@ -25,9 +27,18 @@ type Renderer struct {
 	out  config.Output
 }
 
-// New parses the embedded templates.
+// New parses the embedded templates, then the *.tmpl files of the folder
+// out.Templates (when set), which replace the embedded ones of the same
+// name and may redefine their parts ("nav", "promo").
 func New(site config.Site, out config.Output) (*Renderer, error) {
-	return NewFS(site, out, defaultTemplates)
+	r, err := NewFS(site, out, defaultTemplates)
+	if err != nil || out.Templates == "" {
+		return r, err
+	}
+	if err := r.override(os.DirFS(out.Templates)); err != nil {
+		return nil, fmt.Errorf("templates folder %s: %w", out.Templates, err)
+	}
+	return r, nil
 }
 
 // NewFS parses the templates/*.tmpl files of fsys.
@@ -37,6 +48,36 @@ func NewFS(site config.Site, out config.Output, fsys fs.FS) (*Renderer, error) {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
 	return &Renderer{tmpl: t, site: site, out: out}, nil
+}
+
+// override parses fsys's *.tmpl files over the templates; a name the
+// embedded set does not have is an error, so a typo never goes unnoticed.
+func (r *Renderer) override(fsys fs.FS) error {
+	names, err := fs.Glob(fsys, "*.tmpl")
+	if err != nil {
+		return err
+	}
+	for _, n := range names {
+		if r.tmpl.Lookup(n) == nil {
+			return fmt.Errorf("%s replaces no template (known: %s)", n, r.known())
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	_, err = r.tmpl.ParseFS(fsys, names...)
+	return err
+}
+
+func (r *Renderer) known() string {
+	var names []string
+	for _, t := range r.tmpl.Templates() {
+		if strings.HasSuffix(t.Name(), ".tmpl") {
+			names = append(names, t.Name())
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 func (r *Renderer) execute(name string, data any) ([]byte, error) {

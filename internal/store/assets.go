@@ -51,7 +51,8 @@ func (s *Store) PageAssets(ctx context.Context, pages []string) ([]string, error
 
 // SweepAssets forgets, and returns, the assets that no live page (pending
 // or committed) uses any more: their pages were removed, failed, or
-// re-mirrored without them. The caller deletes the files.
+// re-mirrored without them. The caller deletes the files; their removal
+// is journaled until the next commit.
 func (s *Store) SweepAssets(ctx context.Context) ([]string, error) {
 	var orphans []string
 	err := s.tx(ctx, func(tx *sql.Tx) error {
@@ -78,6 +79,11 @@ func (s *Store) SweepAssets(ctx context.Context) ([]string, error) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM assets WHERE path = ?`, a); err != nil {
 				return err
 			}
+		}
+		// Journaled, so a run killed before deleting the files still
+		// removes them in the next commit.
+		if err := journal(ctx, tx, OpRemove, orphans...); err != nil {
+			return err
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM page_assets WHERE page NOT IN
 			(SELECT path FROM articles WHERE state IN ('pending', 'committed'))`)

@@ -47,6 +47,20 @@ var migrations = []string{
 		last_error TEXT NOT NULL DEFAULT '',
 		updated    INTEGER NOT NULL DEFAULT 0
 	);`,
+	// The journal of files changed in the working tree but not yet
+	// committed (so a killed run's removals reach the next commit), and
+	// the outcome of pushes to each remote.
+	`CREATE TABLE journal (
+		path TEXT PRIMARY KEY,
+		op   TEXT NOT NULL
+	);
+	CREATE TABLE remotes (
+		name         TEXT PRIMARY KEY,
+		last_attempt INTEGER NOT NULL DEFAULT 0,
+		last_success INTEGER NOT NULL DEFAULT 0,
+		last_error   TEXT NOT NULL DEFAULT '',
+		pushed       TEXT NOT NULL DEFAULT ''
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

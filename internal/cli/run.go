@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/mirror"
+)
+
+// runDaemon syncs and publishes every --every (± --jitter) until SIGINT or
+// SIGTERM, which let the current articles finish, commit what is complete
+// and exit 0. A lock file keeps a second instance off the mirror.
+func runDaemon(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	file := fs.String("c", "newsmirror.yaml", "configuration `file`")
+	every := fs.Duration("every", 2*time.Hour, "time between the starts of two runs")
+	jitter := fs.Float64("jitter", 0.1, "random share of --every added or taken off each wait (0–0.5)")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	if *every <= 0 || *jitter < 0 || *jitter > 0.5 {
+		fmt.Fprintln(e.stderr, "newsmirror run: --every must be positive and --jitter within 0–0.5")
+		return ExitUsage
+	}
+	cfg, err := config.Load(*file)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return ExitUsage
+	}
+	release, err := lockMirror(cfg)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror run:", err)
+		return ExitFatal
+	}
+	defer release()
+	for {
+		start := time.Now()
+		code := syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch), Log: e.log, Pull: true})
+		if ctx.Err() != nil {
+			e.log.Info("stopped by signal; what was complete is committed")
+			return ExitOK
+		}
+		wait := nextWait(*every, *jitter, time.Since(start))
+		e.log.Info("run finished", "exit", code, "next in", wait.Round(time.Second))
+		if err := sleep(ctx, wait); err != nil {
+			return ExitOK
+		}
+	}
+}
+
+// nextWait is the time from the end of a run that took took to the start
+// of the next: every, moved by up to ±jitter of itself.
+func nextWait(every time.Duration, jitter float64, took time.Duration) time.Duration {
+	j := time.Duration((rand.Float64()*2 - 1) * jitter * float64(every))
+	return max(every+j-took, 0)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

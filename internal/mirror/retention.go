@@ -1,0 +1,51 @@
+package mirror
+
+import (
+	"context"
+
+	"github.com/newsmirror/newsmirror/internal/htmlsite"
+)
+
+// expire keeps the newest publish.keep pages of each dirty channel: older
+// pages are tombstoned in the state database (so a feed still listing them
+// never brings them back) and their page and QR code files are removed.
+// The database journals the removals first, so a run killed half-way
+// leaves them for the next run to finish.
+func (r *run) expire(ctx context.Context, dirty map[string]bool) error {
+	for i := range r.cfg.Sources {
+		for _, ch := range r.cfg.Sources[i].Channels {
+			if !dirty[ch.ID] {
+				continue
+			}
+			pages, err := r.db.Expire(ctx, ch.ID, r.cfg.Publish.Keep, r.pageFiles)
+			if err != nil {
+				return err
+			}
+			for _, p := range pages {
+				for _, f := range r.pageFiles(p) {
+					if err := r.remove(f); err != nil {
+						return err
+					}
+				}
+			}
+			r.report.Removed = append(r.report.Removed, pages...)
+		}
+	}
+	return nil
+}
+
+// remove deletes a file of the mirror and remembers it for the commit.
+func (r *run) remove(rel string) error {
+	r.touched[rel] = true
+	return r.tree.Remove(rel)
+}
+
+// pageFiles are every file the page at p has in the mirror: the page, its
+// QR code, its HTML twin and its copies in the variant folders.
+func (r *run) pageFiles(p string) []string {
+	files := []string{p, p + ".png", htmlsite.Path(p)}
+	for _, v := range r.variants {
+		files = append(files, v.dir+"/"+p, v.dir+"/"+p+".png", v.dir+"/"+htmlsite.Path(p))
+	}
+	return files
+}

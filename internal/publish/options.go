@@ -1,0 +1,124 @@
+package publish
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Options say how long pages stay in the mirror and where it is pushed.
+type Options struct {
+	// Keep is how many pages each channel keeps; older pages, their QR
+	// codes and the assets no other page uses are removed.
+	Keep int `yaml:"keep"`
+	// Remotes are pushed to after every run, each on its own.
+	Remotes []Remote `yaml:"remotes"`
+	// PushTimeout bounds one push (and the upstream pull).
+	PushTimeout time.Duration `yaml:"push_timeout"`
+	// Upstream names the remote the mirror is cloned from when its folder
+	// does not exist, and pulled from (rebasing) before the daemon writes.
+	Upstream string `yaml:"upstream"`
+	// Branch is the mirror's branch.
+	Branch string `yaml:"branch"`
+}
+
+// Remote is a repository the mirror is pushed to. Its URL holds no secret:
+// "${VAR}" is replaced from the environment when git runs, and SSH URLs
+// use the SSH agent.
+type Remote struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+}
+
+// DefaultOptions returns the options of a configuration that says nothing.
+func DefaultOptions() Options {
+	return Options{Keep: 500, PushTimeout: 2 * time.Minute, Branch: "main"}
+}
+
+// FieldError is an option that does not work; Field is its YAML key.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return fmt.Sprintf("%s: %v", e.Field, e.Err) }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+var remoteName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+
+// Validate reports every option that cannot work.
+func (o Options) Validate() []*FieldError {
+	var errs []*FieldError
+	bad := func(field string, err error) { errs = append(errs, &FieldError{field, err}) }
+	if o.Keep < 1 {
+		bad("keep", fmt.Errorf("must be at least 1, got %d", o.Keep))
+	}
+	if o.PushTimeout <= 0 {
+		bad("push_timeout", errors.New("must be positive"))
+	}
+	if !remoteName.MatchString(o.Branch) {
+		bad("branch", fmt.Errorf("bad branch name %q", o.Branch))
+	}
+	names := map[string]bool{}
+	for i, r := range o.Remotes {
+		p := fmt.Sprintf("remotes[%d]", i)
+		if !remoteName.MatchString(r.Name) || names[r.Name] {
+			bad(p+".name", fmt.Errorf("want a unique name of letters, digits, '.', '_' or '-', got %q", r.Name))
+		}
+		names[r.Name] = true
+		if err := checkRemoteURL(r.URL); err != nil {
+			bad(p+".url", err)
+		}
+	}
+	if o.Upstream != "" && !names[o.Upstream] {
+		bad("upstream", fmt.Errorf("no remote is named %q", o.Upstream))
+	}
+	return errs
+}
+
+// checkRemoteURL refuses a URL that carries a credential: credentials come
+// from the environment ("${VAR}") or the SSH agent, never the file.
+func checkRemoteURL(raw string) error {
+	if raw == "" {
+		return errors.New("must not be empty")
+	}
+	if !strings.Contains(raw, "://") {
+		return nil // scp-like "git@host:path" or a local path
+	}
+	u, err := url.Parse(envRef.ReplaceAllString(raw, envMark))
+	if err != nil {
+		return fmt.Errorf("bad URL: %v", Scrub(err.Error()))
+	}
+	if u.User == nil {
+		return nil
+	}
+	pw, _ := u.User.Password()
+	if pw != "" && pw != envMark {
+		return errors.New("the URL holds a password; write ${VAR} and set VAR in the environment")
+	}
+	if name := u.User.Username(); u.Scheme != "ssh" && name != envMark && pw == "" {
+		return errors.New("the URL holds a user name that may be a token; write ${VAR} and set VAR in the environment")
+	}
+	return nil
+}
+
+const envMark = "ENVREF"
+
+var envRef = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
+
+// expand fills "${VAR}" from the environment.
+func expand(raw string) string {
+	return envRef.ReplaceAllStringFunc(raw, func(m string) string {
+		return url.PathEscape(os.Getenv(envRef.FindStringSubmatch(m)[1]))
+	})
+}
+
+var userinfo = regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]*@`)
+
+// Scrub removes the user information from every URL in s, so a message
+// about a remote never shows a credential.
+func Scrub(s string) string { return userinfo.ReplaceAllString(s, "$1") }
