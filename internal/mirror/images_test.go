@@ -86,3 +86,23 @@ func solidPNG(t *testing.T, w, h int) []byte {
 	}
 	return b.Bytes()
 }
+
+func TestSyncPointsImagesAtConfiguredAssetURL(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/images.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := newFakeSite(t, ar)
+	site.set("/a.png", string(solidPNG(t, 30, 20)))
+	out := t.TempDir()
+	cfg := loadConfig(t, ar, out)
+	cfg.Output.AssetURL = "https://cdn.jsdelivr.net/gh/o/r@main/{path}"
+
+	syncAt(t, cfg, site.client(), runTime)
+
+	page := readFile(t, out, "pages/photo/301.md")
+	cdn := regexp.MustCompile(`src="https://cdn\.jsdelivr\.net/gh/o/r@main/assets/[0-9a-f]{2}/[0-9a-f]{64}\.png"`)
+	if !cdn.MatchString(page) {
+		t.Errorf("page does not load its image from the configured CDN:\n%s", page)
+	}
+}
