@@ -113,15 +113,14 @@ func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[
 	if src.Name == "" {
 		src.Name = src.ID
 	}
-	compiled, err := src.Rules.Compile()
-	var fe *extract.FieldError
-	switch {
-	case errors.As(err, &fe):
-		s.at(path+".rules."+fe.Field, "%v", fe.Err)
-	case err != nil:
-		s.at(path+".rules", "%v", err)
+	src.Compiled = compileRules(s, path+".rules", src.Rules)
+	if src.StillUpdating != "" {
+		re, err := regexp.Compile(src.StillUpdating)
+		if err != nil {
+			s.at(path+".still_updating", "bad regular expression: %v", err)
+		}
+		src.Updating = re
 	}
-	src.Compiled = compiled
 	if src.Images.MaxBytes == 0 {
 		src.Images.MaxBytes = assets.DefaultOptions().MaxBytes
 	}
@@ -149,6 +148,10 @@ func compileChannel(s *errorSink, path string, src *Source, ch *Channel, seen ma
 		s.at(path+".id", "channel id %q is already used at %s", ch.ID, prev)
 	}
 	seen["id:"+ch.ID] = path
+	ch.Compiled = src.Compiled
+	if ch.Rules != nil {
+		ch.Compiled = compileRules(s, path+".rules", ch.Rules.Over(src.Rules))
+	}
 	if ch.Name == "" || strings.ContainsAny(ch.Name, "/\\\x00") || strings.HasPrefix(ch.Name, ".") {
 		s.at(path+".name", "must be a non-empty name without '/', '\\' or a leading '.'")
 	}
@@ -182,3 +185,16 @@ func compileVariant(s *errorSink, path string, v zhconv.Variant, seen map[string
 type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
+
+// compileRules compiles extraction rules, reporting a bad rule at its key.
+func compileRules(s *errorSink, path string, r extract.Rules) *extract.Compiled {
+	compiled, err := r.Compile()
+	var fe *extract.FieldError
+	switch {
+	case errors.As(err, &fe):
+		s.at(path+"."+fe.Field, "%v", fe.Err)
+	case err != nil:
+		s.at(path, "%v", err)
+	}
+	return compiled
+}

@@ -7,6 +7,7 @@
 package config
 
 import (
+	"regexp"
 	"text/template"
 	"time"
 
@@ -124,8 +125,12 @@ type Source struct {
 	Name string `yaml:"name"`
 	// Prefix starts the file name of each channel index: Prefix+channel name.
 	Prefix string `yaml:"prefix"`
-	// Rules cut the article out of the source's pages.
+	// Rules cut the article out of the source's pages; see docs/rules.md.
 	Rules extract.Rules `yaml:"rules"`
+	// StillUpdating is a regular expression; an article whose title matches
+	// it (a live report, "更新") is fetched again on every run, and its page
+	// rewritten when its content changed.
+	StillUpdating string `yaml:"still_updating"`
 	// Images says whether the article images are stored in the mirror.
 	Images assets.Options `yaml:"images"`
 	// Variants are converted copies of every page (e.g. Traditional
@@ -139,6 +144,8 @@ type Source struct {
 
 	// Compiled is Rules, compiled at load.
 	Compiled *extract.Compiled `yaml:"-"`
+	// Updating is StillUpdating, compiled; nil when unset.
+	Updating *regexp.Regexp `yaml:"-"`
 }
 
 // Channel is one feed of a source, mirrored into pages/<ID>/.
@@ -149,6 +156,12 @@ type Channel struct {
 	Name string `yaml:"name"`
 	// Feed is the URL of the channel's RSS, Atom or JSON feed.
 	Feed string `yaml:"feed"`
+	// Rules override the source's rules for this channel's articles, key
+	// by key (docs/rules.md).
+	Rules *extract.Rules `yaml:"rules"`
+
+	// Compiled are the channel's rules (the source's, overridden), compiled.
+	Compiled *extract.Compiled `yaml:"-"`
 }
 
 // IndexName is the channel index's name: "S看世界" for prefix S and channel 看世界.

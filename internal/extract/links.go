@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // urlAttrs are the attributes that hold a URL, by element.
@@ -17,26 +18,30 @@ var urlAttrs = map[string][]string{
 
 // absolutizeURLs resolves relative and protocol-relative ("//host/x") URLs
 // against the page, so they work from the mirror's host. A protocol-relative
-// URL gets https, since mirrors are read over https.
-func absolutizeURLs(body *html.Node, st *state) {
-	walk(body, func(n *html.Node) {
+// URL gets Rules.Scheme (https by default, since mirrors are read over
+// https). In link mode "keep" the hrefs of <a> stay as written.
+func absolutizeURLs(root *html.Node, st *state) {
+	walk(root, func(n *html.Node) {
+		if n.Data == "a" && st.rules.linkMode == LinkKeep {
+			return
+		}
 		for _, key := range urlAttrs[n.Data] {
 			for i := range n.Attr {
 				if n.Attr[i].Key == key {
-					n.Attr[i].Val = absolute(st.page, n.Attr[i].Val)
+					n.Attr[i].Val = absolute(st.page, st.rules.scheme, n.Attr[i].Val)
 				}
 			}
 		}
 	})
 }
 
-func absolute(page *url.URL, raw string) string {
+func absolute(page *url.URL, scheme, raw string) string {
 	ref := strings.TrimSpace(raw)
 	if ref == "" || strings.HasPrefix(ref, "#") || strings.HasPrefix(ref, "data:") {
 		return raw
 	}
 	if strings.HasPrefix(ref, "//") {
-		ref = "https:" + ref
+		ref = scheme + ":" + ref
 	}
 	u, err := url.Parse(ref)
 	if err != nil {
@@ -89,15 +94,18 @@ func utf8Escape(s string) int {
 
 // rewriteLinks applies the link mode: by default every <a> becomes an inert
 // <span> that keeps its text and attributes, since links to blocked sites
-// only frustrate readers.
-func rewriteLinks(body *html.Node, st *state) {
-	if st.rules.linkMode != LinkSpan {
-		return
-	}
-	walk(body, func(n *html.Node) {
-		if n.Data == "a" {
-			n.Data = "span"
-			n.DataAtom = 0
+// only frustrate readers. A kept link gets rel and referrerpolicy, so that
+// following it tells the source nothing about the mirror.
+func rewriteLinks(root *html.Node, st *state) {
+	walk(root, func(n *html.Node) {
+		if n.Data != "a" {
+			return
 		}
+		if st.rules.linkMode == LinkSpan {
+			n.Data, n.DataAtom = "span", atom.Span
+			return
+		}
+		setAttr(n, "rel", "nofollow noopener noreferrer")
+		setAttr(n, "referrerpolicy", "no-referrer")
 	})
 }

@@ -8,24 +8,46 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// placePromo puts PromoMarker at the start of the promo anchor; failing
-// that, after the block that holds the lead image; failing that, at the top.
-func placePromo(body *html.Node, st *state) {
+// placePromo puts PromoMarker at the promo anchor, as Rules.PromoMode says;
+// failing that, after the lead image block (or the body block that holds
+// the first image); failing that, at the top of the body.
+func placePromo(root *html.Node, st *state) {
 	marker := &html.Node{Type: html.TextNode, Data: PromoMarker}
 	if st.rules.promoAnchor != nil {
-		if anchor := cascadia.Query(body, st.rules.promoAnchor); anchor != nil {
-			anchor.InsertBefore(marker, anchor.FirstChild)
+		if anchor := cascadia.Query(root, st.rules.promoAnchor); anchor != nil {
+			placeAt(anchor, marker, st.rules.promoMode)
 			st.art.PromoAt = "anchor"
 			return
 		}
 	}
-	if block := leadImageBlock(body); block != nil {
+	if st.body.PrevSibling != nil { // the lead block and its <hr/>
+		root.InsertBefore(marker, st.body)
+		st.art.PromoAt = "lead-image"
+		return
+	}
+	if block := leadImageBlock(st.body); block != nil {
 		block.Parent.InsertBefore(marker, block.NextSibling)
 		st.art.PromoAt = "lead-image"
 		return
 	}
-	body.InsertBefore(marker, body.FirstChild)
+	st.body.InsertBefore(marker, st.body.FirstChild)
 	st.art.PromoAt = "top"
+}
+
+// placeAt inserts marker at anchor: inside it, before or after it, or
+// instead of it.
+func placeAt(anchor, marker *html.Node, mode string) {
+	switch mode {
+	case PromoBefore:
+		anchor.Parent.InsertBefore(marker, anchor)
+	case PromoAfter:
+		anchor.Parent.InsertBefore(marker, anchor.NextSibling)
+	case PromoReplace:
+		anchor.Parent.InsertBefore(marker, anchor)
+		anchor.Parent.RemoveChild(anchor)
+	default:
+		anchor.InsertBefore(marker, anchor.FirstChild)
+	}
 }
 
 // leadImageBlock is the child of body that holds the body's first image.
@@ -48,7 +70,7 @@ func leadImageBlock(body *html.Node) *html.Node {
 // foldWhitespace turns every run of white space that holds a line break
 // into one line break. The body then has no blank line, which would end
 // the HTML block in Markdown and let the rest be read as Markdown.
-func foldWhitespace(body *html.Node, _ *state) {
+func foldWhitespace(root *html.Node, _ *state) {
 	var fold func(*html.Node)
 	fold = func(n *html.Node) {
 		if n.Type == html.ElementNode && (n.DataAtom == atom.Pre || n.DataAtom == atom.Textarea) {
@@ -62,7 +84,7 @@ func foldWhitespace(body *html.Node, _ *state) {
 			fold(c)
 		}
 	}
-	fold(body)
+	fold(root)
 }
 
 func foldText(s string) string {

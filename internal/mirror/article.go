@@ -10,7 +10,6 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/qr"
 	"github.com/newsmirror/newsmirror/internal/render"
 	"github.com/newsmirror/newsmirror/internal/store"
@@ -29,25 +28,21 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	resp, err := r.client.Get(ctx, j.item.URL)
-	r.observeFetch(j.src.ID, resp, err)
-	if err != nil {
-		return nil, err
-	}
-	page, err := resp.UTF8()
-	if err != nil {
-		return nil, err
-	}
-	final, _ := url.Parse(resp.URL)
-	art, err := extract.Extract(page, final, j.src.Compiled)
+	art, err := r.extract(ctx, j)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", j.item.URL, err)
+	}
+	sum := sha256.Sum256([]byte(art.HTML))
+	hash := hex.EncodeToString(sum[:])
+	if unchanged(j, hash) {
+		return nil, nil
 	}
 	rel := render.PagePath(j.ch.ID, id)
 	body, imgs, err := r.localize(ctx, j.src, art.HTML, rel)
 	if err != nil {
 		return nil, err
 	}
+	body = r.cleaner(j.ch).HTML(body) // localising re-serialised it: clean last
 	ra := render.Article{
 		Path: rel, ID: id, Title: j.item.Title, ChannelID: j.ch.ID,
 		IndexName: j.src.IndexName(j.ch), ChannelName: j.ch.Name,
@@ -66,12 +61,14 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 		return nil, err
 	}
 	written = append(append(written, twins...), imgs.Written...)
-	sum := sha256.Sum256([]byte(art.HTML))
 	err = r.db.SavePending(ctx, store.Article{
 		URL: j.item.URL, Source: j.src.ID, Channel: j.ch.ID, ID: id, Title: j.item.Title,
-		Published: j.item.Published, Mirrored: r.now, Hash: hex.EncodeToString(sum[:]), Path: rel,
+		Published: j.item.Published, Mirrored: r.now, Hash: hash, Path: rel,
 	})
 	if err != nil {
+		return nil, err
+	}
+	if err := r.db.MarkFallback(ctx, j.item.URL, art.Fallback); err != nil {
 		return nil, err
 	}
 	return written, r.db.SetPageAssets(ctx, rel, imgs.Assets)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/feed"
+	"github.com/newsmirror/newsmirror/internal/store"
 )
 
 // job is one feed item to mirror.
@@ -13,6 +14,8 @@ type job struct {
 	src  *config.Source
 	ch   *config.Channel
 	item feed.Item
+	// known is what the state database holds about the item's URL.
+	known store.Known
 }
 
 // syncChannel reads the channel's feed and mirrors its new items.
@@ -28,18 +31,26 @@ func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Ch
 		if r.cfg.Indexes.Blacklist.Blocks(it.Title) || src.Blacklist.Blocks(it.Title) {
 			continue // never listed, so not worth mirroring
 		}
-		done, err := r.db.Done(ctx, it.URL)
+		known, err := r.db.Lookup(ctx, it.URL)
 		if err != nil {
 			r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: it.URL, Err: err})
 			continue
 		}
-		if !done {
-			jobs = append(jobs, job{src: src, ch: ch, item: it})
+		if !known.Done() || stillUpdating(src, known, it.Title) {
+			jobs = append(jobs, job{src: src, ch: ch, item: it, known: known})
 		}
 	}
 	r.log.Info("channel read", "source", src.ID, "channel", ch.ID, "items", len(items), "new", len(jobs))
 	r.progress.channelRead(len(jobs))
 	r.runJobs(ctx, jobs)
+}
+
+// stillUpdating reports whether a mirrored article is to be fetched again:
+// its title (the feed's or the stored one) matches the source's "still
+// updating" marker.
+func stillUpdating(src *config.Source, k store.Known, title string) bool {
+	live := k.State == store.Pending || k.State == store.Committed
+	return live && src.Updating != nil && (src.Updating.MatchString(title) || src.Updating.MatchString(k.Title))
 }
 
 func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Channel) ([]feed.Item, error) {

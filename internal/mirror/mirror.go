@@ -83,6 +83,7 @@ type run struct {
 	report *Report
 	// touched are the repository paths this run wrote or deleted.
 	touched  map[string]bool
+	cleaners cleaners // sanitize extracted bodies
 	images   imageTally
 	html     *htmlsite.Renderer // nil unless output.html is enabled
 	variants []variant          // converted trees, e.g. Traditional Chinese
@@ -174,7 +175,7 @@ func (r *run) push(ctx context.Context) {
 }
 
 func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
-	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, report: &Report{}, touched: map[string]bool{}}
+	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, report: &Report{}, touched: map[string]bool{}, cleaners: newCleaners()}
 	r.metrics, r.progress = deps.Metrics, newTracker(deps.Progress, channelCount(cfg))
 	if r.client == nil {
 		r.client = fetch.New(cfg.Fetch)

@@ -61,6 +61,21 @@ var migrations = []string{
 		last_error   TEXT NOT NULL DEFAULT '',
 		pushed       TEXT NOT NULL DEFAULT ''
 	);`,
+	// How extraction went per source and channel: pages whose rules missed
+	// and fell back to readability ("selector broken?"), and pages lost.
+	// Which articles were extracted by fallback.
+	`CREATE TABLE extract_health (
+		source     TEXT NOT NULL,
+		channel    TEXT NOT NULL,
+		extracted  INTEGER NOT NULL DEFAULT 0,
+		fallbacks  INTEGER NOT NULL DEFAULT 0,
+		misses     INTEGER NOT NULL DEFAULT 0,
+		last_alert TEXT NOT NULL DEFAULT '',
+		last_url   TEXT NOT NULL DEFAULT '',
+		updated    INTEGER NOT NULL DEFAULT 0,
+		PRIMARY KEY (source, channel)
+	);
+	ALTER TABLE articles ADD COLUMN fallback INTEGER NOT NULL DEFAULT 0;`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -1,0 +1,184 @@
+package extract
+
+import (
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+)
+
+// unwrapNoscript replaces every <noscript> with the HTML it holds (the
+// parser keeps it as text). A lazy <img> right before it is the script
+// twin of the image inside, and goes.
+func unwrapNoscript(root *html.Node, _ *state) {
+	for _, ns := range elements(root, "noscript") {
+		frag := parseFragment(textOf(ns))
+		if len(elements(frag, "img")) > 0 {
+			if prev := prevElement(ns); prev != nil && prev.DataAtom == atom.Img {
+				ns.Parent.RemoveChild(prev)
+			}
+		}
+		for c := frag.FirstChild; c != nil; c = frag.FirstChild {
+			frag.RemoveChild(c)
+			ns.Parent.InsertBefore(c, ns)
+		}
+		ns.Parent.RemoveChild(ns)
+	}
+}
+
+// prevElement is n's previous sibling element, skipping white space.
+func prevElement(n *html.Node) *html.Node {
+	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+		switch {
+		case p.Type == html.ElementNode:
+			return p
+		case p.Type == html.TextNode && strings.TrimSpace(p.Data) == "":
+			continue
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// lazyImages moves the real address of lazy-loaded images into src: the
+// first lazy attribute set, else, when src is missing or a placeholder,
+// the first srcset (or data-srcset) candidate. A data-srcset becomes the
+// srcset; a real srcset stays for the image localiser.
+func lazyImages(root *html.Node, st *state) {
+	for _, img := range elements(root, "img") {
+		src := ""
+		for _, key := range st.rules.lazyAttrs {
+			if v := strings.TrimSpace(attr(img, key)); v != "" {
+				src = v
+				break
+			}
+		}
+		if cur := strings.TrimSpace(attr(img, "src")); src == "" && (cur == "" || isPlaceholder(cur)) {
+			src = firstCandidate(attr(img, "srcset"))
+			if src == "" {
+				src = firstCandidate(attr(img, "data-srcset"))
+			}
+		}
+		if src != "" {
+			setAttr(img, "src", src)
+		}
+		if ds := attr(img, "data-srcset"); ds != "" && attr(img, "srcset") == "" {
+			setAttr(img, "srcset", ds)
+		}
+		for _, key := range st.rules.lazyAttrs {
+			delAttr(img, key)
+		}
+		delAttr(img, "data-srcset")
+	}
+}
+
+func isPlaceholder(src string) bool {
+	s := strings.ToLower(src)
+	return strings.HasPrefix(s, "data:") || strings.Contains(s, "placeholder") || strings.Contains(s, "blank.gif") ||
+		strings.Contains(s, "lazy") || strings.Contains(s, "loading.gif")
+}
+
+// firstCandidate is the URL of srcset's first candidate.
+func firstCandidate(srcset string) string {
+	first, _, _ := strings.Cut(strings.TrimSpace(srcset), ",")
+	fields := strings.Fields(first)
+	if len(fields) == 0 {
+		return ""
+	}
+	return fields[0]
+}
+
+// dropTracking removes the source's tracking pixels: images whose URL
+// holds a configured tracking substring, and 0×0 or 1×1 images.
+func dropTracking(root *html.Node, st *state) {
+	for _, img := range elements(root, "img") {
+		if isPixel(img) || containsAny(attr(img, "src"), st.rules.source.Tracking) {
+			img.Parent.RemoveChild(img)
+			st.art.Removed++
+		}
+	}
+}
+
+func isPixel(img *html.Node) bool {
+	tiny := func(v string) bool {
+		v = strings.TrimSuffix(strings.TrimSpace(v), "px")
+		return v == "0" || v == "1"
+	}
+	return tiny(attr(img, "width")) || tiny(attr(img, "height"))
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if sub != "" && strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+// dropAttributes deletes the attributes Rules.DropAttributes names.
+func dropAttributes(root *html.Node, st *state) {
+	if len(st.rules.dropAttrs) == 0 {
+		return
+	}
+	all := st.rules.dropAttrs["*"]
+	walk(root, func(n *html.Node) {
+		for _, key := range append(st.rules.dropAttrs[n.Data], all...) {
+			delAttr(n, key)
+		}
+	})
+}
+
+// renameHeadings applies Rules.Headings (h2 → h4 and the like).
+func renameHeadings(root *html.Node, st *state) {
+	if len(st.rules.headings) == 0 {
+		return
+	}
+	walk(root, func(n *html.Node) {
+		if to, ok := st.rules.headings[n.Data]; ok {
+			n.Data, n.DataAtom = to, atom.Lookup([]byte(to))
+		}
+	})
+}
+
+// figureBreaks puts a <br/> before every <figcaption>, and after every
+// <figure> without one, as the reference pages did.
+func figureBreaks(root *html.Node, st *state) {
+	if !st.rules.figureBreaks {
+		return
+	}
+	for _, fig := range elements(root, "figure") {
+		caps := elements(fig, "figcaption")
+		if len(caps) == 0 {
+			fig.Parent.InsertBefore(newBr(), fig.NextSibling)
+			continue
+		}
+		for _, c := range caps {
+			if prev := prevElement(c); prev == nil || prev.DataAtom != atom.Br {
+				c.Parent.InsertBefore(newBr(), c)
+			}
+		}
+	}
+}
+
+func newBr() *html.Node { return &html.Node{Type: html.ElementNode, Data: "br", DataAtom: atom.Br} }
+
+// replaceText applies Rules.Replace to every text node.
+func replaceText(root *html.Node, st *state) {
+	if len(st.rules.replace) == 0 {
+		return
+	}
+	var visit func(*html.Node)
+	visit = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			for _, r := range st.rules.replace {
+				n.Data = r.apply(n.Data)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			visit(c)
+		}
+	}
+	visit(root)
+}

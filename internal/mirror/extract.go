@@ -1,0 +1,76 @@
+package mirror
+
+import (
+	"context"
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/newsmirror/newsmirror/internal/clean"
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+// extract fetches the article's page and cuts its body out with the
+// channel's rules, sanitized. A miss or a fallback is counted in the
+// channel's extract health, the fallback raising its alert.
+func (r *run) extract(ctx context.Context, j job) (*extract.Article, error) {
+	resp, err := r.client.Get(ctx, j.item.URL)
+	r.observeFetch(j.src.ID, resp, err)
+	if err != nil {
+		return nil, err
+	}
+	page, err := resp.UTF8()
+	if err != nil {
+		return nil, err
+	}
+	final, _ := url.Parse(resp.URL)
+	art, err := extract.Extract(page, final, j.ch.Compiled)
+	var miss *extract.MissError
+	switch {
+	case errors.As(err, &miss):
+		r.health(ctx, j, store.Missed, err.Error())
+		return nil, err
+	case err != nil:
+		return nil, err
+	case art.Fallback:
+		r.health(ctx, j, store.Fallback, strings.Join(art.Warnings, "; "))
+		r.log.Warn("selector broken? page extracted by fallback", "source", j.src.ID, "channel", j.ch.ID, "url", j.item.URL)
+	default:
+		r.health(ctx, j, store.Extracted, "")
+	}
+	// data:image/… images stay for the image localiser; the last clean,
+	// before render, drops those still inline unless the rules keep them.
+	art.HTML = r.cleaners.dataImages.HTML(art.HTML)
+	return art, nil
+}
+
+// health records one extraction; a failure to record is only logged.
+func (r *run) health(ctx context.Context, j job, outcome store.ExtractOutcome, alert string) {
+	if err := r.db.AddExtractHealth(ctx, j.src.ID, j.ch.ID, outcome, j.item.URL, alert, r.now); err != nil {
+		r.log.Error("record extract health", "err", err)
+	}
+}
+
+// cleaner is the sanitizer for the channel's rules.
+func (r *run) cleaner(ch *config.Channel) *clean.Cleaner {
+	if ch.Compiled.DataImages() {
+		return r.cleaners.dataImages
+	}
+	return r.cleaners.plain
+}
+
+// cleaners are the run's two sanitizers, built once.
+type cleaners struct{ plain, dataImages *clean.Cleaner }
+
+func newCleaners() cleaners {
+	return cleaners{plain: clean.New(clean.Options{}), dataImages: clean.New(clean.Options{DataImages: true})}
+}
+
+// unchanged reports whether j's article is mirrored already with the same
+// content and title, so its page needs no rewrite.
+func unchanged(j job, hash string) bool {
+	live := j.known.State == store.Pending || j.known.State == store.Committed
+	return live && j.known.Hash == hash && j.known.Title == j.item.Title
+}
