@@ -32,11 +32,12 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"sync":  {"mirror every source once and commit", runSync},
-	"run":   {"mirror every source again and again (the daemon)", runDaemon},
-	"check": {"validate a configuration file", runCheck},
-	"demo":  {"mirror the bundled sample site into a folder", runDemo},
-	"serve": {"count page hits for the hot list; serve /metrics", runServe},
+	"sync":   {"mirror every source once and commit", runSync},
+	"run":    {"mirror every source again and again (the daemon)", runDaemon},
+	"check":  {"validate a configuration file", runCheck},
+	"demo":   {"mirror the bundled sample site into a folder", runDemo},
+	"serve":  {"count page hits for the hot list; serve /metrics", runServe},
+	"status": {"show each channel's and remote's health; exit 4 when something needs attention", runStatus},
 }
 
 // Run runs the command line args (without the program name) and returns the

@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+// ExitAttention is the status command's exit code when something needs an
+// operator: cron mails the output of a command that fails.
+const ExitAttention = 4
+
+func runStatus(ctx context.Context, e *env, args []string) int {
+	fs := flag.NewFlagSet("status", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	file := fs.String("c", "newsmirror.yaml", "configuration `file`")
+	if err := fs.Parse(args); err != nil {
+		return ExitUsage
+	}
+	cfg, err := config.Load(*file)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return ExitUsage
+	}
+	st, err := readStatus(ctx, cfg, time.Now())
+	if err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror status:", err)
+		return ExitFatal
+	}
+	st.print(e.stdout, cfg.Location)
+	if len(st.alerts) > 0 {
+		return ExitAttention
+	}
+	return ExitOK
+}
+
+// status is what "newsmirror status" shows.
+type status struct {
+	channels []channelStatus
+	images   []store.ImageHealth
+	hits     int64
+	hitFiles int
+	hitSince time.Time
+	alerts   []string
+}
+
+type channelStatus struct {
+	source, channel string
+	articles        store.ArticleStats
+}
+
+// readStatus reads the state database of cfg without creating it.
+func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status, error) {
+	path := cfg.StatePath()
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return &status{alerts: []string{fmt.Sprintf("no state database at %s: has the mirror ever been synced?", path)}}, nil
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	arts, err := db.ChannelArticles(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st := &status{hitSince: now.Add(-cfg.Site.HotWindow)}
+	for _, src := range cfg.Sources {
+		for _, ch := range src.Channels {
+			cs := channelStatus{source: src.ID, channel: ch.ID, articles: arts[ch.ID]}
+			st.channels = append(st.channels, cs)
+			st.alerts = append(st.alerts, cs.alerts()...)
+		}
+		h, err := db.ImageHealthOf(ctx, src.ID)
+		if err != nil {
+			return nil, err
+		}
+		if h.Localized+h.Failed > 0 {
+			st.images = append(st.images, h)
+		}
+	}
+	if st.hits, st.hitFiles, err = db.HitTotal(ctx, st.hitSince); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+// alerts are the channel's problems that need an operator.
+func (c channelStatus) alerts() []string {
+	a := c.articles
+	name := c.source + "/" + c.channel
+	switch {
+	case a.Live == 0 && a.Failing+a.GaveUp > 0:
+		return []string{fmt.Sprintf("%s: no page mirrored yet, %d articles failed; last: %s", name, a.Failing+a.GaveUp, a.LastFailureError)}
+	case a.Live > 0 && a.LastFailure.After(a.LastPage):
+		return []string{fmt.Sprintf("%s: failing since its last page; last: %s", name, a.LastFailureError)}
+	}
+	return nil
+}
+
+func (st *status) print(w io.Writer, loc *time.Location) {
+	if len(st.channels) > 0 {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "SOURCE/CHANNEL\tPAGES\tLAST PAGE\tFAILING\tGAVE UP\tLAST FAILURE\tLAST ERROR")
+		for _, c := range st.channels {
+			a := c.articles
+			fmt.Fprintf(tw, "%s/%s\t%d\t%s\t%d\t%d\t%s\t%s\n", c.source, c.channel, a.Live, stamp(a.LastPage, loc),
+				a.Failing, a.GaveUp, stamp(a.LastFailure, loc), clip(a.LastFailureError, 60))
+		}
+		tw.Flush()
+	}
+	for _, h := range st.images {
+		fmt.Fprintf(w, "images %s: %d localised, %d kept at their original URL", h.Source, h.Localized, h.Failed)
+		if h.LastError != "" {
+			fmt.Fprintf(w, "; last failure: %s", clip(h.LastError, 80))
+		}
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "hits since %s: %d on %d files\n", stamp(st.hitSince, loc), st.hits, st.hitFiles)
+	if len(st.alerts) == 0 {
+		fmt.Fprintln(w, "all well")
+		return
+	}
+	fmt.Fprintf(w, "\nneeds attention (%d):\n", len(st.alerts))
+	for _, a := range st.alerts {
+		fmt.Fprintf(w, "  %s\n", a)
+	}
+}
+
+func stamp(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.In(loc).Format("2006-01-02 15:04")
+}
+
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}

@@ -1,0 +1,73 @@
+package cli_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/cli"
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+const statusConfig = `output: {dir: out}
+sources:
+  - id: ex
+    rules: {body: div}
+    channels:
+      - {id: world, name: 看世界, feed: "http://news.example.test/world.xml"}
+      - {id: china, name: 看大陆, feed: "http://news.example.test/china.xml"}
+      - {id: gone, name: 停刊, feed: "http://news.example.test/gone.xml"}
+`
+
+func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	os.WriteFile(path, []byte(statusConfig), 0o644)
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "out", ".newsmirror", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, ch := range []string{"world", "world", "china"} {
+		id := string(rune('1' + i))
+		a := store.Article{URL: "http://news.example.test/" + id + ".html", Source: "ex", Channel: ch, ID: id,
+			Path: "pages/" + ch + "/" + id + ".md", Mirrored: time.Now().Add(-time.Hour)}
+		if err := db.SavePending(ctx, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.SaveFailure(ctx, "http://news.example.test/9.html", "ex", "gone", "fetch http://news.example.test/9.html: HTTP 410 Gone")
+	db.AddHits(ctx, []store.HitCount{{Path: "pages/world/1.md", Hour: time.Now().Truncate(time.Hour), Count: 7}})
+	db.Close()
+
+	code, stdout, stderr := run(t, "status", "-c", path)
+	if code != cli.ExitAttention {
+		t.Errorf("exit %d, want %d\n%s%s", code, cli.ExitAttention, stdout, stderr)
+	}
+	for _, want := range []string{
+		"SOURCE/CHANNEL", "ex/world        2",
+		"ex/gone         0      -",
+		"HTTP 410 Gone",
+		"hits since ", ": 7 on 1 files",
+		"needs attention (1):\n  ex/gone: no page mirrored yet, 1 articles failed; last: fetch http://news.example.test/9.html: HTTP 410 Gone",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("status lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestStatusOfANeverSyncedMirrorNeedsAttention(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	os.WriteFile(path, []byte(statusConfig), 0o644)
+	code, stdout, _ := run(t, "status", "-c", path)
+	if code != cli.ExitAttention || !strings.Contains(stdout, "no state database at ") {
+		t.Errorf("exit %d\n%s", code, stdout)
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(path), "out")); err == nil {
+		t.Error("status created the mirror folder")
+	}
+}

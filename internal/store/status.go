@@ -1,0 +1,61 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// ArticleStats sums up one channel's articles for "newsmirror status".
+type ArticleStats struct {
+	// Live are the pages a reader can open (pending or committed).
+	Live int
+	// Failing are failed articles still retried; GaveUp those failed
+	// MaxAttempts times.
+	Failing, GaveUp int
+	// LastPage is when the newest live page was mirrored.
+	LastPage time.Time
+	// LastFailure is when an article of the channel last failed, and why.
+	LastFailure      time.Time
+	LastFailureError string
+}
+
+// ChannelArticles sums up every channel's articles, by channel id.
+func (s *Store) ChannelArticles(ctx context.Context) (map[string]ArticleStats, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT channel,
+			SUM(state IN ('pending', 'committed')),
+			SUM(state = 'failed' AND attempts < ?1),
+			SUM(state = 'failed' AND attempts >= ?1),
+			COALESCE(MAX(CASE WHEN state IN ('pending', 'committed') THEN mirrored END), 0),
+			COALESCE(MAX(CASE WHEN state = 'failed' THEN mirrored END), 0),
+			COALESCE((SELECT error FROM articles f WHERE f.channel = a.channel AND f.state = 'failed'
+				ORDER BY f.mirrored DESC, f.rowid DESC LIMIT 1), '')
+		FROM articles a GROUP BY channel`, MaxAttempts)
+	if err != nil {
+		return nil, fmt.Errorf("sum up articles: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]ArticleStats{}
+	for rows.Next() {
+		var ch string
+		var st ArticleStats
+		var last, failed int64
+		if err := rows.Scan(&ch, &st.Live, &st.Failing, &st.GaveUp, &last, &failed, &st.LastFailureError); err != nil {
+			return nil, fmt.Errorf("sum up articles: %w", err)
+		}
+		st.LastPage, st.LastFailure = fromUnix(last), fromUnix(failed)
+		out[ch] = st
+	}
+	return out, rows.Err()
+}
+
+// HitTotal is how many hits the counter stored since since, on how many
+// files.
+func (s *Store) HitTotal(ctx context.Context, since time.Time) (hits int64, files int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(count), 0), COUNT(DISTINCT path) FROM hits WHERE hour >= ?`,
+		since.Unix()/3600).Scan(&hits, &files)
+	if err != nil {
+		return 0, 0, fmt.Errorf("count hits: %w", err)
+	}
+	return hits, files, nil
+}
