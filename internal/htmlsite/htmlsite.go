@@ -111,43 +111,75 @@ func (r *Renderer) promo(stamp string) (string, error) {
 	return b.String(), nil
 }
 
-// IndexData is the data of the index template.
+// IndexData is the data of the list template.
 type IndexData struct {
 	Title   string
 	Entries []render.Entry
+	Earlier render.Link // the overflow page, if any
 }
 
-// Index renders the index whose Markdown path is md (e.g.
-// "indexes/S看世界.md"); every link carries the run's stamp.
-func (r *Renderer) Index(md string, entries []render.Entry, stamp string) ([]byte, error) {
+// List renders the HTML twin of the list l (a channel index, its overflow
+// page, the hot list or the editors' list; l.Path is its Markdown path).
+// Links to the mirror carry the run's stamp; outside links are kept.
+func (r *Renderer) List(l render.List, stamp string) ([]byte, error) {
 	q := "t=" + stamp
-	title := strings.TrimSuffix(path.Base(md), ".md")
+	title := l.Title
+	if title == "" {
+		title = strings.TrimSuffix(path.Base(l.Path), ".md")
+	}
 	data := IndexData{Title: title}
-	for _, e := range entries {
-		e.URL = withQuery(relative(md, Path(e.Path)), q)
+	for _, e := range l.Entries {
+		e.URL = link(l.Path, e.Path, q)
 		data.Entries = append(data.Entries, e)
 	}
-	return r.frame(md, title, r.nav(md, q), "index", data, "", "")
+	if l.Earlier.URL != "" {
+		data.Earlier = render.Link{Label: l.Earlier.Label, URL: link(l.Path, l.Earlier.URL, q)}
+	}
+	return r.frame(l.Path, title, r.nav(l.Path, q), "index", data, "", "")
 }
 
 // HomeData is the data of the home template.
 type HomeData struct {
 	Title, Header string
+	Picks         *render.Picks
 	Sections      []render.Section
 }
 
-// Home renders index.html from the sections of README.md.
-func (r *Renderer) Home(sections []render.Section, stamp string) ([]byte, error) {
+// Home renders index.html from the sections (and editors' picks, which may
+// be nil) of README.md.
+func (r *Renderer) Home(sections []render.Section, picks *render.Picks, stamp string) ([]byte, error) {
 	q := "t=" + stamp
+	const md = "README.md"
 	data := HomeData{Title: r.site.Title, Header: r.site.Header}
 	for _, s := range sections {
 		out := render.Section{Name: s.Name}
 		for _, l := range s.Links {
-			out.Links = append(out.Links, render.Link{Label: l.Label, URL: withQuery(Path(l.URL), q)})
+			out.Links = append(out.Links, render.Link{Label: l.Label, URL: link(md, l.URL, q)})
 		}
 		data.Sections = append(data.Sections, out)
 	}
-	return r.frame("README.md", r.site.Title, r.nav("README.md", q)[1:], "home", data, "", "")
+	if picks != nil {
+		p := &render.Picks{Label: picks.Label, More: render.Link{Label: picks.More.Label, URL: link(md, picks.More.URL, q)}}
+		for _, e := range picks.Entries {
+			e.URL = link(md, e.Path, q)
+			p.Entries = append(p.Entries, e)
+		}
+		data.Picks = p
+	}
+	return r.frame(md, r.site.Title, r.nav(md, q)[1:], "home", data, "", "")
+}
+
+// link is how the file whose Markdown path is from links to target: the
+// stamped relative path of target's HTML twin for a file of the mirror,
+// an outside URL untouched.
+func link(from, target, q string) string {
+	if strings.Contains(target, "://") || strings.HasPrefix(target, "//") {
+		return target
+	}
+	if strings.HasSuffix(target, ".md") {
+		target = Path(target)
+	}
+	return withQuery(relative(from, target), q)
 }
 
 func (r *Renderer) frame(md, title string, nav []render.Link, kind string, data any, channel, id string) ([]byte, error) {

@@ -34,11 +34,16 @@ func TestHTMLFilesMatchGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	index, err := r.Index("indexes/S看世界.md", []render.Entry{{Title: "第一篇", Path: "pages/p9/1.md"}, {Title: "第二篇", Path: "pages/p9/2.md"}}, "01130820")
+	index, err := r.List(render.List{
+		Kind: render.KindIndex, Path: "indexes/S看世界.md", Title: "S看世界",
+		Entries: []render.Entry{{Title: "第一篇", Path: "pages/p9/1.md"}, {Title: "外站文章", Path: "https://github.com/o/other/blob/master/pages/1/2.md"}},
+		Earlier: render.Link{Label: "更早内容", URL: "indexes/S看世界-earlier.md"},
+	}, "01130820")
 	if err != nil {
 		t.Fatal(err)
 	}
-	home, err := r.Home([]render.Section{{Name: "看中国", Links: []render.Link{{Label: "看世界", URL: "indexes/S看世界.md"}}}}, "01130820")
+	picks := &render.Picks{Label: "编辑推荐", Entries: []render.Entry{{Title: "推荐一", Path: "pages/p9/1.md"}}, More: render.Link{Label: "更多编辑推荐", URL: "indexes/编辑推荐.md"}}
+	home, err := r.Home([]render.Section{{Name: "看中国", Links: []render.Link{{Label: "看世界", URL: "indexes/S看世界.md"}}}}, picks, "01130820")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,25 +33,25 @@ func (r *run) writeHTMLPage(a render.Article) ([]string, error) {
 	return []string{rel}, nil
 }
 
-// writeHTMLIndex writes the HTML twin of the index at md.
-func (r *run) writeHTMLIndex(md string, entries []render.Entry, stamp string) error {
+// writeHTMLList writes the HTML twin of the list l.
+func (r *run) writeHTMLList(l render.List, stamp string) error {
 	if r.html == nil {
 		return nil
 	}
-	page, err := r.html.Index(md, entries, stamp)
+	page, err := r.html.List(l, stamp)
 	if err != nil {
 		return err
 	}
-	_, err = r.write(htmlsite.Path(md), page)
+	_, err = r.write(htmlsite.Path(l.Path), page)
 	return err
 }
 
 // writeHTMLHome writes index.html and the stylesheet.
-func (r *run) writeHTMLHome(sections []render.Section, stamp string) error {
+func (r *run) writeHTMLHome(sections []render.Section, picks *render.Picks, stamp string) error {
 	if r.html == nil {
 		return nil
 	}
-	page, err := r.html.Home(sections, stamp)
+	page, err := r.html.Home(sections, picks, stamp)
 	if err != nil {
 		return err
 	}

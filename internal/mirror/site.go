@@ -50,7 +50,7 @@ func (r *run) rebuild(ctx context.Context, dirty map[string]bool) error {
 	if _, err := r.write("README.md", home); err != nil {
 		return err
 	}
-	if err := r.writeHomeTwins(sections, stamp); err != nil {
+	if err := r.writeHomeTwins(sections, picks, stamp); err != nil {
 		return err
 	}
 	_, err = r.write(".gitignore", []byte("/.newsmirror/\n.tmp-*\n"))
@@ -96,7 +96,7 @@ func (r *run) writeList(l render.List, stamp string) error {
 	if _, err = r.write(l.Path, md); err != nil {
 		return err
 	}
-	return r.writeIndexTwins(l.Path, l.Entries, stamp)
+	return r.writeIndexTwins(l, stamp)
 }
 
 func entries(items []indexes.Item) []render.Entry {

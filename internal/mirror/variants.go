@@ -119,30 +119,29 @@ func usesVariant(src *config.Source, dir string) bool {
 	return false
 }
 
-// writeIndexTwins writes the HTML twin of the index at md, and its
-// converted copy in each variant folder, listing only the entries whose
-// converted page exists there. A channel index with no such entry is not
-// written; the hot list always is (every page links to it).
-func (r *run) writeIndexTwins(md string, entries []render.Entry, stamp string) error {
-	if err := r.writeHTMLIndex(md, entries, stamp); err != nil {
+// writeIndexTwins writes the HTML twin of the list l, and its converted
+// copy in each variant folder, which lists only the mirror's pages that
+// have a converted copy there (outside links stay). A channel index or
+// overflow page left empty is not written; the hot and editors' lists
+// always are (every page and the home page link to them).
+func (r *run) writeIndexTwins(l render.List, stamp string) error {
+	if err := r.writeHTMLList(l, stamp); err != nil {
 		return err
 	}
-	hot := md == render.IndexPath(r.cfg.Site.HotName)
 	for _, v := range r.variants {
-		var kept []render.Entry
-		for _, e := range entries {
-			if r.tree.Exists(v.dir + "/" + e.Path) {
-				kept = append(kept, e)
-			}
+		vl := l
+		vl.Entries = r.inVariant(v, l.Entries)
+		if l.Earlier.URL != "" && !r.tree.Exists(v.dir+"/"+l.Earlier.URL) {
+			vl.Earlier = render.Link{}
 		}
-		if len(kept) == 0 && !hot {
+		if len(vl.Entries) == 0 && l.Kind != render.KindHot && l.Kind != render.KindEditors {
 			continue
 		}
 		files := map[string]func() ([]byte, error){
-			md: func() ([]byte, error) { return r.render.Index(md, kept, stamp) },
+			l.Path: func() ([]byte, error) { return r.render.List(vl, stamp) },
 		}
 		if r.html != nil {
-			files[htmlsite.Path(md)] = func() ([]byte, error) { return r.html.Index(md, kept, stamp) }
+			files[htmlsite.Path(l.Path)] = func() ([]byte, error) { return r.html.List(vl, stamp) }
 		}
 		if err := r.writeConverted(v, files); err != nil {
 			return err
@@ -151,10 +150,22 @@ func (r *run) writeIndexTwins(md string, entries []render.Entry, stamp string) e
 	return nil
 }
 
+// inVariant keeps the entries a variant folder can link to: its converted
+// pages, and every link that is not a page of the mirror.
+func (r *run) inVariant(v variant, entries []render.Entry) []render.Entry {
+	var kept []render.Entry
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Path, "pages/") || r.tree.Exists(v.dir+"/"+e.Path) {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}
+
 // writeHomeTwins writes index.html, and each variant folder's home page
 // listing the channel indexes that exist there.
-func (r *run) writeHomeTwins(sections []render.Section, stamp string) error {
-	if err := r.writeHTMLHome(sections, stamp); err != nil {
+func (r *run) writeHomeTwins(sections []render.Section, picks *render.Picks, stamp string) error {
+	if err := r.writeHTMLHome(sections, picks, stamp); err != nil {
 		return err
 	}
 	for _, v := range r.variants {
@@ -170,11 +181,17 @@ func (r *run) writeHomeTwins(sections []render.Section, stamp string) error {
 				kept = append(kept, out)
 			}
 		}
+		var vp *render.Picks
+		if picks != nil {
+			p := *picks
+			p.Entries = r.inVariant(v, picks.Entries)
+			vp = &p
+		}
 		files := map[string]func() ([]byte, error){
-			"README.md": func() ([]byte, error) { return r.render.Home(kept, stamp) },
+			"README.md": func() ([]byte, error) { return r.render.HomeWith(kept, vp, stamp) },
 		}
 		if r.html != nil {
-			files[htmlsite.Path("README.md")] = func() ([]byte, error) { return r.html.Home(kept, stamp) }
+			files[htmlsite.Path("README.md")] = func() ([]byte, error) { return r.html.Home(kept, vp, stamp) }
 			files[htmlsite.StylePath] = func() ([]byte, error) { return htmlsite.Stylesheet(), nil }
 		}
 		if err := r.writeConverted(v, files); err != nil {

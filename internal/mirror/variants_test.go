@@ -24,6 +24,7 @@ func TestSyncWritesTraditionalVariantBesideSimplified(t *testing.T) {
 	site.set("/a.png", string(solidPNG(t, 30, 20)))
 	out := t.TempDir()
 	cfg := loadConfig(t, ar, out)
+	cfg.Indexes.Length = 1 // page 302 overflows to the "earlier" page
 
 	syncAt(t, cfg, site.client(), runTime)
 
@@ -37,10 +38,15 @@ func TestSyncWritesTraditionalVariantBesideSimplified(t *testing.T) {
 	if !strings.Contains(html, "<h1>第一組圖片</h1>") || !strings.Contains(html, `<html lang="zh-Hant">`) || !strings.Contains(html, `href="../../style.css"`) || !strings.Contains(html, `src="../../../assets/`) {
 		t.Errorf("converted HTML page is wrong:\n%s", html)
 	}
-	index := readFile(t, out, "zh-Hant/indexes/P看图.md")
-	if !strings.Contains(index, "[第二組圖片](../pages/photo/302.md?t=01130820)") {
-		t.Errorf("converted index does not list the converted pages:\n%s", index)
+	earlier := readFile(t, out, "zh-Hant/indexes/P看图-earlier.md")
+	if !strings.Contains(earlier, "[第二組圖片](../pages/photo/302.md?t=01130820)") {
+		t.Errorf("converted overflow page does not list the converted pages:\n%s", earlier)
 	}
+	index := readFile(t, out, "indexes/P看图.html")
+	if !strings.Contains(index, `href="../pages/photo/301.html?t=01130820">第一组图片</a>`) || !strings.Contains(index, `href="../indexes/P%e7%9c%8b%e5%9b%be-earlier.html?t=01130820"`) {
+		t.Errorf("HTML index lacks its entry or its link to the overflow page:\n%s", index)
+	}
+	readFile(t, out, "zh-Hant/indexes/P看图-earlier.html")
 	home := readFile(t, out, "zh-Hant/README.md")
 	if !strings.Contains(home, "#### 圖片網") || !strings.Contains(home, "(indexes/P看图.md?t=01130820)") {
 		t.Errorf("converted home page:\n%s", home)
