@@ -46,6 +46,9 @@ func (c *Config) compileOutput(s *errorSink) {
 	checkTemplate(s, "output.qr_url", o.QRURL)
 	checkTemplate(s, "output.pixel_url", o.PixelURL)
 	checkTemplate(s, "output.asset_url", o.AssetURL)
+	if o.HTML.Only && !o.HTML.Enabled {
+		s.at("output.html.only", "the HTML site must be enabled to replace the Markdown tree")
+	}
 	loc, err := time.LoadLocation(o.TimeZone)
 	if err != nil {
 		s.at("output.timezone", "unknown time zone %q", o.TimeZone)

@@ -77,6 +77,9 @@ type HTML struct {
 	// Enabled writes index.html, indexes/*.html and pages/*/*.html beside
 	// the Markdown files, with style.css at the root.
 	Enabled bool `yaml:"enabled"`
+	// Only writes the HTML site instead of the Markdown tree: no .md file
+	// is written (the state database still names pages by their .md path).
+	Only bool `yaml:"only"`
 	// Lang is the pages' language tag (<html lang>).
 	Lang string `yaml:"lang"`
 }

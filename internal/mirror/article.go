@@ -60,7 +60,7 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	written = append(append(written, twins...), imgs.Written...)
+	written = r.pageFirst(append(append(written, twins...), imgs.Written...))
 	err = r.db.SavePending(ctx, store.Article{
 		URL: j.item.URL, Source: j.src.ID, Channel: j.ch.ID, ID: id, Title: j.item.Title,
 		Published: j.item.Published, Mirrored: r.now, Hash: hash, Path: rel,
@@ -89,6 +89,9 @@ func (r *run) writePage(rel string, md []byte, publicURL string) ([]string, erro
 		path string
 		data []byte
 	}{{rel + ".png", png}, {rel, md}} {
+		if r.skipMarkdown(f.path) {
+			continue
+		}
 		changed, err := r.tree.Write(f.path, f.data)
 		if err != nil {
 			return nil, err

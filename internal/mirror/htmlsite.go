@@ -1,6 +1,8 @@
 package mirror
 
 import (
+	"strings"
+
 	"github.com/newsmirror/newsmirror/internal/htmlsite"
 	"github.com/newsmirror/newsmirror/internal/render"
 )
@@ -60,4 +62,34 @@ func (r *run) writeHTMLHome(sections []render.Section, picks *render.Picks, stam
 	}
 	_, err = r.write(htmlsite.StylePath, htmlsite.Stylesheet())
 	return err
+}
+
+// skipMarkdown reports whether rel is a Markdown file the run must not
+// write because the HTML site replaces the Markdown tree.
+func (r *run) skipMarkdown(rel string) bool {
+	return r.cfg.Output.HTML.Only && strings.HasSuffix(rel, ".md")
+}
+
+// pageFirst moves the HTML page to the front of an article's written
+// paths when there is no Markdown page: Report.Written lists pages.
+func (r *run) pageFirst(written []string) []string {
+	if !r.cfg.Output.HTML.Only {
+		return written
+	}
+	for i, p := range written {
+		if strings.HasSuffix(p, ".html") {
+			written[0], written[i] = written[i], written[0]
+			break
+		}
+	}
+	return written
+}
+
+// hasFile reports whether the mirror holds the file at rel, a Markdown
+// path standing for its HTML twin when the HTML site replaces Markdown.
+func (r *run) hasFile(rel string) bool {
+	if r.skipMarkdown(rel) {
+		return r.tree.Exists(htmlsite.Path(rel))
+	}
+	return r.tree.Exists(rel)
 }

@@ -249,6 +249,9 @@ func (r *run) warn(msg string) {
 
 // write stores a file of the mirror and remembers it for the commit.
 func (r *run) write(rel string, data []byte) (bool, error) {
+	if r.skipMarkdown(rel) {
+		return false, nil
+	}
 	changed, err := r.tree.Write(rel, data)
 	if changed {
 		r.touched[rel] = true

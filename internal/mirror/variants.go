@@ -84,7 +84,10 @@ func (r *run) variantPage(a render.Article, conv *zhconv.Converter) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	files := map[string][]byte{a.Path: []byte(conv.Document(string(md)))}
+	files := map[string][]byte{}
+	if !r.skipMarkdown(a.Path) {
+		files[a.Path] = []byte(conv.Document(string(md)))
+	}
 	if r.html == nil {
 		return files, nil
 	}
@@ -131,7 +134,7 @@ func (r *run) writeIndexTwins(l render.List, stamp string) error {
 	for _, v := range r.variants {
 		vl := l
 		vl.Entries = r.inVariant(v, l.Entries)
-		if l.Earlier.URL != "" && !r.tree.Exists(v.dir+"/"+l.Earlier.URL) {
+		if l.Earlier.URL != "" && !r.hasFile(v.dir+"/"+l.Earlier.URL) {
 			vl.Earlier = render.Link{}
 		}
 		if len(vl.Entries) == 0 && l.Kind != render.KindHot && l.Kind != render.KindEditors {
@@ -155,7 +158,7 @@ func (r *run) writeIndexTwins(l render.List, stamp string) error {
 func (r *run) inVariant(v variant, entries []render.Entry) []render.Entry {
 	var kept []render.Entry
 	for _, e := range entries {
-		if !strings.HasPrefix(e.Path, "pages/") || r.tree.Exists(v.dir+"/"+e.Path) {
+		if !strings.HasPrefix(e.Path, "pages/") || r.hasFile(v.dir+"/"+e.Path) {
 			kept = append(kept, e)
 		}
 	}
@@ -173,7 +176,7 @@ func (r *run) writeHomeTwins(sections []render.Section, picks *render.Picks, sta
 		for _, s := range sections {
 			out := render.Section{Name: s.Name}
 			for _, l := range s.Links {
-				if r.tree.Exists(v.dir + "/" + l.URL) {
+				if r.hasFile(v.dir + "/" + l.URL) {
 					out.Links = append(out.Links, l)
 				}
 			}

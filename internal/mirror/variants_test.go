@@ -61,3 +61,44 @@ func TestSyncWritesTraditionalVariantBesideSimplified(t *testing.T) {
 		t.Errorf("the original page changed:\n%s", simplified)
 	}
 }
+
+func TestSyncWritesOnlyHTMLWhenItReplacesMarkdown(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/images.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range ar.Files {
+		if f.Name == "config.yaml" {
+			text := strings.Replace(string(f.Data), "    images: {localize: true, max_bytes: 20000}\n",
+				"    images: {localize: true, max_bytes: 20000}\n    variants: [{convert: s2t, dir: zh-Hant}]\n", 1)
+			text = strings.Replace(text, "  dir: OUT\n", "  dir: OUT\n  html: {enabled: true, only: true}\n", 1)
+			ar.Files[i].Data = []byte(text)
+		}
+	}
+	site := newFakeSite(t, ar)
+	site.set("/a.png", string(solidPNG(t, 30, 20)))
+	out := t.TempDir()
+	cfg := loadConfig(t, ar, out)
+
+	rep := syncAt(t, cfg, site.client(), runTime)
+
+	if len(rep.Written) != 2 || !strings.HasSuffix(rep.Written[0], ".html") {
+		t.Errorf("written = %v, want the two HTML pages", rep.Written)
+	}
+	files := gitOut(t, out, "-c", "core.quotepath=off", "ls-files")
+	if strings.Contains(files, ".md\n") || strings.HasSuffix(files, ".md") {
+		t.Errorf("a Markdown file was committed:\n%s", files)
+	}
+	for _, want := range []string{"index.html", "style.css", "pages/photo/301.html", "pages/photo/301.md.png", "indexes/P看图.html",
+		"zh-Hant/index.html", "zh-Hant/pages/photo/302.html", "zh-Hant/indexes/P看图.html"} {
+		if !strings.Contains(files, want+"\n") {
+			t.Errorf("commit lacks %s:\n%s", want, files)
+		}
+	}
+	if index := readFile(t, out, "zh-Hant/indexes/P看图.html"); !strings.Contains(index, "第二組圖片") {
+		t.Errorf("converted HTML index lists no converted page:\n%s", index)
+	}
+	if home := readFile(t, out, "zh-Hant/index.html"); !strings.Contains(home, "P%e7%9c%8b%e5%9b%be.html") {
+		t.Errorf("converted home page does not link the channel index:\n%s", home)
+	}
+}
