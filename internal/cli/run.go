@@ -21,6 +21,7 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	file := fs.String("c", "newsmirror.yaml", "configuration `file`")
 	every := fs.Duration("every", 2*time.Hour, "time between the starts of two runs")
 	jitter := fs.Float64("jitter", 0.1, "random share of --every added or taken off each wait (0–0.5)")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics and /healthz on this `address` (e.g. 127.0.0.1:9090); empty: none")
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -39,9 +40,14 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 		return ExitFatal
 	}
 	defer release()
+	m, err := serveMetrics(ctx, e, *metricsAddr)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror run:", err)
+		return ExitFatal
+	}
 	for {
 		start := time.Now()
-		code := syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch), Log: e.log, Pull: true})
+		code := syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch), Log: e.log, Pull: true, Metrics: m})
 		if ctx.Err() != nil {
 			e.log.Info("stopped by signal; what was complete is committed")
 			return ExitOK

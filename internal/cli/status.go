@@ -46,6 +46,7 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 // status is what "newsmirror status" shows.
 type status struct {
 	channels []channelStatus
+	remotes  []store.Push
 	images   []store.ImageHealth
 	hits     int64
 	hitFiles int
@@ -56,6 +57,7 @@ type status struct {
 type channelStatus struct {
 	source, channel string
 	articles        store.ArticleStats
+	extract         store.ExtractHealth
 }
 
 // readStatus reads the state database of cfg without creating it.
@@ -69,24 +71,12 @@ func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status
 		return nil, err
 	}
 	defer db.Close()
-	arts, err := db.ChannelArticles(ctx)
-	if err != nil {
+	st := &status{hitSince: now.Add(-cfg.Site.HotWindow)}
+	if err := st.readSources(ctx, db, cfg); err != nil {
 		return nil, err
 	}
-	st := &status{hitSince: now.Add(-cfg.Site.HotWindow)}
-	for _, src := range cfg.Sources {
-		for _, ch := range src.Channels {
-			cs := channelStatus{source: src.ID, channel: ch.ID, articles: arts[ch.ID]}
-			st.channels = append(st.channels, cs)
-			st.alerts = append(st.alerts, cs.alerts()...)
-		}
-		h, err := db.ImageHealthOf(ctx, src.ID)
-		if err != nil {
-			return nil, err
-		}
-		if h.Localized+h.Failed > 0 {
-			st.images = append(st.images, h)
-		}
+	if err := st.readRemotes(ctx, db, cfg); err != nil {
+		return nil, err
 	}
 	if st.hits, st.hitFiles, err = db.HitTotal(ctx, st.hitSince); err != nil {
 		return nil, err
@@ -94,30 +84,95 @@ func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status
 	return st, nil
 }
 
+func (st *status) readSources(ctx context.Context, db *store.Store, cfg *config.Config) error {
+	arts, err := db.ChannelArticles(ctx)
+	if err != nil {
+		return err
+	}
+	for _, src := range cfg.Sources {
+		for _, ch := range src.Channels {
+			cs := channelStatus{source: src.ID, channel: ch.ID, articles: arts[ch.ID]}
+			if cs.extract, err = db.ExtractHealthOf(ctx, src.ID, ch.ID); err != nil {
+				return err
+			}
+			st.channels = append(st.channels, cs)
+			st.alerts = append(st.alerts, cs.alerts()...)
+		}
+		h, err := db.ImageHealthOf(ctx, src.ID)
+		if err != nil {
+			return err
+		}
+		if h.Localized+h.Failed > 0 {
+			st.images = append(st.images, h)
+		}
+	}
+	return nil
+}
+
+// readRemotes lists every configured remote's last push; a remote never
+// pushed to shows with empty times.
+func (st *status) readRemotes(ctx context.Context, db *store.Store, cfg *config.Config) error {
+	pushes, err := db.Pushes(ctx)
+	if err != nil {
+		return err
+	}
+	byName := map[string]store.Push{}
+	for _, p := range pushes {
+		byName[p.Remote] = p
+	}
+	for _, r := range cfg.Publish.Remotes {
+		p, ok := byName[r.Name]
+		if !ok {
+			p = store.Push{Remote: r.Name}
+		}
+		st.remotes = append(st.remotes, p)
+		if p.LastError != "" {
+			st.alerts = append(st.alerts, fmt.Sprintf("remote %s: last push failed: %s", r.Name, clip(p.LastError, 200)))
+		}
+	}
+	return nil
+}
+
 // alerts are the channel's problems that need an operator.
 func (c channelStatus) alerts() []string {
 	a := c.articles
 	name := c.source + "/" + c.channel
+	var out []string
 	switch {
 	case a.Live == 0 && a.Failing+a.GaveUp > 0:
-		return []string{fmt.Sprintf("%s: no page mirrored yet, %d articles failed; last: %s", name, a.Failing+a.GaveUp, a.LastFailureError)}
+		out = append(out, fmt.Sprintf("%s: no page mirrored yet, %d articles failed; last: %s", name, a.Failing+a.GaveUp, a.LastFailureError))
 	case a.Live > 0 && a.LastFailure.After(a.LastPage):
-		return []string{fmt.Sprintf("%s: failing since its last page; last: %s", name, a.LastFailureError)}
+		out = append(out, fmt.Sprintf("%s: failing since its last page; last: %s", name, a.LastFailureError))
 	}
-	return nil
+	if a.NewestByFallback {
+		out = append(out, fmt.Sprintf("%s: selector broken? its newest page was extracted by the fallback (%d of %d live pages); last: %s (%s)",
+			name, a.FallbackPages, a.Live, c.extract.LastAlert, c.extract.LastURL))
+	}
+	return out
 }
 
 func (st *status) print(w io.Writer, loc *time.Location) {
 	if len(st.channels) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SOURCE/CHANNEL\tPAGES\tLAST PAGE\tFAILING\tGAVE UP\tLAST FAILURE\tLAST ERROR")
+		fmt.Fprintln(tw, "SOURCE/CHANNEL\tPAGES\tLAST PAGE\tFALLBACKS\tFAILING\tGAVE UP\tLAST FAILURE\tLAST ERROR")
 		for _, c := range st.channels {
 			a := c.articles
-			fmt.Fprintf(tw, "%s/%s\t%d\t%s\t%d\t%d\t%s\t%s\n", c.source, c.channel, a.Live, stamp(a.LastPage, loc),
-				a.Failing, a.GaveUp, stamp(a.LastFailure, loc), clip(a.LastFailureError, 60))
+			fmt.Fprintf(tw, "%s/%s\t%d\t%s\t%d\t%d\t%d\t%s\t%s\n", c.source, c.channel, a.Live, stamp(a.LastPage, loc),
+				c.extract.Fallbacks, a.Failing, a.GaveUp, stamp(a.LastFailure, loc), clip(a.LastFailureError, 60))
 		}
 		tw.Flush()
 	}
+	if len(st.remotes) > 0 {
+		fmt.Fprintln(w)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "REMOTE\tLAST PUSH\tLAST ATTEMPT\tCOMMIT\tLAST ERROR")
+		for _, p := range st.remotes {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.Remote, stamp(p.LastSuccess, loc), stamp(p.LastAttempt, loc),
+				shortHash(p.Pushed), clip(p.LastError, 60))
+		}
+		tw.Flush()
+	}
+	fmt.Fprintln(w)
 	for _, h := range st.images {
 		fmt.Fprintf(w, "images %s: %d localised, %d kept at their original URL", h.Source, h.Localized, h.Failed)
 		if h.LastError != "" {

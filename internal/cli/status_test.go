@@ -13,6 +13,11 @@ import (
 )
 
 const statusConfig = `output: {dir: out}
+publish:
+  remotes:
+    - {name: github, url: "git@github.com:o/r.git"}
+    - {name: gitlab, url: "git@gitlab.com:o/r.git"}
+    - {name: codeberg, url: "git@codeberg.org:o/r.git"}
 sources:
   - id: ex
     rules: {body: div}
@@ -40,6 +45,11 @@ func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
 		}
 	}
 	db.SaveFailure(ctx, "http://news.example.test/9.html", "ex", "gone", "fetch http://news.example.test/9.html: HTTP 410 Gone")
+	// The newest page of china came from the fallback: its selector broke.
+	db.MarkFallback(ctx, "http://news.example.test/3.html", true)
+	db.AddExtractHealth(ctx, "ex", "china", store.Fallback, "http://news.example.test/3.html", "body selector matched nothing", time.Now())
+	db.SavePush(ctx, "github", time.Now(), "0123456789abcdef", "")
+	db.SavePush(ctx, "gitlab", time.Now(), "0123456789abcdef", "push gitlab: exit status 128: could not read from remote")
 	db.AddHits(ctx, []store.HitCount{{Path: "pages/world/1.md", Hour: time.Now().Truncate(time.Hour), Count: 7}})
 	db.Close()
 
@@ -52,7 +62,11 @@ func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
 		"ex/gone         0      -",
 		"HTTP 410 Gone",
 		"hits since ", ": 7 on 1 files",
-		"needs attention (1):\n  ex/gone: no page mirrored yet, 1 articles failed; last: fetch http://news.example.test/9.html: HTTP 410 Gone",
+		"REMOTE", "github    20", "0123456789", "codeberg  -",
+		"needs attention (3):\n",
+		"  ex/china: selector broken? its newest page was extracted by the fallback (1 of 1 live pages); last: body selector matched nothing (http://news.example.test/3.html)\n",
+		"  ex/gone: no page mirrored yet, 1 articles failed; last: fetch http://news.example.test/9.html: HTTP 410 Gone\n",
+		"  remote gitlab: last push failed: push gitlab: exit status 128: could not read from remote\n",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("status lacks %q:\n%s", want, stdout)

@@ -112,6 +112,7 @@ func (r *run) record(ctx context.Context, j job, written []string, err error) {
 	}
 	if len(written) > 0 {
 		r.report.Written = append(r.report.Written, written[0])
+		r.observePage(j.known)
 	}
 }
 

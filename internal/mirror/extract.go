@@ -48,6 +48,9 @@ func (r *run) extract(ctx context.Context, j job) (*extract.Article, error) {
 
 // health records one extraction; a failure to record is only logged.
 func (r *run) health(ctx context.Context, j job, outcome store.ExtractOutcome, alert string) {
+	if outcome == store.Fallback {
+		r.metrics.Fallback(j.src.ID)
+	}
 	if err := r.db.AddExtractHealth(ctx, j.src.ID, j.ch.ID, outcome, j.item.URL, alert, r.now); err != nil {
 		r.log.Error("record extract health", "err", err)
 	}

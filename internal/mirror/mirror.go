@@ -168,6 +168,7 @@ func (r *run) push(ctx context.Context) {
 			text = res.Err.Error()
 			r.log.Warn("push failed", "remote", res.Remote, "err", text)
 		}
+		r.metrics.Push(res.Remote, res.Err)
 		if err := r.db.SavePush(ctx, res.Remote, time.Now(), res.Commit, text); err != nil {
 			r.log.Error("record push", "remote", res.Remote, "err", err)
 		}

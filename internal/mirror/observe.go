@@ -10,6 +10,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/metrics"
+	"github.com/newsmirror/newsmirror/internal/store"
 )
 
 // Progress is how far a run has got, reported after each channel's feed is
@@ -79,9 +80,18 @@ func fetchResult(err error) string {
 	return "error"
 }
 
-// observeRun records the run's duration and the pages it changed.
+// observePage counts a page written for an article that was known as k.
+func (r *run) observePage(k store.Known) {
+	if k.State == store.Pending || k.State == store.Committed {
+		r.metrics.Pages(metrics.PageUpdated, 1)
+	} else {
+		r.metrics.Pages(metrics.PageWritten, 1)
+	}
+}
+
+// observeRun records the run's duration and the pages retention removed.
 func (r *run) observeRun(start time.Time) {
-	r.metrics.Pages(metrics.PageWritten, len(r.report.Written))
+	r.metrics.Pages(metrics.PageRemoved, len(r.report.Removed))
 	r.metrics.Run(time.Since(start), time.Now())
 }
 

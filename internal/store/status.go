@@ -18,6 +18,10 @@ type ArticleStats struct {
 	// LastFailure is when an article of the channel last failed, and why.
 	LastFailure      time.Time
 	LastFailureError string
+	// FallbackPages are the live pages extracted by the fallback;
+	// NewestByFallback says the newest live page is one of them.
+	FallbackPages    int
+	NewestByFallback bool
 }
 
 // ChannelArticles sums up every channel's articles, by channel id.
@@ -29,7 +33,10 @@ func (s *Store) ChannelArticles(ctx context.Context) (map[string]ArticleStats, e
 			COALESCE(MAX(CASE WHEN state IN ('pending', 'committed') THEN mirrored END), 0),
 			COALESCE(MAX(CASE WHEN state = 'failed' THEN mirrored END), 0),
 			COALESCE((SELECT error FROM articles f WHERE f.channel = a.channel AND f.state = 'failed'
-				ORDER BY f.mirrored DESC, f.rowid DESC LIMIT 1), '')
+				ORDER BY f.mirrored DESC, f.rowid DESC LIMIT 1), ''),
+			SUM(state IN ('pending', 'committed') AND fallback = 1),
+			COALESCE((SELECT n.fallback FROM articles n WHERE n.channel = a.channel AND n.state IN ('pending', 'committed')
+				ORDER BY n.mirrored DESC, n.published DESC, n.rowid DESC LIMIT 1), 0)
 		FROM articles a GROUP BY channel`, MaxAttempts)
 	if err != nil {
 		return nil, fmt.Errorf("sum up articles: %w", err)
@@ -40,7 +47,8 @@ func (s *Store) ChannelArticles(ctx context.Context) (map[string]ArticleStats, e
 		var ch string
 		var st ArticleStats
 		var last, failed int64
-		if err := rows.Scan(&ch, &st.Live, &st.Failing, &st.GaveUp, &last, &failed, &st.LastFailureError); err != nil {
+		if err := rows.Scan(&ch, &st.Live, &st.Failing, &st.GaveUp, &last, &failed, &st.LastFailureError,
+			&st.FallbackPages, &st.NewestByFallback); err != nil {
 			return nil, fmt.Errorf("sum up articles: %w", err)
 		}
 		st.LastPage, st.LastFailure = fromUnix(last), fromUnix(failed)
