@@ -52,9 +52,15 @@ func serve(ctx context.Context, e *env, cfg *config.Config, prefix, addr string)
 		return err
 	}
 	defer db.Close()
+	m := metrics.New()
+	if cfg.Serve.MetricsAddr != "" {
+		if m, err = serveMetrics(ctx, e, cfg.Serve.MetricsAddr); err != nil {
+			return err
+		}
+	}
 	c, err := counter.New(ctx, counter.Config{
 		DB: db, Dir: cfg.Output.Dir, Prefix: prefix, Options: cfg.Serve,
-		Metrics: metrics.New(), Log: e.log,
+		Metrics: m, HideMetrics: cfg.Serve.MetricsAddr != "", Log: e.log,
 	})
 	if err != nil {
 		return err
@@ -63,7 +69,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, prefix, addr string)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	fmt.Fprintf(e.stdout, "counting hits on http://%s%s (metrics: /metrics, health: /healthz)\n", ln.Addr(), prefix)
+	fmt.Fprintf(e.stdout, "counting hits on http://%s%s (health: /healthz)\n", ln.Addr(), prefix)
 	e.log.Info("hit counter started", "addr", ln.Addr().String(), "prefix", prefix, "flush_interval", cfg.Serve.FlushInterval)
 	err = c.Run(ctx, ln)
 	if errors.Is(err, context.Canceled) {

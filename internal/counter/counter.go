@@ -37,6 +37,8 @@ type Config struct {
 	Options Options
 	// Metrics counts hits; nil counts nothing.
 	Metrics *metrics.Metrics
+	// HideMetrics keeps /metrics off this handler (it is served elsewhere).
+	HideMetrics bool
 	// Log receives flush and refresh problems; nil discards them.
 	Log *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -118,7 +120,7 @@ func (c *Counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case p == "/healthz":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
-	case p == "/metrics":
+	case p == "/metrics" && !c.cfg.HideMetrics:
 		c.cfg.Metrics.Handler().ServeHTTP(w, r)
 	default:
 		http.NotFound(w, r)

@@ -280,3 +280,20 @@ func TestPrefixOfPixelURL(t *testing.T) {
 		}
 	}
 }
+
+func TestMetricsCanBeKeptOffThePublicListener(t *testing.T) {
+	m := newMirror(t)
+	met := metrics.New()
+	c, err := counter.New(context.Background(), counter.Config{
+		DB: m.db, Dir: m.dir, Prefix: "/goodnews/", Options: counter.DefaultOptions(), Metrics: met, HideMetrics: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(c, "/metrics", "192.0.2.1", reader); rec.Code != http.StatusNotFound {
+		t.Errorf("/metrics on the public handler: %d, want 404", rec.Code)
+	}
+	if rec := get(newMirror(t).counter(t, counter.DefaultOptions(), met), "/metrics", "192.0.2.1", reader); !strings.Contains(rec.Body.String(), "newsmirror_hits_counted_total") {
+		t.Errorf("/metrics not served by default: %d", rec.Code)
+	}
+}

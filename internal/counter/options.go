@@ -30,6 +30,9 @@ type Options struct {
 	// set by a trusted reverse proxy (e.g. X-Real-IP). Empty: the address of
 	// the connection. Only its last comma-separated value is used.
 	ClientHeader string `yaml:"client_header"`
+	// MetricsAddr, when set, is where /metrics is served instead of Addr, so
+	// that the public listener answers only the pixel and /healthz.
+	MetricsAddr string `yaml:"metrics_addr"`
 	// Bots are User-Agent substrings (case-insensitive) whose requests are not
 	// counted, in addition to the built-in list.
 	Bots []string `yaml:"bots"`
