@@ -2,22 +2,13 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
-
-	"github.com/newsmirror/newsmirror/internal/config"
 )
 
 func runCheck(_ context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	file := fs.String("c", "newsmirror.yaml", "configuration `file`")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	cfg, err := config.Load(*file)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+	fs, file := commandFlags(e, "check")
+	cfg := loadConfig(e, fs, file, args)
+	if cfg == nil {
 		return ExitUsage
 	}
 	channels := 0

@@ -4,10 +4,13 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"sort"
+
+	"github.com/newsmirror/newsmirror/internal/config"
 )
 
 // Exit codes, documented in README.md.
@@ -78,4 +81,26 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w, "\nglobal flags (anywhere):\n  --log-format text|json   log records as text (default) or one JSON object per line")
 	fmt.Fprintln(w, "\nRun 'newsmirror <command> -h' for its flags.")
+}
+
+// commandFlags returns the flag set of a command that reads a configuration
+// file, and its -c flag.
+func commandFlags(e *env, name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	return fs, fs.String("c", "newsmirror.yaml", "configuration `file`")
+}
+
+// loadConfig parses args and loads the configuration file; on a problem it
+// prints it and returns nil (the exit code is then ExitUsage).
+func loadConfig(e *env, fs *flag.FlagSet, file *string, args []string) *config.Config {
+	if err := fs.Parse(args); err != nil {
+		return nil
+	}
+	cfg, err := config.Load(*file)
+	if err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return nil
+	}
+	return cfg
 }

@@ -2,12 +2,10 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"time"
 
-	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/mirror"
 )
@@ -16,22 +14,16 @@ import (
 // SIGTERM, which let the current articles finish, commit what is complete
 // and exit 0. A lock file keeps a second instance off the mirror.
 func runDaemon(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("run", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	file := fs.String("c", "newsmirror.yaml", "configuration `file`")
+	fs, file := commandFlags(e, "run")
 	every := fs.Duration("every", 2*time.Hour, "time between the starts of two runs")
 	jitter := fs.Float64("jitter", 0.1, "random share of --every added or taken off each wait (0–0.5)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics and /healthz on this `address` (e.g. 127.0.0.1:9090); empty: none")
-	if err := fs.Parse(args); err != nil {
+	cfg := loadConfig(e, fs, file, args)
+	if cfg == nil {
 		return ExitUsage
 	}
 	if *every <= 0 || *jitter < 0 || *jitter > 0.5 {
 		fmt.Fprintln(e.stderr, "newsmirror run: --every must be positive and --jitter within 0–0.5")
-		return ExitUsage
-	}
-	cfg, err := config.Load(*file)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
 		return ExitUsage
 	}
 	release, err := lockMirror(cfg)

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"net"
 
@@ -14,16 +13,10 @@ import (
 )
 
 func runServe(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	file := fs.String("c", "newsmirror.yaml", "configuration `file`")
+	fs, file := commandFlags(e, "serve")
 	addr := fs.String("addr", "", "listen `address` (default: serve.addr of the configuration, :8080)")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	cfg, err := config.Load(*file)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+	cfg := loadConfig(e, fs, file, args)
+	if cfg == nil {
 		return ExitUsage
 	}
 	if cfg.Output.PixelURL == "" {

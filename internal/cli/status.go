@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -20,15 +19,9 @@ import (
 const ExitAttention = 4
 
 func runStatus(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("status", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	file := fs.String("c", "newsmirror.yaml", "configuration `file`")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	cfg, err := config.Load(*file)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+	fs, file := commandFlags(e, "status")
+	cfg := loadConfig(e, fs, file, args)
+	if cfg == nil {
 		return ExitUsage
 	}
 	st, err := readStatus(ctx, cfg, time.Now())

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -15,15 +14,9 @@ import (
 )
 
 func runSync(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	file := fs.String("c", "newsmirror.yaml", "configuration `file`")
-	if err := fs.Parse(args); err != nil {
-		return ExitUsage
-	}
-	cfg, err := config.Load(*file)
-	if err != nil {
-		fmt.Fprintln(e.stderr, err)
+	fs, file := commandFlags(e, "sync")
+	cfg := loadConfig(e, fs, file, args)
+	if cfg == nil {
 		return ExitUsage
 	}
 	release, err := lockMirror(cfg)
