@@ -18,7 +18,9 @@ type Item struct {
 	Title string
 	// Published is the item's date; zero when the feed gives none.
 	Published time.Time
-	// Content is the item's full HTML content, when the feed carries it.
+	// Content is the item's full HTML content, when the feed carries it:
+	// content:encoded, Atom <content>, JSON Feed content_html, or a
+	// non-namespaced RSS <content> (epochtimes' WordPress feeds).
 	Content string
 }
 
@@ -56,11 +58,20 @@ func convert(it *gofeed.Item, base *url.URL) (Item, bool) {
 	if link == "" || err != nil || title == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return Item{}, false
 	}
-	item := Item{URL: u.String(), Title: title, Content: it.Content}
+	item := Item{URL: u.String(), Title: title, Content: content(it)}
 	if it.PublishedParsed != nil {
 		item.Published = *it.PublishedParsed
 	} else if it.UpdatedParsed != nil {
 		item.Published = *it.UpdatedParsed
 	}
 	return item, true
+}
+
+// content is the item's full HTML: gofeed's Content, else the text of a
+// non-namespaced <content> element, which gofeed keeps as a custom element.
+func content(it *gofeed.Item) string {
+	if strings.TrimSpace(it.Content) != "" {
+		return it.Content
+	}
+	return strings.TrimSpace(it.Custom["content"])
 }

@@ -21,6 +21,7 @@ type job struct {
 // syncChannel reads the channel's feed and mirrors its new items.
 func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Channel) {
 	items, err := r.readFeed(ctx, src, ch)
+	r.channelHealth(ctx, src, ch, len(items), err)
 	if err != nil {
 		r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: ch.Feed, Err: err})
 		r.progress.channelRead(0)
@@ -51,6 +52,20 @@ func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Ch
 func stillUpdating(src *config.Source, k store.Known, title string) bool {
 	live := k.State == store.Pending || k.State == store.Committed
 	return live && src.Updating != nil && (src.Updating.MatchString(title) || src.Updating.MatchString(k.Title))
+}
+
+// channelHealth records how reading the channel went; a failure to record
+// is only logged.
+func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.Channel, items int, err error) {
+	var serr error
+	if err != nil {
+		serr = r.db.RecordChannelError(ctx, src.ID, ch.ID, err.Error(), r.now)
+	} else {
+		serr = r.db.RecordChannelOK(ctx, src.ID, ch.ID, items, r.now)
+	}
+	if serr != nil {
+		r.log.Error("record channel health", "err", serr)
+	}
 }
 
 func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Channel) ([]feed.Item, error) {

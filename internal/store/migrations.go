@@ -76,6 +76,24 @@ var migrations = []string{
 		PRIMARY KEY (source, channel)
 	);
 	ALTER TABLE articles ADD COLUMN fallback INTEGER NOT NULL DEFAULT 0;`,
+	// How reading each channel's feed or listing went (source health), and
+	// the validators of conditional GETs (ETag, Last-Modified) per URL.
+	`CREATE TABLE channel_health (
+		source       TEXT NOT NULL,
+		channel      TEXT NOT NULL,
+		last_success INTEGER NOT NULL DEFAULT 0,
+		last_failure INTEGER NOT NULL DEFAULT 0,
+		last_error   TEXT NOT NULL DEFAULT '',
+		failures     INTEGER NOT NULL DEFAULT 0,
+		items        INTEGER NOT NULL DEFAULT 0,
+		PRIMARY KEY (source, channel)
+	);
+	CREATE TABLE validators (
+		url           TEXT PRIMARY KEY,
+		etag          TEXT NOT NULL DEFAULT '',
+		last_modified TEXT NOT NULL DEFAULT '',
+		updated       INTEGER NOT NULL DEFAULT 0
+	);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
