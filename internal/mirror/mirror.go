@@ -203,6 +203,9 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 		return nil, err
 	}
 	r.tree = publish.Tree{Dir: cfg.Output.Dir}
+	if err := r.tree.Clean(); err != nil {
+		return nil, err
+	}
 	if r.db, err = store.Open(ctx, cfg.StatePath()); err != nil {
 		return nil, err
 	}
@@ -254,7 +257,9 @@ func (r *run) write(rel string, data []byte) (bool, error) {
 		return false, nil
 	}
 	changed, err := r.tree.Write(rel, data)
-	if changed {
+	if err == nil {
+		// Staged even when unchanged: a killed run may have written the
+		// same text without committing it.
 		r.touched[rel] = true
 	}
 	return changed, err

@@ -53,7 +53,7 @@ func (r *run) rebuild(ctx context.Context, dirty map[string]bool) error {
 	if err := r.writeHomeTwins(sections, picks, stamp); err != nil {
 		return err
 	}
-	_, err = r.write(".gitignore", []byte("/.newsmirror/\n.tmp-*\n"))
+	_, err = r.write(".gitignore", []byte("/.newsmirror/\n/.tmp/\n.tmp-*\n"))
 	return err
 }
 

@@ -99,6 +99,7 @@ func (r *Repo) gitStdin(ctx context.Context, stdin *strings.Reader, args ...stri
 	// A killed git may leave a helper (ssh, git-remote-https) holding the
 	// pipes; stop waiting for it.
 	cmd.WaitDelay = 5 * time.Second
+	cmd.SysProcAttr = childAttr()
 	cmd.Env = append(os.Environ(),
 		"GIT_AUTHOR_NAME="+name, "GIT_AUTHOR_EMAIL="+email,
 		"GIT_COMMITTER_NAME="+name, "GIT_COMMITTER_EMAIL="+email,

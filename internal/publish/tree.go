@@ -18,7 +18,8 @@ type Tree struct {
 }
 
 // Write stores data at rel (a slash-separated path inside the tree) through
-// a temporary file and a rename, so a crash never leaves half a file. It
+// a temporary file (under TempDir) and a rename, so a crash never leaves
+// half a file. It
 // reports false, writing nothing, when the file already holds data.
 func (t Tree) Write(rel string, data []byte) (bool, error) {
 	path, err := t.path(rel)
@@ -31,7 +32,7 @@ func (t Tree) Write(rel string, data []byte) (bool, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return false, fmt.Errorf("write %s: %w", rel, err)
 	}
-	if err := writeAtomic(path, data); err != nil {
+	if err := writeAtomic(filepath.Join(t.Dir, TempDir), path, data); err != nil {
 		return false, fmt.Errorf("write %s: %w", rel, err)
 	}
 	return true, nil
@@ -67,8 +68,24 @@ func (t Tree) path(rel string) (string, error) {
 	return filepath.Join(t.Dir, filepath.FromSlash(rel)), nil
 }
 
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+// TempDir is the folder, at the root of the tree, where files are written
+// before they are renamed into place; it is git-ignored.
+const TempDir = ".tmp"
+
+// Clean removes the temporary files a killed run left behind. Call it only
+// while no other process writes the tree (see Lock).
+func (t Tree) Clean() error {
+	if err := os.RemoveAll(filepath.Join(t.Dir, TempDir)); err != nil {
+		return fmt.Errorf("remove temporary files: %w", err)
+	}
+	return nil
+}
+
+func writeAtomic(tmpDir, path string, data []byte) error {
+	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(tmpDir, "w-*")
 	if err != nil {
 		return err
 	}
