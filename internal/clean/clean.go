@@ -12,6 +12,7 @@
 package clean
 
 import (
+	"net/url"
 	"regexp"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -41,6 +42,14 @@ func (c *Cleaner) HTML(s string) string { return c.policy.Sanitize(s) }
 // colon before the first '/', '?' or '#'.
 var safeURL = regexp.MustCompile(`^(?i:https?://|//|/|\./|\.\./|#|[^\s:/?#]+(?:[/?#]|$))[^\s]*$`)
 
+// linkURL is a safeURL or a mailto: address; a data: URL, even of an
+// image, is never a link.
+var linkURL = regexp.MustCompile(`^(?i:mailto:[^\s]+)$|` + safeURL.String())
+
+// rasterData is the opaque part of a data: URL of a raster image (never
+// SVG, which can hold script).
+var rasterData = regexp.MustCompile(`^image/(?:png|jpeg|gif|webp|avif);base64,[A-Za-z0-9+/]+=*$`)
+
 // blocks are the structural and inline elements kept as they are.
 var blocks = []string{
 	"p", "br", "hr", "div", "span", "section", "article", "header", "footer", "aside", "main",
@@ -61,12 +70,14 @@ func policy(opts Options) *bluemonday.Policy {
 	p.AllowAttrs("class", "id", "title", "lang", "dir", "align", "itemprop").Globally()
 	p.AllowStyles("text-align", "width", "max-width", "height", "float", "clear", "margin",
 		"padding", "color", "background-color", "font-weight", "font-style", "text-decoration").Globally()
-	p.AllowAttrs("href", "target").OnElements("a")
+	p.AllowAttrs("href").Matching(linkURL).OnElements("a")
+	p.AllowAttrs("target").OnElements("a")
 	p.RequireNoFollowOnLinks(true)
 	p.RequireNoReferrerOnLinks(true)
 	p.AllowAttrs("referrerpolicy").Matching(regexp.MustCompile(`^no-referrer$`)).OnElements("a", "img")
 	p.AllowAttrs("href").Matching(safeURL).OnElements("span")
 	p.AllowImages()
+	p.AllowAttrs("alt").OnElements("img") // AllowImages' alt pattern refuses CJK punctuation
 	p.AllowAttrs("width", "height", "loading").OnElements("img")
 	p.AllowAttrs("srcset").Matching(safeSrcset).OnElements("img", "source")
 	p.AllowAttrs("src").Matching(safeURL).OnElements("source", "track")
@@ -80,7 +91,7 @@ func policy(opts Options) *bluemonday.Policy {
 	p.AllowAttrs("start", "type", "reversed").OnElements("ol")
 	p.AllowAttrs("color", "size").OnElements("font")
 	if opts.DataImages {
-		p.AllowDataURIImages()
+		p.AllowURLSchemeWithCustomPolicy("data", func(u *url.URL) bool { return rasterData.MatchString(u.Opaque) })
 	}
 	return p
 }

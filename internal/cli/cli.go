@@ -38,6 +38,7 @@ var commands = map[string]command{
 	"sync":   {"mirror every source once and commit", runSync},
 	"run":    {"mirror every source again and again (the daemon)", runDaemon},
 	"check":  {"validate a configuration file", runCheck},
+	"try":    {"run one article through its rules and show the result", runTry},
 	"demo":   {"mirror the bundled sample site into a folder", runDemo},
 	"serve":  {"count page hits for the hot list; serve /metrics", runServe},
 	"status": {"show each channel's and remote's health; exit 4 when something needs attention", runStatus},

@@ -153,7 +153,7 @@ func compileChannel(s *errorSink, path string, src *Source, ch *Channel, seen ma
 	seen["id:"+ch.ID] = path
 	ch.Compiled = src.Compiled
 	if ch.Rules != nil {
-		ch.Compiled = compileRules(s, path+".rules", ch.Rules.Over(src.Rules))
+		ch.Compiled = compileChannelRules(s, path+".rules", *ch.Rules, src.Rules)
 	}
 	if ch.Name == "" || strings.ContainsAny(ch.Name, "/\\\x00") || strings.HasPrefix(ch.Name, ".") {
 		s.at(path+".name", "must be a non-empty name without '/', '\\' or a leading '.'")
@@ -189,9 +189,32 @@ type discard struct{}
 
 func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
+// compileChannelRules compiles a channel's rules over its source's. A
+// problem the source's rules have on their own is reported there only.
+func compileChannelRules(s *errorSink, path string, over, base extract.Rules) *extract.Compiled {
+	compiled, err := over.Over(base).Compile()
+	var fe, baseFE *extract.FieldError
+	if errors.As(err, &fe) {
+		if _, baseErr := base.Compile(); errors.As(baseErr, &baseFE) && baseFE.Field == fe.Field {
+			// Compile stops at the first problem: retry without the base's
+			// broken preset to find the channel's own.
+			if fe.Field != "preset" || over.Preset != "" {
+				return nil
+			}
+			base.Preset = ""
+			compiled, err = over.Over(base).Compile()
+		}
+	}
+	return reportRules(s, path, compiled, err)
+}
+
 // compileRules compiles extraction rules, reporting a bad rule at its key.
 func compileRules(s *errorSink, path string, r extract.Rules) *extract.Compiled {
 	compiled, err := r.Compile()
+	return reportRules(s, path, compiled, err)
+}
+
+func reportRules(s *errorSink, path string, compiled *extract.Compiled, err error) *extract.Compiled {
 	var fe *extract.FieldError
 	switch {
 	case errors.As(err, &fe):

@@ -26,15 +26,21 @@ func unwrapNoscript(root *html.Node, _ *state) {
 	}
 }
 
-// prevElement is n's previous sibling element, skipping white space.
+// prevElement and nextElement are n's sibling elements, skipping white
+// space; nil when there is none or text comes first.
 func prevElement(n *html.Node) *html.Node {
-	for p := n.PrevSibling; p != nil; p = p.PrevSibling {
+	return sibling(n, func(x *html.Node) *html.Node { return x.PrevSibling })
+}
+func nextElement(n *html.Node) *html.Node {
+	return sibling(n, func(x *html.Node) *html.Node { return x.NextSibling })
+}
+
+func sibling(n *html.Node, step func(*html.Node) *html.Node) *html.Node {
+	for p := step(n); p != nil; p = step(p) {
 		switch {
 		case p.Type == html.ElementNode:
 			return p
-		case p.Type == html.TextNode && strings.TrimSpace(p.Data) == "":
-			continue
-		default:
+		case p.Type != html.TextNode || strings.TrimSpace(p.Data) != "":
 			return nil
 		}
 	}
@@ -151,7 +157,9 @@ func figureBreaks(root *html.Node, st *state) {
 	for _, fig := range elements(root, "figure") {
 		caps := elements(fig, "figcaption")
 		if len(caps) == 0 {
-			fig.Parent.InsertBefore(newBr(), fig.NextSibling)
+			if next := nextElement(fig); next == nil || next.DataAtom != atom.Br {
+				fig.Parent.InsertBefore(newBr(), fig.NextSibling)
+			}
 			continue
 		}
 		for _, c := range caps {

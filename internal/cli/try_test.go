@@ -1,0 +1,75 @@
+package cli_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/newsmirror/newsmirror/internal/cli"
+)
+
+func TestTryFileUsesTheConfiguredChannelRules(t *testing.T) {
+	code, out, errOut := run(t, "try", "-c", "../../examples/goodnews.yaml",
+		"--file", "../extract/testdata/secretchina/1003540.html",
+		"--url", "https://www.secretchina.com/news/gb/2022/04/20/1003540.html")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"rules     secretchina/p1 (../../examples/goodnews.yaml, feed host secretchina.com)",
+		"matched   body[0] div.article_right",
+		"title     英国授权新型灭活疫苗 孩童获接种许可(图)",
+		"images    2",
+		"warnings  none",
+		"sanitized ok",
+		"── page pages/p1/1003540.md ──",
+		"### 英国授权新型灭活疫苗 孩童获接种许可(图)",
+		"💌 退出中共组织",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestTryFetchesALoopbackURLAndPrintsTheBody(t *testing.T) {
+	page, err := os.ReadFile("../extract/testdata/ntdtv/a102517471.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	}))
+	defer srv.Close()
+	code, out, errOut := run(t, "try", srv.URL+"/gb/2019/02/22/a102517471.html", "--preset", "ntdtv", "--html")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"rules     preset ntdtv", "images    4", "── body HTML ──", `<div class="featured_image">`, "<!-- promo -->"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "print_link") || strings.Contains(out, "<script") {
+		t.Errorf("body keeps removed parts:\n%s", out)
+	}
+}
+
+func TestTryWarnsWhenTheSelectorMisses(t *testing.T) {
+	dir := t.TempDir()
+	page := dir + "/p.html"
+	os.WriteFile(page, []byte(`<html><head><title>改版</title></head><body><main><article>`+
+		strings.Repeat("<p>这是网站改版之后的文章正文，原来的选择器已经找不到它了。</p>", 8)+`</article></main></body></html>`), 0o644)
+	code, out, _ := run(t, "try", "--preset", "rfa", "--file", page, "--url", "https://www.rfa.org/mandarin/x.html")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"matched   readability", "! body selector div#storytext matched nothing", "! fallback used"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
