@@ -19,10 +19,11 @@ var Presets = map[string]Rules{
 	// or, on the page, div#artbody; the lead image is div.featured_image,
 	// lazy-loaded with a <noscript> copy.
 	"epochtimes": {
-		Body:      Selectors{"div#artbody", "div.post_content"},
-		LeadImage: "div.featured_image",
-		Remove:    []string{"div.print_link", "div.single_ad", "div.related_articles", "div#below_article_ad"},
-		Headings:  map[string]string{"h2": "h4"},
+		BodySource: "feed",
+		Body:       Selectors{"div#artbody", "div.post_content"},
+		LeadImage:  "div.featured_image",
+		Remove:     []string{"div.print_link", "div.single_ad", "div.related_articles", "div#below_article_ad"},
+		Headings:   map[string]string{"h2": "h4"},
 	},
 	// ntdtv.com: div.featured_image, then div.post_content without the
 	// related posts and the print link; figure captions on their own line.

@@ -46,6 +46,11 @@ const DefaultMinText = 60
 type Rules struct {
 	// Preset names built-in rules (see Presets) that these rules override.
 	Preset string `yaml:"preset"`
+	// BodySource is "page" (default): the body is cut out of the fetched
+	// page; or "feed": the feed item's full content is the body, and the
+	// page is fetched only when LeadImage needs it (items without content
+	// still use the page).
+	BodySource string `yaml:"body_source"`
 	// Body selects the article body: one selector or a list tried in order;
 	// the first element the first matching selector finds is used.
 	Body Selectors `yaml:"body"`
@@ -126,6 +131,7 @@ func (s *Selectors) UnmarshalYAML(n *yaml.Node) error {
 func (r Rules) Over(base Rules) Rules {
 	out := base
 	setString(&out.Preset, r.Preset)
+	setString(&out.BodySource, r.BodySource)
 	setSlice(&out.Body, r.Body)
 	setString(&out.LeadImage, r.LeadImage)
 	setString(&out.LeadCaption, r.LeadCaption)
@@ -194,6 +200,7 @@ type Compiled struct {
 	figureBreaks bool
 	minText      int
 	fallback     string
+	bodySource   string
 	dataImages   bool
 	source       Rules
 }
@@ -270,6 +277,9 @@ func (c *Compiled) compileOptions(r Rules) error {
 		return err
 	}
 	if c.fallback, err = oneOf("fallback", r.Fallback, FallbackReadability, FallbackNone); err != nil {
+		return err
+	}
+	if c.bodySource, err = oneOf("body_source", r.BodySource, "page", "feed"); err != nil {
 		return err
 	}
 	if c.minText < 0 {
@@ -358,3 +368,10 @@ func (c *Compiled) Rules() Rules { return c.source }
 
 // DataImages says whether the sanitizer keeps data:image/… images.
 func (c *Compiled) DataImages() bool { return c.dataImages }
+
+// FeedBody says whether the body comes from the feed item's content.
+func (c *Compiled) FeedBody() bool { return c.bodySource == "feed" }
+
+// NeedsPage says whether the page must be fetched even when the body comes
+// from the feed: to find the lead image.
+func (c *Compiled) NeedsPage() bool { return c.leadImage != nil }

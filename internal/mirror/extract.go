@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 
@@ -12,21 +13,35 @@ import (
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
-// extract fetches the article's page and cuts its body out with the
-// channel's rules, sanitized. A miss or a fallback is counted in the
-// channel's extract health, the fallback raising its alert.
+// extract cuts the article's body out with the channel's rules, sanitized:
+// from the feed item's content when the rules say body_source: feed and
+// the item has some (the page is then fetched only for a lead image), else
+// from the fetched page. A miss or a fallback is counted in the channel's
+// extract health, the fallback raising its alert.
 func (r *run) extract(ctx context.Context, j job) (*extract.Article, error) {
-	resp, err := r.client.Get(ctx, j.item.URL)
-	r.observeFetch(j.src.ID, resp, err)
+	rules := j.ch.Compiled
+	fromFeed := rules.FeedBody() && strings.TrimSpace(j.item.Content) != ""
+	final, err := url.Parse(j.item.URL)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("bad article URL: %w", err)
 	}
-	page, err := resp.UTF8()
-	if err != nil {
-		return nil, err
+	var page []byte
+	if !fromFeed || rules.NeedsPage() {
+		page, final, err = r.fetchPage(ctx, j)
+		if err != nil && !fromFeed {
+			return nil, err
+		}
+		if err != nil { // the body is in the feed: go on without the lead image
+			r.log.Warn("page for the lead image not fetched", "url", j.item.URL, "err", err)
+			page, final = nil, mustURL(j.item.URL)
+		}
 	}
-	final, _ := url.Parse(resp.URL)
-	art, err := extract.Extract(page, final, j.ch.Compiled)
+	var art *extract.Article
+	if fromFeed {
+		art, err = extract.ExtractContent([]byte(j.item.Content), page, final, rules)
+	} else {
+		art, err = extract.Extract(page, final, rules)
+	}
 	var miss *extract.MissError
 	switch {
 	case errors.As(err, &miss):
@@ -44,6 +59,29 @@ func (r *run) extract(ctx context.Context, j job) (*extract.Article, error) {
 	// before render, drops those still inline unless the rules keep them.
 	art.HTML = r.cleaners.dataImages.HTML(art.HTML)
 	return art, nil
+}
+
+// fetchPage fetches the article's page as UTF-8, with its final URL.
+func (r *run) fetchPage(ctx context.Context, j job) ([]byte, *url.URL, error) {
+	resp, err := r.client.Get(ctx, j.item.URL)
+	r.observeFetch(j.src.ID, resp, err)
+	if err != nil {
+		return nil, nil, err
+	}
+	page, err := resp.UTF8()
+	if err != nil {
+		return nil, nil, err
+	}
+	final, err := url.Parse(resp.URL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("final URL %q: %w", resp.URL, err)
+	}
+	return page, final, nil
+}
+
+func mustURL(s string) *url.URL {
+	u, _ := url.Parse(s) // parsed once already by the caller
+	return u
 }
 
 // health records one extraction; a failure to record is only logged.

@@ -86,3 +86,32 @@ func extractSite(t *testing.T) (*txtar.Archive, *fakeSite, string) {
 	}
 	return ar, newFakeSite(t, ar), t.TempDir()
 }
+
+// TestSyncTakesTheBodyFromTheFeedContent: with body_source: feed (the
+// epochtimes preset) the feed's <content> is the body, sanitized, and the
+// page gives only the lead image; an item without content uses the page.
+func TestSyncTakesTheBodyFromTheFeedContent(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/feedbody.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site, out := newFakeSite(t, ar), t.TempDir()
+	rep := syncAt(t, loadConfig(t, ar, out), site.client(), runTime)
+	if len(rep.Failures) != 0 || len(rep.Written) != 2 {
+		t.Fatalf("written %v, failures %v", rep.Written, rep.Failures)
+	}
+	p1 := readFile(t, out, "pages/nsc993/n501.md")
+	for _, want := range []string{"这是来自订阅源的全文内容", `src="http://news.example.test/assets/lead-501.jpg"`, "图说：来信"} {
+		if !strings.Contains(p1, want) {
+			t.Errorf("page 501 lacks %q:\n%s", want, p1)
+		}
+	}
+	for _, unwanted := range []string{"网页上的正文版本", "<script", "alert(1)", "noscript"} {
+		if strings.Contains(p1, unwanted) {
+			t.Errorf("page 501 holds %q:\n%s", unwanted, p1)
+		}
+	}
+	if p2 := readFile(t, out, "pages/nsc993/n502.md"); !strings.Contains(p2, "正文从网页上的 artbody 中取得") {
+		t.Errorf("page 502 did not fall back to the page body:\n%s", p2)
+	}
+}
