@@ -49,9 +49,14 @@ type status struct {
 
 type channelStatus struct {
 	source, channel string
+	feed            store.ChannelHealth
 	articles        store.ArticleStats
 	extract         store.ExtractHealth
 }
+
+// feedFailuresAlert is how many reads of a feed in a row must fail before
+// status asks for attention (one failure can be a passing outage).
+const feedFailuresAlert = 2
 
 // readStatus reads the state database of cfg without creating it.
 func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status, error) {
@@ -82,9 +87,17 @@ func (st *status) readSources(ctx context.Context, db *store.Store, cfg *config.
 	if err != nil {
 		return err
 	}
+	health, err := db.ChannelHealth(ctx)
+	if err != nil {
+		return err
+	}
+	feeds := map[string]store.ChannelHealth{}
+	for _, h := range health {
+		feeds[h.Source+"/"+h.Channel] = h
+	}
 	for _, src := range cfg.Sources {
 		for _, ch := range src.Channels {
-			cs := channelStatus{source: src.ID, channel: ch.ID, articles: arts[ch.ID]}
+			cs := channelStatus{source: src.ID, channel: ch.ID, feed: feeds[src.ID+"/"+ch.ID], articles: arts[ch.ID]}
 			if cs.extract, err = db.ExtractHealthOf(ctx, src.ID, ch.ID); err != nil {
 				return err
 			}
@@ -128,9 +141,12 @@ func (st *status) readRemotes(ctx context.Context, db *store.Store, cfg *config.
 
 // alerts are the channel's problems that need an operator.
 func (c channelStatus) alerts() []string {
-	a := c.articles
+	a, f := c.articles, c.feed
 	name := c.source + "/" + c.channel
 	var out []string
+	if f.Failures >= feedFailuresAlert || (f.Failing() && f.LastSuccess.IsZero()) {
+		out = append(out, fmt.Sprintf("%s: feed failed %d times in a row; last: %s", name, f.Failures, clip(f.LastError, 200)))
+	}
 	switch {
 	case a.Live == 0 && a.Failing+a.GaveUp > 0:
 		out = append(out, fmt.Sprintf("%s: no page mirrored yet, %d articles failed; last: %s", name, a.Failing+a.GaveUp, a.LastFailureError))
@@ -147,11 +163,12 @@ func (c channelStatus) alerts() []string {
 func (st *status) print(w io.Writer, loc *time.Location) {
 	if len(st.channels) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SOURCE/CHANNEL\tPAGES\tLAST PAGE\tFALLBACKS\tFAILING\tGAVE UP\tLAST FAILURE\tLAST ERROR")
+		fmt.Fprintln(tw, "SOURCE/CHANNEL\tLAST READ\tITEMS\tFEED FAILS\tPAGES\tLAST PAGE\tFALLBACKS\tFAILING\tGAVE UP\tLAST ERROR")
 		for _, c := range st.channels {
-			a := c.articles
-			fmt.Fprintf(tw, "%s/%s\t%d\t%s\t%d\t%d\t%d\t%s\t%s\n", c.source, c.channel, a.Live, stamp(a.LastPage, loc),
-				c.extract.Fallbacks, a.Failing, a.GaveUp, stamp(a.LastFailure, loc), clip(a.LastFailureError, 60))
+			a, f := c.articles, c.feed
+			fmt.Fprintf(tw, "%s/%s\t%s\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%s\n", c.source, c.channel,
+				stamp(f.LastSuccess, loc), f.Items, f.Failures, a.Live, stamp(a.LastPage, loc),
+				c.extract.Fallbacks, a.Failing, a.GaveUp, clip(c.lastError(), 60))
 		}
 		tw.Flush()
 	}
@@ -182,6 +199,14 @@ func (st *status) print(w io.Writer, loc *time.Location) {
 	for _, a := range st.alerts {
 		fmt.Fprintf(w, "  %s\n", a)
 	}
+}
+
+// lastError is the newest of the channel's feed and article errors.
+func (c channelStatus) lastError() string {
+	if c.feed.LastError != "" && !c.feed.LastFailure.Before(c.articles.LastFailure) {
+		return c.feed.LastError
+	}
+	return c.articles.LastFailureError
 }
 
 func stamp(t time.Time, loc *time.Location) string {

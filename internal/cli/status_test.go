@@ -48,6 +48,12 @@ func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
 	// The newest page of china came from the fallback: its selector broke.
 	db.MarkFallback(ctx, "http://news.example.test/3.html", true)
 	db.AddExtractHealth(ctx, "ex", "china", store.Fallback, "http://news.example.test/3.html", "body selector matched nothing", time.Now())
+	now := time.Now()
+	db.RecordChannelOK(ctx, "ex", "world", 20, now)
+	db.RecordChannelOK(ctx, "ex", "gone", 3, now.Add(-3*time.Hour))
+	db.RecordChannelOK(ctx, "ex", "china", 15, now.Add(-3*time.Hour))
+	db.RecordChannelError(ctx, "ex", "china", "fetch http://news.example.test/china.xml: HTTP 500 Internal Server Error", now.Add(-2*time.Hour))
+	db.RecordChannelError(ctx, "ex", "china", "fetch http://news.example.test/china.xml: HTTP 502 Bad Gateway", now.Add(-time.Hour))
 	db.SavePush(ctx, "github", time.Now(), "0123456789abcdef", "")
 	db.SavePush(ctx, "gitlab", time.Now(), "0123456789abcdef", "push gitlab: exit status 128: could not read from remote")
 	db.AddHits(ctx, []store.HitCount{{Path: "pages/world/1.md", Hour: time.Now().Truncate(time.Hour), Count: 7}})
@@ -58,12 +64,14 @@ func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
 		t.Errorf("exit %d, want %d\n%s%s", code, cli.ExitAttention, stdout, stderr)
 	}
 	for _, want := range []string{
-		"SOURCE/CHANNEL", "ex/world        2",
-		"ex/gone         0      -",
+		"SOURCE/CHANNEL", "  20     0           2      ", // world: 20 items at the last read, no failure, 2 pages
+		"  2           1      ",  // china: 2 feed failures in a row, 1 page
+		"HTTP 502 Bad Gateway\n", // china's newest error is its feed's
 		"HTTP 410 Gone",
 		"hits since ", ": 7 on 1 files",
 		"REMOTE", "github    20", "0123456789", "codeberg  -",
-		"needs attention (3):\n",
+		"needs attention (4):\n",
+		"  ex/china: feed failed 2 times in a row; last: fetch http://news.example.test/china.xml: HTTP 502 Bad Gateway\n",
 		"  ex/china: selector broken? its newest page was extracted by the fallback (1 of 1 live pages); last: body selector matched nothing (http://news.example.test/3.html)\n",
 		"  ex/gone: no page mirrored yet, 1 articles failed; last: fetch http://news.example.test/9.html: HTTP 410 Gone\n",
 		"  remote gitlab: last push failed: push gitlab: exit status 128: could not read from remote\n",
