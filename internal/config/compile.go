@@ -81,6 +81,9 @@ func (c *Config) compileSite(s *errorSink) {
 	if c.Site.HotWindow < time.Hour {
 		s.at("site.hot_window", "must be at least 1h, got %s", c.Site.HotWindow)
 	}
+	if c.Serve.KeepHits < c.Site.HotWindow {
+		s.at("serve.keep_hits", "must cover site.hot_window (%s), got %s", c.Site.HotWindow, c.Serve.KeepHits)
+	}
 	if c.Site.HotLength < 1 || c.Site.HotLength > 1000 {
 		s.at("site.hot_length", "must be 1 to 1000, got %d", c.Site.HotLength)
 	}

@@ -113,15 +113,17 @@ func (c *Counter) Refresh(ctx context.Context) error {
 }
 
 // ServeHTTP answers /healthz, /metrics and the pixel under the prefix.
+// /healthz and /metrics come first: with the prefix "/" they are no file
+// of the mirror anyway.
 func (c *Counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
-	case strings.HasPrefix(p, c.cfg.Prefix):
-		c.servePixel(w, r)
 	case p == "/healthz":
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
 	case p == "/metrics" && !c.cfg.HideMetrics:
 		c.cfg.Metrics.Handler().ServeHTTP(w, r)
+	case strings.HasPrefix(p, c.cfg.Prefix):
+		c.servePixel(w, r)
 	default:
 		http.NotFound(w, r)
 	}
@@ -177,6 +179,12 @@ func (c *Counter) client(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
+}
+
+// Prune deletes the hit counts older than Options.KeepHits.
+func (c *Counter) Prune(ctx context.Context) error {
+	_, err := c.cfg.DB.PruneHits(ctx, c.cfg.Now().Add(-c.cfg.Options.KeepHits))
+	return err
 }
 
 // Flush writes the buffered counts to the state database. On failure the

@@ -297,3 +297,42 @@ func TestMetricsCanBeKeptOffThePublicListener(t *testing.T) {
 		t.Errorf("/metrics not served by default: %d", rec.Code)
 	}
 }
+
+func TestRootPrefixStillAnswersHealthAndMetrics(t *testing.T) {
+	m := newMirror(t)
+	c, err := counter.New(context.Background(), counter.Config{
+		DB: m.db, Dir: m.dir, Prefix: "/", Options: counter.DefaultOptions(), Metrics: metrics.New(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec := get(c, "/healthz", "192.0.2.1", reader); rec.Body.String() != "ok\n" {
+		t.Errorf("/healthz = %q", rec.Body.String())
+	}
+	if rec := get(c, "/metrics", "192.0.2.1", reader); !strings.Contains(rec.Body.String(), "newsmirror_hits_counted_total") {
+		t.Errorf("/metrics not served with the prefix /")
+	}
+	get(c, "/README.md", "192.0.2.1", reader)
+	c.Flush(context.Background())
+	if n := m.hits(t, "README.md"); n != 1 {
+		t.Errorf("hits of README.md = %d, want 1", n)
+	}
+}
+
+func TestPruneDeletesCountsOlderThanKeepHits(t *testing.T) {
+	m := newMirror(t)
+	ctx := context.Background()
+	old := store.HitCount{Path: "pages/world/101.md", Hour: epoch.Add(-31 * 24 * time.Hour).Truncate(time.Hour), Count: 9}
+	recent := store.HitCount{Path: "pages/world/101.md", Hour: epoch.Add(-29 * 24 * time.Hour).Truncate(time.Hour), Count: 4}
+	if err := m.db.AddHits(ctx, []store.HitCount{old, recent}); err != nil {
+		t.Fatal(err)
+	}
+	c := m.counter(t, counter.DefaultOptions(), nil)
+	if err := c.Prune(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, err := m.db.Hits(ctx, "pages/world/101.md", time.Time{})
+	if err != nil || n != 4 {
+		t.Errorf("hits kept = %d, %v; want only the 4 of 29 days ago", n, err)
+	}
+}

@@ -18,6 +18,9 @@ type Options struct {
 	// state database, index files on disk) is reloaded, so that pages of a
 	// sync that ran meanwhile start counting.
 	RefreshInterval time.Duration `yaml:"refresh_interval"`
+	// KeepHits is how long hit counts are kept in the state database; older
+	// hours are deleted at each refresh. It must cover site.hot_window.
+	KeepHits time.Duration `yaml:"keep_hits"`
 	// ClientRate is how many hits per second one client's token bucket
 	// regains; hits beyond it are answered but not counted.
 	ClientRate float64 `yaml:"client_rate"`
@@ -44,6 +47,7 @@ func DefaultOptions() Options {
 		Addr:            ":8080",
 		FlushInterval:   5 * time.Second,
 		RefreshInterval: time.Minute,
+		KeepHits:        30 * 24 * time.Hour,
 		ClientRate:      0.5,
 		ClientBurst:     20,
 		MaxClients:      65536,
@@ -59,6 +63,8 @@ func (o Options) Validate() error {
 		return fmt.Errorf("flush_interval must be at least 100ms, got %s", o.FlushInterval)
 	case o.RefreshInterval < time.Second:
 		return fmt.Errorf("refresh_interval must be at least 1s, got %s", o.RefreshInterval)
+	case o.KeepHits < time.Hour:
+		return fmt.Errorf("keep_hits must be at least 1h, got %s", o.KeepHits)
 	case o.ClientRate <= 0:
 		return errors.New("client_rate must be positive")
 	case o.ClientBurst < 1:

@@ -60,6 +60,9 @@ func (c *Counter) Run(ctx context.Context, ln net.Listener) error {
 			if err := c.Refresh(ctx); err != nil {
 				c.cfg.Log.Error("reload countable paths; keeping the old set", "err", err)
 			}
+			if err := c.Prune(ctx); err != nil {
+				c.cfg.Log.Error("delete old hit counts", "err", err)
+			}
 		case <-ctx.Done():
 			return c.shutdown(context.WithoutCancel(ctx), srv)
 		}

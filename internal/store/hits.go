@@ -90,3 +90,13 @@ func (s *Store) Hits(ctx context.Context, path string, since time.Time) (int64, 
 	}
 	return n, nil
 }
+
+// PruneHits deletes the hit counts of hours before before and returns how
+// many rows went.
+func (s *Store) PruneHits(ctx context.Context, before time.Time) (int64, error) {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM hits WHERE hour < ?`, before.Unix()/3600)
+	if err != nil {
+		return 0, fmt.Errorf("prune hits: %w", err)
+	}
+	return res.RowsAffected()
+}
