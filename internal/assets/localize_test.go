@@ -51,7 +51,7 @@ func imageHost(t *testing.T) (*fetch.Client, *int) {
 	dial := func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return d.DialContext(ctx, network, srv.Listener.Addr().String())
 	}
-	return fetch.New(config.Default().Fetch, fetch.WithDial(dial)), hits
+	return fetch.New(config.Default().Fetch, fetch.WithDial(dial), fetch.Allow("127.0.0.1")), hits
 }
 
 func encodePNG(t *testing.T, w, h int, c color.Color) []byte {

@@ -86,6 +86,10 @@ output:
   qr_url: "https://cdn.jsdelivr.net/gh/newsmirror/demo/{path}.png"
   pixel_url: "http://127.0.0.1:8080/hit/{path}"
   html: {enabled: true}
+fetch:
+  # The sample site is served on loopback, which the address guard
+  # refuses unless allowed.
+  allow: [127.0.0.1]
 site:
   title: 新闻镜像示例
   nav:

@@ -49,7 +49,7 @@ func TestRunDaemonServesPipelineMetrics(t *testing.T) {
 	site := newsSite(t)
 	dir := t.TempDir()
 	path := filepath.Join(dir, "c.yaml")
-	os.WriteFile(path, []byte("output: {dir: out}\nsources:\n  - id: ex\n    rules: {body: div.article}\n    channels: [{id: c, name: n, feed: \""+site.URL+"/feed.xml\"}]\n"), 0o644)
+	os.WriteFile(path, []byte("output: {dir: out}\nfetch: {allow: [127.0.0.1]}\nsources:\n  - id: ex\n    rules: {body: div.article}\n    channels: [{id: c, name: n, feed: \""+site.URL+"/feed.xml\"}]\n"), 0o644)
 	addr := freeLoopbackAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

@@ -145,6 +145,7 @@ func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[
 	for i := range src.Channels {
 		compileChannel(s, fmt.Sprintf("%s.channels[%d]", path, i), src, &src.Channels[i], seen)
 	}
+	compileSourceFetch(s, path, src)
 }
 
 func compileChannel(s *errorSink, path string, src *Source, ch *Channel, seen map[string]string) {

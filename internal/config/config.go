@@ -14,6 +14,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/counter"
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/feed"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/indexes"
 	"github.com/newsmirror/newsmirror/internal/publish"
@@ -144,6 +145,11 @@ type Source struct {
 	// Blacklist drops titles from this source's indexes, on top of
 	// indexes.blacklist.
 	Blacklist indexes.Blacklist `yaml:"blacklist"`
+	// Fetch overrides the fetch options for this source (fetch.go).
+	Fetch fetch.SourceOptions `yaml:"fetch"`
+	// Items say how the source's channels are read: time zone, full
+	// content, article ids, listing selectors, JSON mapping.
+	Items feed.Options `yaml:"items"`
 
 	// Compiled is Rules, compiled at load.
 	Compiled *extract.Compiled `yaml:"-"`
@@ -157,8 +163,11 @@ type Channel struct {
 	ID string `yaml:"id"`
 	// Name is the channel's display name and, with the source prefix, its index name.
 	Name string `yaml:"name"`
-	// Feed is the URL of the channel's RSS, Atom or JSON feed.
+	// Feed is the URL of the channel's RSS, Atom or JSON feed, listing
+	// page or JSON listing.
 	Feed string `yaml:"feed"`
+	// Kind is what Feed serves: "feed" (default), "listing" or "json".
+	Kind string `yaml:"kind"`
 	// Rules override the source's rules for this channel's articles, key
 	// by key (docs/rules.md).
 	Rules *extract.Rules `yaml:"rules"`

@@ -1,4 +1,5 @@
-// Package fetch is newsmirror's HTTP client: timeouts, a body size cap and
+// Package fetch is newsmirror's HTTP client: timeouts, a body size cap,
+// retries with backoff, politeness per host, proxies, an address guard and
 // typed errors, shared by every source.
 package fetch
 
@@ -7,98 +8,152 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"sync"
 	"time"
 )
-
-// Options configure the client. The zero value of a field means its default.
-type Options struct {
-	// Timeout bounds one request, body included.
-	Timeout time.Duration `yaml:"timeout"`
-	// MaxBodyBytes caps a response body; a longer body is an error.
-	MaxBodyBytes int64 `yaml:"max_body_bytes"`
-	// UserAgent is sent with every request.
-	UserAgent string `yaml:"user_agent"`
-	// Workers is how many articles are fetched and processed at once.
-	Workers int `yaml:"workers"`
-}
-
-// DefaultOptions returns the options used when a config says nothing.
-func DefaultOptions() Options {
-	return Options{
-		Timeout:      30 * time.Second,
-		MaxBodyBytes: 15 << 20,
-		UserAgent:    "Mozilla/5.0 (compatible; newsmirror/0.1)",
-		Workers:      4,
-	}
-}
-
-// Validate reports options that cannot work.
-func (o Options) Validate() error {
-	switch {
-	case o.Timeout <= 0:
-		return errors.New("timeout must be positive")
-	case o.MaxBodyBytes <= 0:
-		return errors.New("max_body_bytes must be positive")
-	case o.Workers < 1 || o.Workers > 256:
-		return fmt.Errorf("workers must be 1 to 256, got %d", o.Workers)
-	}
-	return nil
-}
 
 // DialFunc dials a network address, as net.Dialer.DialContext does.
 type DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 
-// Client fetches URLs. It is safe for concurrent use.
+// Client fetches URLs. It is safe for concurrent use. With returns a view
+// of it for one source; views share connections and politeness gates.
 type Client struct {
-	http *http.Client
-	opts Options
+	opts   Options
+	shared *shared
+}
+
+// shared is what every view of a client uses.
+type shared struct {
+	gates *gates
+	guard *guard
+	dial  DialFunc // nil: the default dialer
+	tls   *tls.Config
+
+	mu         sync.Mutex
+	transports map[transportKey]*http.Transport
+}
+
+type transportKey struct {
+	proxy   string
+	connect time.Duration
 }
 
 // Option changes how a Client connects.
-type Option func(*http.Transport)
+type Option func(*shared)
 
 // WithDial makes the client connect through dial; tests and the demo use it
-// to send a real host name to a loopback server.
+// to send a real host name to a loopback server. The address guard still
+// checks the address dial connects to.
 func WithDial(dial DialFunc) Option {
-	return func(t *http.Transport) {
-		if dial != nil {
-			t.DialContext = dial
-		}
-	}
+	return func(s *shared) { s.dial = dial }
 }
 
 // WithTLS sets the TLS configuration (tests trust their own server with it).
 func WithTLS(c *tls.Config) Option {
-	return func(t *http.Transport) { t.TLSClientConfig = c }
+	return func(s *shared) { s.tls = c }
 }
 
-// New returns a client.
+// Allow adds hosts, addresses or CIDR ranges to the address guard's
+// allow-list (tests allow "127.0.0.1"). A bad entry panics: it is code.
+func Allow(entries ...string) Option {
+	return func(s *shared) {
+		g, err := newGuard(entries)
+		if err != nil {
+			panic(err)
+		}
+		for h := range g.hosts {
+			s.guard.hosts[h] = true
+		}
+		s.guard.prefixes = append(s.guard.prefixes, g.prefixes...)
+	}
+}
+
+// New returns a client. Options are expected valid (config validates
+// them); a bad allow-list entry is ignored.
 func New(opts Options, options ...Option) *Client {
-	tr := &http.Transport{
-		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 10 * time.Second}).DialContext,
-		MaxIdleConnsPerHost:   4,
-		IdleConnTimeout:       90 * time.Second,
-		TLSHandshakeTimeout:   10 * time.Second,
-		ResponseHeaderTimeout: opts.Timeout,
+	opts = fill(opts)
+	g, err := newGuard(opts.Allow)
+	if err != nil {
+		g, _ = newGuard(nil)
 	}
+	s := &shared{gates: newGates(opts.MaxConnections), guard: g, transports: map[transportKey]*http.Transport{}}
 	for _, o := range options {
-		o(tr)
+		o(s)
 	}
-	return &Client{
-		http: &http.Client{Transport: tr, Timeout: opts.Timeout, CheckRedirect: limitRedirects},
-		opts: opts,
-	}
+	return &Client{opts: opts, shared: s}
 }
 
-func limitRedirects(_ *http.Request, via []*http.Request) error {
-	if len(via) >= 10 {
-		return errors.New("stopped after 10 redirects")
+// fill gives unset options their defaults, so that an Options literal
+// naming a few fields works.
+func fill(o Options) Options {
+	d := DefaultOptions()
+	if o.Timeout <= 0 {
+		o.Timeout = d.Timeout
 	}
-	return nil
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = d.ConnectTimeout
+	}
+	if o.MaxBodyBytes <= 0 {
+		o.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if o.UserAgent == "" {
+		o.UserAgent = d.UserAgent
+	}
+	if o.MaxConnections <= 0 {
+		o.MaxConnections = d.MaxConnections
+	}
+	if o.RetryWait <= 0 {
+		o.RetryWait = d.RetryWait
+	}
+	if o.MaxRetryWait < o.RetryWait {
+		o.MaxRetryWait = max(d.MaxRetryWait, o.RetryWait)
+	}
+	if o.PerHost <= 0 {
+		o.PerHost = d.PerHost
+	}
+	return o
+}
+
+// With returns the client as configured for one source.
+func (c *Client) With(s SourceOptions) *Client {
+	return &Client{opts: s.Over(c.opts), shared: c.shared}
+}
+
+// Options are the client's options.
+func (c *Client) Options() Options { return c.opts }
+
+// transport returns the shared transport for the client's proxy.
+func (c *Client) transport() (*http.Transport, error) {
+	key := transportKey{proxy: c.opts.Proxy, connect: c.opts.ConnectTimeout}
+	c.shared.mu.Lock()
+	defer c.shared.mu.Unlock()
+	if t, ok := c.shared.transports[key]; ok {
+		return t, nil
+	}
+	t, err := c.shared.newTransport(key)
+	if err != nil {
+		return nil, err
+	}
+	c.shared.transports[key] = t
+	return t, nil
+}
+
+func (s *shared) newTransport(key transportKey) (*http.Transport, error) {
+	d := &net.Dialer{Timeout: key.connect, KeepAlive: 30 * time.Second}
+	t := &http.Transport{
+		DialContext:         s.guard.withProxyHosts(key.proxy).wrap(s.dial, d),
+		MaxIdleConnsPerHost: 8,
+		IdleConnTimeout:     90 * time.Second,
+		TLSHandshakeTimeout: key.connect,
+		TLSClientConfig:     s.tls,
+	}
+	if err := setProxy(t, key.proxy); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 // Response is a fetched document.
@@ -107,55 +162,115 @@ type Response struct {
 	URL    string
 	Header http.Header
 	Body   []byte
+	// NotModified is true when a conditional request was answered 304:
+	// Body is empty and nothing changed since the validators were saved.
+	NotModified bool
+}
+
+// Validators are a document's cache validators, sent back for a
+// conditional GET.
+type Validators struct {
+	ETag, LastModified string
+}
+
+// Validators are the response's cache validators.
+func (r *Response) Validators() Validators {
+	return Validators{ETag: r.Header.Get("ETag"), LastModified: r.Header.Get("Last-Modified")}
 }
 
 // Get fetches url and returns its body. A status other than 200 is a
-// *StatusError; a body over the cap is a *TooLargeError.
+// *StatusError; a body over the cap is a *TooLargeError; an address the
+// guard refuses is a *BlockedError. Timeouts, 5xx and 429 are retried.
 func (c *Client) Get(ctx context.Context, url string) (*Response, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	return c.GetIfChanged(ctx, url, Validators{})
+}
+
+// GetIfChanged is Get with a conditional request: when v holds validators
+// and the server answers 304 Not Modified, the response has NotModified set.
+func (c *Client) GetIfChanged(ctx context.Context, rawURL string, v Validators) (*Response, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("fetch %s: not an absolute http(s) URL", rawURL)
+	}
+	t, err := c.transport()
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", url, err)
+		return nil, fmt.Errorf("fetch %s: %w", rawURL, err)
+	}
+	hc := &http.Client{Transport: t, Timeout: c.opts.Timeout, CheckRedirect: limitRedirects}
+	var last error
+	for attempt := 0; ; attempt++ {
+		resp, err := c.attempt(ctx, hc, u, v)
+		if err == nil {
+			return resp, nil
+		}
+		last = err
+		wait, retry := c.retryWait(ctx, attempt, err)
+		if !retry {
+			return nil, last
+		}
+		if err := sleep(ctx, wait); err != nil {
+			return nil, fmt.Errorf("fetch %s: %w (while waiting to retry after: %w)", rawURL, err, last)
+		}
+	}
+}
+
+// attempt makes one request, holding the host's and a global slot.
+func (c *Client) attempt(ctx context.Context, hc *http.Client, u *url.URL, v Validators) (*Response, error) {
+	release, err := c.shared.gates.acquire(ctx, u.Host, c.opts.PerHost, c.opts.MinInterval)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
+	}
+	defer release()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
 	}
 	req.Header.Set("User-Agent", c.opts.UserAgent)
-	resp, err := c.http.Do(req)
+	if v.ETag != "" {
+		req.Header.Set("If-None-Match", v.ETag)
+	}
+	if v.LastModified != "" {
+		req.Header.Set("If-Modified-Since", v.LastModified)
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", url, err)
+		return nil, fmt.Errorf("fetch %s: %w", u, unwrapGuard(err))
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, &StatusError{Code: resp.StatusCode, URL: url}
+	final := resp.Request.URL.String()
+	switch {
+	case resp.StatusCode == http.StatusNotModified && v != (Validators{}):
+		return &Response{URL: final, Header: resp.Header, NotModified: true}, nil
+	case resp.StatusCode != http.StatusOK:
+		return nil, &StatusError{Code: resp.StatusCode, URL: u.String(), RetryAfter: retryAfter(resp.Header, time.Now())}
+	case resp.ContentLength > c.opts.MaxBodyBytes:
+		return nil, &TooLargeError{Limit: c.opts.MaxBodyBytes, URL: u.String()}
 	}
 	body, err := readCapped(resp.Body, c.opts.MaxBodyBytes)
 	if err != nil {
-		return nil, fmt.Errorf("fetch %s: %w", url, err)
+		var large *TooLargeError
+		if errors.As(err, &large) {
+			large.URL = u.String()
+			return nil, large
+		}
+		return nil, fmt.Errorf("fetch %s: %w", u, err)
 	}
-	return &Response{URL: resp.Request.URL.String(), Header: resp.Header, Body: body}, nil
+	return &Response{URL: final, Header: resp.Header, Body: body}, nil
 }
 
-func readCapped(r io.Reader, limit int64) ([]byte, error) {
-	body, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+// unwrapGuard lifts a *BlockedError out of the url.Error and net.OpError
+// around it, so that the message says what happened first.
+func unwrapGuard(err error) error {
+	var b *BlockedError
+	if errors.As(err, &b) {
+		return b
 	}
-	if int64(len(body)) > limit {
-		return nil, &TooLargeError{Limit: limit}
+	return err
+}
+
+func limitRedirects(_ *http.Request, via []*http.Request) error {
+	if len(via) >= 10 {
+		return ErrTooManyRedirects
 	}
-	return body, nil
-}
-
-// StatusError is an HTTP answer other than 200 OK.
-type StatusError struct {
-	Code int
-	URL  string
-}
-
-func (e *StatusError) Error() string {
-	return fmt.Sprintf("fetch %s: HTTP %d %s", e.URL, e.Code, http.StatusText(e.Code))
-}
-
-// TooLargeError is a body longer than the configured cap.
-type TooLargeError struct{ Limit int64 }
-
-func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("body exceeds %d bytes", e.Limit)
+	return nil
 }

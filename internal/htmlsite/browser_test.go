@@ -69,7 +69,7 @@ sources:
 	d := &net.Dialer{}
 	client := fetch.New(cfg.Fetch, fetch.WithDial(func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return d.DialContext(ctx, network, srv.Listener.Addr().String())
-	}))
+	}), fetch.Allow("127.0.0.1"))
 	rep, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Client: client})
 	if err != nil {
 		t.Fatal(err)

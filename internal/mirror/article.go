@@ -6,10 +6,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net/url"
-	"path"
-	"regexp"
-	"strings"
 
+	"github.com/newsmirror/newsmirror/internal/feed"
 	"github.com/newsmirror/newsmirror/internal/qr"
 	"github.com/newsmirror/newsmirror/internal/render"
 	"github.com/newsmirror/newsmirror/internal/store"
@@ -24,7 +22,7 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bad article URL: %w", err)
 	}
-	id, err := ArticleID(u)
+	id, err := feed.ArticleID(u, j.src.Items.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -105,20 +103,4 @@ func (r *run) writePage(rel string, md []byte, publicURL string) ([]string, erro
 		written[i], written[j] = written[j], written[i]
 	}
 	return written, nil
-}
-
-var safeID = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N}._-]{0,127}$`)
-
-// ArticleID is the id of the article at u: the last segment of its path
-// without the extension ("…/994979.html" → "994979"). The query string never
-// leaks into the id, and the id is always a safe file name.
-func ArticleID(u *url.URL) (string, error) {
-	base := path.Base(strings.TrimRight(u.Path, "/"))
-	if ext := path.Ext(base); ext != "" && ext != base {
-		base = strings.TrimSuffix(base, ext)
-	}
-	if !safeID.MatchString(base) {
-		return "", fmt.Errorf("no safe article id in %s (got %q)", u, base)
-	}
-	return base, nil
 }

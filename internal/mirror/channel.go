@@ -6,6 +6,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/feed"
+	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
@@ -18,10 +19,11 @@ type job struct {
 	known store.Known
 }
 
-// syncChannel reads the channel's feed and mirrors its new items.
+// syncChannel reads the channel's feed (or listing) and mirrors its new
+// items. A 304 Not Modified means nothing new.
 func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Channel) {
-	items, err := r.readFeed(ctx, src, ch)
-	r.channelHealth(ctx, src, ch, len(items), err)
+	items, unchanged, err := r.readFeed(ctx, src, ch)
+	r.channelHealth(ctx, src, ch, len(items), unchanged, err)
 	if err != nil {
 		r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: ch.Feed, Err: err})
 		r.progress.channelRead(0)
@@ -41,7 +43,7 @@ func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Ch
 			jobs = append(jobs, job{src: src, ch: ch, item: it, known: known})
 		}
 	}
-	r.log.Info("channel read", "source", src.ID, "channel", ch.ID, "items", len(items), "new", len(jobs))
+	r.log.Info("channel read", "source", src.ID, "channel", ch.ID, "items", len(items), "new", len(jobs), "not_modified", unchanged)
 	r.progress.channelRead(len(jobs))
 	r.runJobs(ctx, jobs)
 }
@@ -56,11 +58,14 @@ func stillUpdating(src *config.Source, k store.Known, title string) bool {
 
 // channelHealth records how reading the channel went; a failure to record
 // is only logged.
-func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.Channel, items int, err error) {
+func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.Channel, items int, unchanged bool, err error) {
 	var serr error
-	if err != nil {
+	switch {
+	case err != nil:
 		serr = r.db.RecordChannelError(ctx, src.ID, ch.ID, err.Error(), r.now)
-	} else {
+	case unchanged:
+		serr = r.db.RecordChannelOK(ctx, src.ID, ch.ID, -1, r.now)
+	default:
 		serr = r.db.RecordChannelOK(ctx, src.ID, ch.ID, items, r.now)
 	}
 	if serr != nil {
@@ -68,13 +73,39 @@ func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.
 	}
 }
 
-func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Channel) ([]feed.Item, error) {
-	resp, err := r.client.Get(ctx, ch.Feed)
+// readFeed fetches the channel's URL with a conditional GET and reads its
+// items; unchanged is true when the server answered 304 Not Modified. The
+// validators are saved only once the document has been read, so a broken
+// answer is fetched whole again next run.
+func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Channel) (items []feed.Item, unchanged bool, err error) {
+	v, err := r.db.Validators(ctx, ch.Feed)
+	if err != nil {
+		return nil, false, err
+	}
+	resp, err := r.clientFor(src).GetIfChanged(ctx, ch.Feed, fetch.Validators(v))
 	r.observeFetch(src.ID, resp, err)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return feed.Parse(resp.Body, resp.URL)
+	if resp.NotModified {
+		return nil, true, nil
+	}
+	data, err := resp.Decode(src.Fetch.Charset)
+	if err != nil {
+		return nil, false, err
+	}
+	if items, err = feed.Read(ch.Kind, data, resp.URL, &src.Items); err != nil {
+		return nil, false, err
+	}
+	if err := r.db.SaveValidators(ctx, ch.Feed, store.Validators(resp.Validators()), r.now); err != nil {
+		r.log.Error("save validators", "url", ch.Feed, "err", err)
+	}
+	return items, false, nil
+}
+
+// clientFor is the fetch client as configured for src.
+func (r *run) clientFor(src *config.Source) *fetch.Client {
+	return r.client.With(src.Fetch)
 }
 
 // runJobs mirrors jobs on the configured number of workers. When ctx is

@@ -63,12 +63,12 @@ func (r *run) extract(ctx context.Context, j job) (*extract.Article, error) {
 
 // fetchPage fetches the article's page as UTF-8, with its final URL.
 func (r *run) fetchPage(ctx context.Context, j job) ([]byte, *url.URL, error) {
-	resp, err := r.client.Get(ctx, j.item.URL)
+	resp, err := r.clientFor(j.src).Get(ctx, j.item.URL)
 	r.observeFetch(j.src.ID, resp, err)
 	if err != nil {
 		return nil, nil, err
 	}
-	page, err := resp.UTF8()
+	page, err := resp.Decode(j.src.Fetch.Charset)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -64,7 +64,7 @@ func (s *fakeSite) client() *fetch.Client {
 	d := &net.Dialer{}
 	return fetch.New(config.Default().Fetch, fetch.WithDial(func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return d.DialContext(ctx, network, addr)
-	}))
+	}), fetch.Allow("127.0.0.1"))
 }
 
 // loadConfig parses the archive's config.yaml with output.dir set to out.

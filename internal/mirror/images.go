@@ -43,7 +43,7 @@ func (r *run) localize(ctx context.Context, src *config.Source, body, page strin
 	if !src.Images.Localize {
 		return body, &assets.Result{}, nil
 	}
-	res, err := assets.New(r.client, r.tree, src.Images).Localize(ctx, body)
+	res, err := assets.New(r.clientFor(src), r.tree, src.Images).Localize(ctx, body)
 	if err != nil {
 		return "", nil, err
 	}

@@ -35,7 +35,7 @@ func newNewsFixture(t *testing.T) *newsFixture {
 	d := &net.Dialer{}
 	c := fetch.New(config.Default().Fetch, fetch.WithDial(func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return d.DialContext(ctx, network, addr)
-	}))
+	}), fetch.Allow("127.0.0.1"))
 	return &newsFixture{site: site, client: c, out: t.TempDir()}
 }
 

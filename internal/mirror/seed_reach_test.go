@@ -78,7 +78,7 @@ func seedClientWithImages(t *testing.T) *fetch.Client {
 		}
 		return d.DialContext(ctx, network, plain.Listener.Addr().String())
 	}
-	return fetch.New(config.Default().Fetch, fetch.WithDial(dial),
+	return fetch.New(config.Default().Fetch, fetch.WithDial(dial), fetch.Allow("127.0.0.1"),
 		fetch.WithTLS(&tls.Config{RootCAs: pool, ServerName: "example.com"}))
 }
 

@@ -44,7 +44,7 @@ func seedClient(t *testing.T) *fetch.Client {
 		return d.DialContext(ctx, network, plain.Listener.Addr().String())
 	}
 	// httptest's certificate names example.com; trust it for this host.
-	return fetch.New(config.Default().Fetch, fetch.WithDial(dial),
+	return fetch.New(config.Default().Fetch, fetch.WithDial(dial), fetch.Allow("127.0.0.1"),
 		fetch.WithTLS(&tls.Config{RootCAs: pool, ServerName: "example.com"}))
 }
 

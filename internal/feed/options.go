@@ -1,0 +1,156 @@
+package feed
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/andybalholm/cascadia"
+)
+
+// Channel kinds: what a channel's URL serves.
+const (
+	KindFeed    = "feed"    // RSS 0.9x/1.0/2.0, Atom or JSON Feed
+	KindListing = "listing" // an HTML page listing articles (Options.Listing)
+	KindJSON    = "json"    // a JSON array of arrays (Options.JSON)
+)
+
+// Options say how a source's channels are read into items.
+type Options struct {
+	// TimeZone is the zone of item dates that carry none (IANA name);
+	// empty means UTC.
+	TimeZone string `yaml:"timezone"`
+	// IDPattern is a regular expression matched against the article URL;
+	// its first group (or whole match) is the article id. Empty: the last
+	// path segment without its extension.
+	IDPattern string `yaml:"id_pattern"`
+	// Listing reads the channels of kind "listing".
+	Listing Listing `yaml:"listing"`
+	// JSON reads the channels of kind "json".
+	JSON JSONListing `yaml:"json"`
+
+	// Location is TimeZone, loaded.
+	Location *time.Location `yaml:"-"`
+	// ID is IDPattern, compiled; nil when unset.
+	ID *regexp.Regexp `yaml:"-"`
+
+	listing compiledListing
+}
+
+// Listing are the CSS selectors that find articles on a listing page.
+type Listing struct {
+	// Item selects each article's container, e.g. "div.list_wrapper div.one_post".
+	Item string `yaml:"item"`
+	// Link selects the article's link inside the container; default "a[href]".
+	Link string `yaml:"link"`
+	// Title selects the element whose text is the title; default the link.
+	Title string `yaml:"title"`
+}
+
+// JSONListing maps a JSON listing's arrays to items.
+type JSONListing struct {
+	// Fields names each array position: "link", "title", "date" or ""
+	// (ignored). Default minghui's [id, title, date, path]: ["", title,
+	// date, link].
+	Fields []string `yaml:"fields"`
+	// DateLayout is the Go time layout of the date field; default
+	// "2006年01月02日".
+	DateLayout string `yaml:"date_layout"`
+	// Base resolves relative links; default the listing's own URL.
+	Base string `yaml:"base"`
+}
+
+type compiledListing struct {
+	item, link, title cascadia.Sel
+}
+
+// FieldError is a bad option, named by its key.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Compile checks the options for channels of the given kinds and fills
+// the compiled fields.
+func (o *Options) Compile(kinds map[string]bool) error {
+	o.Location = time.UTC
+	if o.TimeZone != "" {
+		loc, err := time.LoadLocation(o.TimeZone)
+		if err != nil {
+			return &FieldError{"timezone", fmt.Errorf("unknown time zone %q", o.TimeZone)}
+		}
+		o.Location = loc
+	}
+	if o.IDPattern != "" {
+		re, err := regexp.Compile(o.IDPattern)
+		if err != nil {
+			return &FieldError{"id_pattern", err}
+		}
+		o.ID = re
+	}
+	if kinds[KindListing] {
+		if err := o.compileListing(); err != nil {
+			return err
+		}
+	}
+	if kinds[KindJSON] {
+		return o.compileJSON()
+	}
+	return nil
+}
+
+func (o *Options) compileListing() error {
+	l := o.Listing
+	if l.Item == "" {
+		return &FieldError{"listing.item", fmt.Errorf("a listing channel needs the item selector")}
+	}
+	if l.Link == "" {
+		l.Link = "a[href]"
+	}
+	var err error
+	for _, s := range []struct {
+		key, sel string
+		dst      *cascadia.Sel
+	}{{"item", l.Item, &o.listing.item}, {"link", l.Link, &o.listing.link}, {"title", l.Title, &o.listing.title}} {
+		if s.sel == "" {
+			continue
+		}
+		if *s.dst, err = cascadia.Parse(s.sel); err != nil {
+			return &FieldError{"listing." + s.key, fmt.Errorf("bad selector %q: %w", s.sel, err)}
+		}
+	}
+	return nil
+}
+
+func (o *Options) compileJSON() error {
+	j := &o.JSON
+	if len(j.Fields) == 0 {
+		j.Fields = []string{"", "title", "date", "link"}
+	}
+	if j.DateLayout == "" {
+		j.DateLayout = "2006年01月02日"
+	}
+	roles := map[string]bool{}
+	for _, f := range j.Fields {
+		if f != "" && f != "link" && f != "title" && f != "date" {
+			return &FieldError{"json.fields", fmt.Errorf("unknown field %q (want link, title, date or \"\")", f)}
+		}
+		if f != "" && roles[f] {
+			return &FieldError{"json.fields", fmt.Errorf("field %q named twice", f)}
+		}
+		roles[f] = true
+	}
+	if !roles["link"] || !roles["title"] {
+		return &FieldError{"json.fields", fmt.Errorf("need a link and a title position")}
+	}
+	if j.Base != "" {
+		if u, err := url.Parse(j.Base); err != nil || !u.IsAbs() {
+			return &FieldError{"json.base", fmt.Errorf("want an absolute URL, got %q", j.Base)}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,163 @@
+package fetch
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+)
+
+// Options configure the client. The zero value of a field means its default.
+type Options struct {
+	// Timeout bounds one request attempt, body included.
+	Timeout time.Duration `yaml:"timeout"`
+	// ConnectTimeout bounds opening a connection (DNS and TCP).
+	ConnectTimeout time.Duration `yaml:"connect_timeout"`
+	// MaxBodyBytes caps a response body, counted after decompression; a
+	// longer body is a *TooLargeError.
+	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// UserAgent is sent with every request.
+	UserAgent string `yaml:"user_agent"`
+	// Workers is how many articles are fetched and processed at once.
+	Workers int `yaml:"workers"`
+	// MaxConnections caps the requests in flight over all hosts.
+	MaxConnections int `yaml:"max_connections"`
+	// Retries is how many times a timed-out, 5xx or 429 request is tried
+	// again.
+	Retries int `yaml:"retries"`
+	// RetryWait is the first retry's wait; each later one doubles, with
+	// jitter.
+	RetryWait time.Duration `yaml:"retry_wait"`
+	// MaxRetryWait caps one wait; a Retry-After asking for longer ends
+	// the request with its *StatusError instead.
+	MaxRetryWait time.Duration `yaml:"max_retry_wait"`
+	// PerHost caps the requests in flight to one host.
+	PerHost int `yaml:"per_host"`
+	// MinInterval is the least time between the starts of two requests to
+	// one host.
+	MinInterval time.Duration `yaml:"min_interval"`
+	// Proxy is "" (the environment's HTTP_PROXY/HTTPS_PROXY/NO_PROXY),
+	// "direct" (none), or an http://, https:// or socks5:// URL.
+	Proxy string `yaml:"proxy"`
+	// Allow lists host names, IP addresses and CIDR ranges the address
+	// guard lets through although they are loopback, private, link-local,
+	// CGNAT or cloud metadata addresses.
+	Allow []string `yaml:"allow"`
+}
+
+// DefaultOptions returns the options used when a config says nothing.
+func DefaultOptions() Options {
+	return Options{
+		Timeout:        30 * time.Second,
+		ConnectTimeout: 10 * time.Second,
+		MaxBodyBytes:   15 << 20,
+		UserAgent:      "Mozilla/5.0 (compatible; newsmirror/0.1)",
+		Workers:        4,
+		MaxConnections: 32,
+		Retries:        2,
+		RetryWait:      time.Second,
+		MaxRetryWait:   time.Minute,
+		PerHost:        2,
+	}
+}
+
+// Validate reports options that cannot work.
+func (o Options) Validate() error {
+	switch {
+	case o.Timeout <= 0:
+		return errors.New("timeout must be positive")
+	case o.ConnectTimeout <= 0:
+		return errors.New("connect_timeout must be positive")
+	case o.MaxBodyBytes <= 0:
+		return errors.New("max_body_bytes must be positive")
+	case o.Workers < 1 || o.Workers > 256:
+		return fmt.Errorf("workers must be 1 to 256, got %d", o.Workers)
+	case o.MaxConnections < 1 || o.MaxConnections > 1024:
+		return fmt.Errorf("max_connections must be 1 to 1024, got %d", o.MaxConnections)
+	case o.Retries < 0 || o.Retries > 10:
+		return fmt.Errorf("retries must be 0 to 10, got %d", o.Retries)
+	case o.RetryWait <= 0 || o.MaxRetryWait < o.RetryWait:
+		return errors.New("retry_wait must be positive and max_retry_wait at least retry_wait")
+	case o.PerHost < 1 || o.PerHost > 64:
+		return fmt.Errorf("per_host must be 1 to 64, got %d", o.PerHost)
+	case o.MinInterval < 0:
+		return errors.New("min_interval must not be negative")
+	}
+	if err := checkProxy(o.Proxy); err != nil {
+		return err
+	}
+	_, err := newGuard(o.Allow)
+	return err
+}
+
+// SourceOptions override the client's options for one source; a zero
+// field keeps the client's value.
+type SourceOptions struct {
+	Timeout      time.Duration `yaml:"timeout"`
+	MaxBodyBytes int64         `yaml:"max_body_bytes"`
+	UserAgent    string        `yaml:"user_agent"`
+	Retries      *int          `yaml:"retries"`
+	PerHost      int           `yaml:"per_host"`
+	MinInterval  time.Duration `yaml:"min_interval"`
+	Proxy        string        `yaml:"proxy"`
+	// Charset overrides the charset of the source's feeds and pages, for
+	// sites that declare the wrong one.
+	Charset string `yaml:"charset"`
+}
+
+// Validate reports source options that cannot work.
+func (s SourceOptions) Validate() error {
+	switch {
+	case s.Timeout < 0 || s.MaxBodyBytes < 0 || s.PerHost < 0 || s.MinInterval < 0:
+		return errors.New("timeout, max_body_bytes, per_host and min_interval must not be negative")
+	case s.Retries != nil && (*s.Retries < 0 || *s.Retries > 10):
+		return fmt.Errorf("retries must be 0 to 10, got %d", *s.Retries)
+	case s.PerHost > 64:
+		return fmt.Errorf("per_host must be 1 to 64, got %d", s.PerHost)
+	case s.Charset != "" && !KnownCharset(s.Charset):
+		return fmt.Errorf("charset: unknown charset %q", s.Charset)
+	}
+	return checkProxy(s.Proxy)
+}
+
+// Over returns o with the fields s sets replaced.
+func (s SourceOptions) Over(o Options) Options {
+	if s.Timeout > 0 {
+		o.Timeout = s.Timeout
+	}
+	if s.MaxBodyBytes > 0 {
+		o.MaxBodyBytes = s.MaxBodyBytes
+	}
+	if s.UserAgent != "" {
+		o.UserAgent = s.UserAgent
+	}
+	if s.Retries != nil {
+		o.Retries = *s.Retries
+	}
+	if s.PerHost > 0 {
+		o.PerHost = s.PerHost
+	}
+	if s.MinInterval > 0 {
+		o.MinInterval = s.MinInterval
+	}
+	if s.Proxy != "" {
+		o.Proxy = s.Proxy
+	}
+	return o
+}
+
+// checkProxy reports a proxy setting the client cannot use.
+func checkProxy(p string) error {
+	if p == "" || p == "direct" {
+		return nil
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Host == "" {
+		return fmt.Errorf("proxy: want \"direct\" or an http://, https:// or socks5:// URL, got %q", p)
+	}
+	switch u.Scheme {
+	case "http", "https", "socks5", "socks5h":
+		return nil
+	}
+	return fmt.Errorf("proxy: unsupported scheme %q (want http, https or socks5)", u.Scheme)
+}

@@ -1,0 +1,98 @@
+package fetch
+
+import (
+	"context"
+	"sync"
+	"time"
+)
+
+// gates keep the client polite: at most perHost requests in flight to one
+// host, starts at least minInterval apart, and at most max over all hosts.
+// They are shared by every per-source view of a client.
+type gates struct {
+	global chan struct{}
+	mu     sync.Mutex
+	hosts  map[string]*hostGate
+}
+
+type hostGate struct {
+	slots chan struct{}
+	mu    sync.Mutex
+	next  time.Time // earliest start of the next request
+}
+
+func newGates(max int) *gates {
+	return &gates{global: make(chan struct{}, max), hosts: map[string]*hostGate{}}
+}
+
+// host returns the gate of host, made with perHost slots the first time.
+// Sources sharing a host share its gate: the first to use it sets its size.
+func (g *gates) host(host string, perHost int) *hostGate {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	h := g.hosts[host]
+	if h == nil {
+		h = &hostGate{slots: make(chan struct{}, perHost)}
+		g.hosts[host] = h
+	}
+	return h
+}
+
+// acquire waits for a slot of host, then its interval, then a global slot,
+// and returns the function that gives the slots back. Every wait ends
+// when ctx does.
+func (g *gates) acquire(ctx context.Context, host string, perHost int, interval time.Duration) (func(), error) {
+	h := g.host(host, perHost)
+	if err := take(ctx, h.slots); err != nil {
+		return nil, err
+	}
+	if err := h.space(ctx, interval); err != nil {
+		<-h.slots
+		return nil, err
+	}
+	if err := take(ctx, g.global); err != nil {
+		<-h.slots
+		return nil, err
+	}
+	return func() { <-g.global; <-h.slots }, nil
+}
+
+// space waits until interval has passed since the previous start.
+func (h *hostGate) space(ctx context.Context, interval time.Duration) error {
+	if interval <= 0 {
+		return nil
+	}
+	h.mu.Lock()
+	now := time.Now()
+	start := now
+	if h.next.After(now) {
+		start = h.next
+	}
+	h.next = start.Add(interval)
+	h.mu.Unlock()
+	return sleep(ctx, start.Sub(now))
+}
+
+func take(ctx context.Context, sem chan struct{}) error {
+	select {
+	case sem <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
