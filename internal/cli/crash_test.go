@@ -59,7 +59,7 @@ func writeCrashConfig(t *testing.T, dir, siteURL string) string {
   pixel_url: "http://counter.example.test/r/{path}"
 indexes: {length: 4}
 publish: {keep: 10}
-fetch: {workers: 2}
+fetch: {workers: 2, allow: [127.0.0.1]}
 sources:
   - id: ex
     prefix: X
