@@ -78,6 +78,9 @@ func (r *run) commit(ctx context.Context, pending []string) error {
 		paths = append(paths, p)
 	}
 	sort.Strings(paths)
+	if err := r.tree.Sync(paths); err != nil {
+		return err
+	}
 	msg := r.cfg.CommitMessage(r.now, len(r.report.Written))
 	hash, err := r.repo.Commit(ctx, paths, msg)
 	if err != nil {

@@ -57,6 +57,18 @@ type Report struct {
 	Pushes []publish.PushResult
 	// Images counts localised and failed images per source id.
 	Images map[string]ImageCount
+	// Took is how long the run's publishing stages took.
+	Took Timings
+}
+
+// Timings are the wall times of a run's publishing stages.
+type Timings struct {
+	// Lists is retention and the rebuild of the indexes and lists.
+	Lists time.Duration
+	// Commit is staging and committing.
+	Commit time.Duration
+	// Push is the pushes to every remote (they run at once).
+	Push time.Duration
 }
 
 // Failure is one article or channel the run skipped, and why.
@@ -135,6 +147,7 @@ func (r *run) publish(ctx context.Context) error {
 	if err != nil || !w.any() {
 		return err
 	}
+	began := time.Now()
 	if err := r.replay(w); err != nil {
 		return err
 	}
@@ -151,6 +164,9 @@ func (r *run) publish(ctx context.Context) error {
 	if err := r.rebuild(ctx, dirty); err != nil {
 		return err
 	}
+	r.report.Took.Lists = time.Since(began)
+	began = time.Now()
+	defer func() { r.report.Took.Commit = time.Since(began) }()
 	return r.commit(ctx, w.pending)
 }
 
@@ -161,7 +177,9 @@ func (r *run) push(ctx context.Context) {
 	if len(p.Remotes) == 0 {
 		return
 	}
+	began := time.Now()
 	r.report.Pushes = r.repo.Push(ctx, p.Remotes, p.Branch, p.PushTimeout)
+	r.report.Took.Push = time.Since(began)
 	for _, res := range r.report.Pushes {
 		text := ""
 		if res.Err != nil {
