@@ -29,7 +29,7 @@ func leadBlock(doc, body *html.Node, rules *Compiled) *html.Node {
 	return block
 }
 
-// isInside reports whether n is inner or one of its descendants.
+// isInside reports whether n is outer or one of its descendants.
 func isInside(n, outer *html.Node) bool {
 	for ; n != nil; n = n.Parent {
 		if n == outer {
