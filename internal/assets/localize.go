@@ -14,11 +14,27 @@ import (
 )
 
 // Localizer downloads and stores the images of article bodies. It is safe
-// for concurrent use when its Getter and Writer are.
+// for concurrent use when its Getter, Writer and Known are.
 type Localizer struct {
-	get  Getter
-	tree Writer
-	opts Options
+	get   Getter
+	tree  Writer
+	opts  Options
+	known Known
+}
+
+// Known remembers which asset an image URL was stored as, so that a page
+// mirrored again reuses its images instead of downloading them.
+type Known interface {
+	// Asset returns the stored asset of url, only if its file is there.
+	Asset(ctx context.Context, url string) (string, bool)
+	// Remember records that url was stored as asset.
+	Remember(ctx context.Context, url, asset string)
+}
+
+// WithKnown makes l look images up in k before downloading them.
+func (l *Localizer) WithKnown(k Known) *Localizer {
+	l.known = k
+	return l
 }
 
 // New returns a localiser that fetches with get and stores into tree.
@@ -63,6 +79,10 @@ func (l *Localizer) Localize(ctx context.Context, body string) (*Result, error) 
 
 // store localises one image into res; only a failed write is an error.
 func (l *Localizer) store(ctx context.Context, src string, res *Result) error {
+	if rel, ok := l.lookup(ctx, src); ok {
+		res.add(src, rel)
+		return nil
+	}
 	data, err := l.load(ctx, src)
 	var rel string
 	if err == nil {
@@ -83,11 +103,27 @@ func (l *Localizer) store(ctx context.Context, src string, res *Result) error {
 	if changed {
 		res.Written = append(res.Written, rel)
 	}
+	res.add(src, rel)
+	if l.known != nil && !strings.HasPrefix(src, "data:") {
+		l.known.Remember(ctx, src, rel)
+	}
+	return nil
+}
+
+// lookup finds an image stored by an earlier page (never a data: URI,
+// whose bytes are at hand anyway).
+func (l *Localizer) lookup(ctx context.Context, src string) (string, bool) {
+	if l.known == nil || strings.HasPrefix(src, "data:") {
+		return "", false
+	}
+	return l.known.Asset(ctx, src)
+}
+
+func (res *Result) add(src, rel string) {
 	if !slices.Contains(res.Assets, rel) {
 		res.Assets = append(res.Assets, rel)
 	}
 	res.Local[src] = rel
-	return nil
 }
 
 // load returns the bytes of an http(s) or data: image, within the cap.

@@ -200,3 +200,38 @@ func countFiles(t *testing.T, dir string) int {
 	})
 	return n
 }
+
+// mapKnown is a Known over a map, as the state database is in the mirror.
+type mapKnown map[string]string
+
+func (m mapKnown) Asset(_ context.Context, url string) (string, bool) {
+	a, ok := m[url]
+	return a, ok
+}
+
+func (m mapKnown) Remember(_ context.Context, url, asset string) { m[url] = asset }
+
+func TestLocalizeReusesKnownImagesWithoutDownloading(t *testing.T) {
+	l, _, hits := localizer(t)
+	known := mapKnown{}
+	l.WithKnown(known)
+	body := `<p><img src="http://img.test/a.png"/><img src="http://img.test/missing.png"/></p>`
+	first, err := l.Localize(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetched := *hits
+	again, err := l.Localize(context.Background(), body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *hits != fetched+1 {
+		t.Errorf("second pass fetched %d times, want 1 (only the failing image again)", *hits-fetched)
+	}
+	if again.Local["http://img.test/a.png"] != first.Local["http://img.test/a.png"] || len(again.Assets) != 1 || len(again.Written) != 0 {
+		t.Errorf("second pass: local %v, assets %v, written %v; want the known asset reused", again.Local, again.Assets, again.Written)
+	}
+	if len(known) != 1 {
+		t.Errorf("known = %v, want only the stored image", known)
+	}
+}

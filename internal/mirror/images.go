@@ -43,7 +43,7 @@ func (r *run) localize(ctx context.Context, src *config.Source, body, page strin
 	if !src.Images.Localize {
 		return body, &assets.Result{}, nil
 	}
-	res, err := assets.New(r.clientFor(src), r.tree, src.Images).Localize(ctx, body)
+	res, err := assets.New(r.clientFor(src), r.tree, src.Images).WithKnown(knownAssets{r}).Localize(ctx, body)
 	if err != nil {
 		return "", nil, err
 	}
@@ -53,6 +53,24 @@ func (r *run) localize(ctx context.Context, src *config.Source, body, page strin
 	}
 	out, err := assets.Rewrite(body, res.Local, r.assetURL(page))
 	return out, res, err
+}
+
+// knownAssets looks image URLs up in the state database; a lookup or
+// record that fails only costs a download.
+type knownAssets struct{ r *run }
+
+func (k knownAssets) Asset(ctx context.Context, url string) (string, bool) {
+	asset, ok, err := k.r.db.AssetForURL(ctx, url)
+	if err != nil {
+		k.r.log.Warn("image lookup", "url", url, "err", err)
+	}
+	return asset, ok && err == nil && k.r.tree.Exists(asset)
+}
+
+func (k knownAssets) Remember(ctx context.Context, url, asset string) {
+	if err := k.r.db.RememberAssetURL(ctx, url, asset); err != nil {
+		k.r.log.Warn("image record", "url", url, "err", err)
+	}
 }
 
 // assetURL is how the file at page links to an asset: through

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -79,6 +80,9 @@ func (s *Store) SweepAssets(ctx context.Context) ([]string, error) {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM assets WHERE path = ?`, a); err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM asset_urls WHERE asset = ?`, a); err != nil {
+				return err
+			}
 		}
 		// Journaled, so a run killed before deleting the files still
 		// removes them in the next commit.
@@ -93,6 +97,29 @@ func (s *Store) SweepAssets(ctx context.Context) ([]string, error) {
 		return nil, fmt.Errorf("sweep unused assets: %w", err)
 	}
 	return orphans, nil
+}
+
+// AssetForURL returns the asset an image URL was stored as, if any.
+func (s *Store) AssetForURL(ctx context.Context, url string) (string, bool, error) {
+	var asset string
+	err := s.db.QueryRowContext(ctx, `SELECT asset FROM asset_urls WHERE url = ?`, url).Scan(&asset)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return "", false, nil
+	case err != nil:
+		return "", false, fmt.Errorf("look up image %s: %w", url, err)
+	}
+	return asset, true, nil
+}
+
+// RememberAssetURL records that the image at url was stored as asset.
+func (s *Store) RememberAssetURL(ctx context.Context, url, asset string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO asset_urls (url, asset) VALUES (?, ?)
+		ON CONFLICT(url) DO UPDATE SET asset = excluded.asset`, url, asset)
+	if err != nil {
+		return fmt.Errorf("remember image %s: %w", url, err)
+	}
+	return nil
 }
 
 // ImageHealth is how a source's image localisation has gone so far.

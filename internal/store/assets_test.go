@@ -53,3 +53,24 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+func TestAssetURLsAreForgottenWithTheirAsset(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	must(t, db.RememberAssetURL(ctx, "http://img/a.png", "assets/aa/a.png"))
+	if a, ok, err := db.AssetForURL(ctx, "http://img/a.png"); err != nil || !ok || a != "assets/aa/a.png" {
+		t.Fatalf("AssetForURL = %q, %v, %v", a, ok, err)
+	}
+	// The only page using it is gone: the sweep forgets the URL too.
+	must(t, db.SetPageAssets(ctx, "pages/c/gone.md", []string{"assets/aa/a.png"}))
+	if _, err := db.SweepAssets(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := db.AssetForURL(ctx, "http://img/a.png"); err != nil || ok {
+		t.Errorf("URL of a swept asset still known: %v, %v", ok, err)
+	}
+}

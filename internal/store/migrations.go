@@ -94,6 +94,13 @@ var migrations = []string{
 		last_modified TEXT NOT NULL DEFAULT '',
 		updated       INTEGER NOT NULL DEFAULT 0
 	);`,
+	// Which asset each downloaded image URL became, so that a page
+	// mirrored again reuses its images without downloading them.
+	`CREATE TABLE asset_urls (
+		url   TEXT PRIMARY KEY,
+		asset TEXT NOT NULL
+	);
+	CREATE INDEX asset_urls_asset ON asset_urls(asset);`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {
