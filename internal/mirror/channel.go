@@ -76,11 +76,14 @@ func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.
 // readFeed fetches the channel's URL with a conditional GET and reads its
 // items; unchanged is true when the server answered 304 Not Modified. The
 // validators are saved only once the document has been read, so a broken
-// answer is fetched whole again next run.
+// answer is fetched whole again next run. A source with still_updating
+// reads its channels unconditionally, so that live articles are checked.
 func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Channel) (items []feed.Item, unchanged bool, err error) {
-	v, err := r.db.Validators(ctx, ch.Feed)
-	if err != nil {
-		return nil, false, err
+	var v store.Validators
+	if src.Updating == nil { // live articles are re-checked from every read
+		if v, err = r.db.Validators(ctx, ch.Feed); err != nil {
+			return nil, false, err
+		}
 	}
 	resp, err := r.clientFor(src).GetIfChanged(ctx, ch.Feed, fetch.Validators(v))
 	r.observeFetch(src.ID, resp, err)

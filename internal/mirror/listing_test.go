@@ -1,0 +1,131 @@
+package mirror_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/tools/txtar"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+func TestListingAndJSONChannelsMirrorEndToEnd(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/listing.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := newFakeSite(t, ar)
+	// The listing page is GBK, served with a wrong "charset=utf-8" header;
+	// its <meta> says gb2312.
+	page := string(site.files["/gb/prog1.html"])
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.set("/gb/prog1.html", gbk)
+	out := t.TempDir()
+	cfg := loadConfig(t, ar, out)
+
+	rep := syncAt(t, cfg, site.client(), runTime)
+
+	for _, p := range []string{"pages/prog1/a1.md", "pages/prog1/a2.md", "pages/mh91/428432.md", "pages/mh91/428431.md"} {
+		if !strings.Contains(strings.Join(rep.Written, " "), p) {
+			t.Errorf("page %s not written; written: %v", p, rep.Written)
+		}
+	}
+	a2 := readFile(t, out, "pages/prog1/a2.md")
+	for _, want := range []string{"第二条 温水煮五毛", "新唐人热点正文二。", "http://www.ntd.example.test/gb/2019/02/23/a2.html?utm=list"} {
+		if !strings.Contains(a2, want) {
+			t.Errorf("listing page lacks %q:\n%s", want, a2)
+		}
+	}
+	if mh := readFile(t, out, "pages/mh91/428431.md"); !strings.Contains(mh, "明慧正文二。") {
+		t.Errorf("JSON listing page:\n%s", mh)
+	}
+	if len(rep.Failures) != 1 || rep.Failures[0].Channel != "mh140" || !strings.Contains(rep.Failures[0].Err.Error(), "not a JSON array") {
+		t.Fatalf("failures = %v, want only the broken JSON listing", rep.Failures)
+	}
+	health := channelHealth(t, cfg)
+	if h := health["mh140"]; h.Failures != 1 || !strings.Contains(h.LastError, "not a JSON array") {
+		t.Errorf("broken listing health %+v", h)
+	}
+	if h := health["prog1"]; h.Failures != 0 || h.Items != 2 || h.LastSuccess.IsZero() {
+		t.Errorf("listing health %+v, want 2 items read", h)
+	}
+}
+
+func channelHealth(t *testing.T, cfg *config.Config) map[string]store.ChannelHealth {
+	t.Helper()
+	db, err := store.Open(context.Background(), cfg.StatePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	list, err := db.ChannelHealth(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]store.ChannelHealth{}
+	for _, h := range list {
+		out[h.Channel] = h
+	}
+	return out
+}
+
+func TestUnchangedFeedIsAnsweredNotModifiedAndCostsNothing(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/site.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := newFakeSite(t, ar)
+	var pages, notModified atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		site.mu.Lock()
+		data := site.files[r.URL.Path]
+		site.mu.Unlock()
+		if strings.HasPrefix(r.URL.Path, "/feeds/") {
+			sum := sha256.Sum256(data)
+			etag := `"` + hex.EncodeToString(sum[:8]) + `"`
+			w.Header().Set("ETag", etag)
+			if r.Header.Get("If-None-Match") == etag {
+				notModified.Add(1)
+				w.WriteHeader(http.StatusNotModified)
+				return
+			}
+		} else {
+			pages.Add(1)
+		}
+		site.serve(w, r)
+	}))
+	defer srv.Close()
+	d := &net.Dialer{}
+	client := fetch.New(config.Default().Fetch, fetch.Allow("127.0.0.1"), fetch.WithDial(func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, srv.Listener.Addr().String())
+	}))
+	out := t.TempDir()
+	cfg := loadConfig(t, ar, out)
+	syncAt(t, cfg, client, runTime)
+	first := pages.Load()
+
+	rep := syncAt(t, cfg, client, runTime)
+	if notModified.Load() != 2 {
+		t.Errorf("%d feeds answered 304, want both", notModified.Load())
+	}
+	// The failed articles (104, 105) are not retried either: nothing new.
+	if pages.Load() != first || len(rep.Written) != 0 || len(rep.Failures) != 0 {
+		t.Errorf("second run fetched %d pages, wrote %v, failed %v; want nothing", pages.Load()-first, rep.Written, rep.Failures)
+	}
+	if h := channelHealth(t, cfg)["world"]; h.Items != 4 || h.Failures != 0 {
+		t.Errorf("health after a 304 %+v, want the last count kept", h)
+	}
+}
