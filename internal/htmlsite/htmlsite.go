@@ -84,7 +84,7 @@ func (r *Renderer) Page(a render.Article) ([]byte, error) {
 	body := template.HTML(strings.Replace(a.Body, extract.PromoMarker, promo, 1))
 	data := PageData{
 		Title: a.Title, Body: body,
-		PageURL:      r.out.PageURL.Expand(a.Path, a.ChannelID, a.ID),
+		PageURL:      r.out.PageURL.Expand(a.Public(), a.ChannelID, a.ID),
 		QRSrc:        path.Base(a.Path) + ".png",
 		ShareText:    r.site.ShareText,
 		OriginalText: r.site.OriginalText,

@@ -60,6 +60,7 @@ func (r *run) writeTwins(src *config.Source, a render.Article, body string, loca
 		}
 		va := a
 		va.Body = vb
+		va.PublicPath = v.dir + "/" + a.Path
 		files, err := r.variantPage(va, v.conv)
 		if err != nil {
 			return nil, err
@@ -77,14 +78,23 @@ func (r *run) writeTwins(src *config.Source, a render.Article, body string, loca
 	return written, nil
 }
 
-// variantPage renders the files of a converted page: the Markdown page,
-// and with the HTML site its HTML page and the QR code it shows.
+// variantPage renders the files of a converted page: its QR code (of the
+// converted page's own public URL), the Markdown page, and with the HTML
+// site its HTML page.
 func (r *run) variantPage(a render.Article, conv *zhconv.Converter) (map[string][]byte, error) {
 	md, err := r.render.Page(a)
 	if err != nil {
 		return nil, err
 	}
-	files := map[string][]byte{}
+	public := r.cfg.Output.PageURL.Expand(a.Public(), a.ChannelID, a.ID)
+	if public == "" {
+		public = a.Public()
+	}
+	png, err := qr.PNG(public)
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{a.Path + ".png": png}
 	if !r.skipMarkdown(a.Path) {
 		files[a.Path] = []byte(conv.Document(string(md)))
 	}
@@ -96,13 +106,6 @@ func (r *run) variantPage(a render.Article, conv *zhconv.Converter) (map[string]
 		return nil, err
 	}
 	files[htmlsite.Path(a.Path)] = r.convertHTML(conv, page)
-	public := r.cfg.Output.PageURL.Expand(a.Path, a.ChannelID, a.ID)
-	if public == "" {
-		public = a.Path
-	}
-	if files[a.Path+".png"], err = qr.PNG(public); err != nil {
-		return nil, err
-	}
 	return files, nil
 }
 

@@ -29,7 +29,8 @@ func TestSyncWritesTraditionalVariantBesideSimplified(t *testing.T) {
 	syncAt(t, cfg, site.client(), runTime)
 
 	page := readFile(t, out, "zh-Hant/pages/photo/301.md")
-	for _, want := range []string{"### 第一組圖片", "[首頁](../../README.md?301)", "[看圖](../../indexes/P看图.md?301)", `src="../../../assets/`, "正文。"} {
+	for _, want := range []string{"### 第一組圖片", "[首頁](../../README.md?301)", "[看圖](../../indexes/P看图.md?301)", `src="../../../assets/`, "正文。",
+		"https://github.com/o/r/blob/master/zh-Hant/pages/photo/301.md <br/>", "<img src='https://cdn.jsdelivr.net/gh/o/r/zh-Hant/pages/photo/301.md.png'/>"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("converted page lacks %q:\n%s", want, page)
 		}

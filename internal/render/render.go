@@ -100,6 +100,18 @@ type Article struct {
 	// Body is extracted HTML holding extract.PromoMarker.
 	Body        string
 	OriginalURL string
+	// PublicPath is the path the share link and QR code name, when it is
+	// not Path (a converted copy in a variant folder); "" means Path. The
+	// counter pixel always names Path, so reads of a copy count for the page.
+	PublicPath string
+}
+
+// Public is the repository path a's share link and QR code name.
+func (a Article) Public() string {
+	if a.PublicPath != "" {
+		return a.PublicPath
+	}
+	return a.Path
 }
 
 // PageData is the data of the page template.
@@ -125,8 +137,8 @@ func (r *Renderer) Page(a Article) ([]byte, error) {
 	body := strings.Replace(a.Body, extract.PromoMarker, promo, 1)
 	return r.execute("page.md.tmpl", PageData{
 		Title: a.Title, Body: body, Nav: nav,
-		PageURL:      r.out.PageURL.Expand(a.Path, a.ChannelID, a.ID),
-		QRURL:        r.out.QRURL.Expand(a.Path, a.ChannelID, a.ID),
+		PageURL:      r.out.PageURL.Expand(a.Public(), a.ChannelID, a.ID),
+		QRURL:        r.out.QRURL.Expand(a.Public(), a.ChannelID, a.ID),
 		PixelURL:     r.out.PixelURL.Expand(a.Path, a.ChannelID, a.ID),
 		ShareText:    r.site.ShareText,
 		OriginalText: r.site.OriginalText,
