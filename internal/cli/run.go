@@ -39,7 +39,7 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	}
 	for {
 		start := time.Now()
-		code := syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch), Log: e.log, Pull: true, Metrics: m})
+		code := syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.OnRetry(m.Retry)), Log: e.log, Pull: true, Metrics: m})
 		if ctx.Err() != nil {
 			e.log.Info("stopped by signal; what was complete is committed")
 			return ExitOK

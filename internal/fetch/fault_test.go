@@ -140,6 +140,15 @@ func TestClientRetries500ThenSucceeds(t *testing.T) {
 	}
 }
 
+func TestOnRetryIsCalledBeforeEachRepeatedAttempt(t *testing.T) {
+	fs := newFaultServer(t)
+	retries := 0
+	fetch.New(testOptions(), fetch.OnRetry(func() { retries++ })).Get(context.Background(), fs.URL+"/always-503")
+	if retries != 2 {
+		t.Errorf("OnRetry called %d times, want 2 (1 + 2 retries)", retries)
+	}
+}
+
 func TestClientGivesUpOnPersistent5xxWithStatusError(t *testing.T) {
 	fs := newFaultServer(t)
 	_, err := fetch.New(testOptions()).Get(context.Background(), fs.URL+"/always-503")

@@ -31,6 +31,8 @@ type shared struct {
 	guard *guard
 	dial  DialFunc // nil: the default dialer
 	tls   *tls.Config
+	// onRetry is called before each repeated attempt; nil for none.
+	onRetry func()
 
 	mu         sync.Mutex
 	transports map[transportKey]*http.Transport
@@ -54,6 +56,12 @@ func WithDial(dial DialFunc) Option {
 // WithTLS sets the TLS configuration (tests trust their own server with it).
 func WithTLS(c *tls.Config) Option {
 	return func(s *shared) { s.tls = c }
+}
+
+// OnRetry calls fn before every repeated attempt of a fetch (metrics count
+// them); clients made With other source options share it.
+func OnRetry(fn func()) Option {
+	return func(s *shared) { s.onRetry = fn }
 }
 
 // Allow adds hosts, addresses or CIDR ranges to the address guard's
@@ -207,6 +215,9 @@ func (c *Client) GetIfChanged(ctx context.Context, rawURL string, v Validators) 
 		wait, retry := c.retryWait(ctx, attempt, err)
 		if !retry {
 			return nil, last
+		}
+		if c.shared.onRetry != nil {
+			c.shared.onRetry()
 		}
 		if err := sleep(ctx, wait); err != nil {
 			return nil, fmt.Errorf("fetch %s: %w (while waiting to retry after: %w)", rawURL, err, last)

@@ -28,6 +28,8 @@ type Deps struct {
 	// Log receives progress and problems; nil discards them.
 	Log *slog.Logger
 	// Metrics counts fetches, pages, images and the run; nil counts nothing.
+	// Fetch retries are counted by the client (fetch.OnRetry); the client
+	// built when Client is nil counts them here.
 	Metrics *metrics.Metrics
 	// Progress is called as channels are read and articles finished; nil
 	// for none.
@@ -197,7 +199,7 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, report: &Report{}, touched: map[string]bool{}, cleaners: newCleaners()}
 	r.metrics, r.progress = deps.Metrics, newTracker(deps.Progress, channelCount(cfg))
 	if r.client == nil {
-		r.client = fetch.New(cfg.Fetch)
+		r.client = fetch.New(cfg.Fetch, fetch.OnRetry(deps.Metrics.Retry))
 	}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
