@@ -2,6 +2,7 @@ package mirror
 
 import (
 	"context"
+	"net/url"
 	"sync"
 
 	"github.com/newsmirror/newsmirror/internal/config"
@@ -19,15 +20,66 @@ type job struct {
 	known store.Known
 }
 
-// syncChannel reads the channel's feed (or listing) and mirrors its new
-// items. A 304 Not Modified means nothing new.
-func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Channel) {
+// syncChannels reads every channel, then mirrors all their new items on
+// one pool of workers, the items of different hosts interleaved so that
+// every host's politeness slots are kept busy. An article listed by two
+// channels is mirrored once, for the first.
+func (r *run) syncChannels(ctx context.Context) {
+	var jobs []job
+	seen := map[string]bool{}
+	for i := range r.cfg.Sources {
+		src := &r.cfg.Sources[i]
+		for j := range src.Channels {
+			if ctx.Err() != nil {
+				break
+			}
+			for _, jb := range r.readChannel(ctx, src, &src.Channels[j]) {
+				if !seen[jb.item.URL] {
+					seen[jb.item.URL] = true
+					jobs = append(jobs, jb)
+				}
+			}
+		}
+	}
+	r.runJobs(ctx, interleaveHosts(jobs))
+}
+
+// interleaveHosts orders jobs round-robin over their hosts, keeping each
+// host's jobs in order.
+func interleaveHosts(jobs []job) []job {
+	var hosts []string
+	byHost := map[string][]job{}
+	for _, j := range jobs {
+		h := j.item.URL
+		if u, err := url.Parse(j.item.URL); err == nil {
+			h = u.Host
+		}
+		if _, ok := byHost[h]; !ok {
+			hosts = append(hosts, h)
+		}
+		byHost[h] = append(byHost[h], j)
+	}
+	out := make([]job, 0, len(jobs))
+	for len(out) < len(jobs) {
+		for _, h := range hosts {
+			if q := byHost[h]; len(q) > 0 {
+				out = append(out, q[0])
+				byHost[h] = q[1:]
+			}
+		}
+	}
+	return out
+}
+
+// readChannel reads the channel's feed (or listing) and returns the jobs of
+// its new items. A 304 Not Modified means nothing new.
+func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Channel) []job {
 	items, unchanged, err := r.readFeed(ctx, src, ch)
 	r.channelHealth(ctx, src, ch, len(items), unchanged, err)
 	if err != nil {
 		r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: ch.Feed, Err: err})
 		r.progress.channelRead(0)
-		return
+		return nil
 	}
 	var jobs []job
 	for _, it := range items {
@@ -45,7 +97,7 @@ func (r *run) syncChannel(ctx context.Context, src *config.Source, ch *config.Ch
 	}
 	r.log.Info("channel read", "source", src.ID, "channel", ch.ID, "items", len(items), "new", len(jobs), "not_modified", unchanged)
 	r.progress.channelRead(len(jobs))
-	r.runJobs(ctx, jobs)
+	return jobs
 }
 
 // stillUpdating reports whether a mirrored article is to be fetched again:

@@ -118,14 +118,7 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	if err := r.pull(ctx, deps.Pull); err != nil {
 		return r.report, err
 	}
-	for i := range cfg.Sources {
-		src := &cfg.Sources[i]
-		for j := range src.Channels {
-			if ctx.Err() == nil {
-				r.syncChannel(ctx, src, &src.Channels[j])
-			}
-		}
-	}
+	r.syncChannels(ctx)
 	interrupted := ctx.Err() != nil
 	if interrupted {
 		r.log.Warn("run interrupted; committing what is complete", "err", ctx.Err())
