@@ -41,12 +41,11 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string) (stri
 	if len(paths) == 0 {
 		return "", nil
 	}
-	paths, err := r.stageable(ctx, paths)
-	if err != nil || len(paths) == 0 {
-		return "", err
-	}
-	list := strings.NewReader(strings.Join(paths, "\x00"))
-	if _, err := r.gitStdin(ctx, list, "add", "-A", "--pathspec-from-file=-", "--pathspec-file-nul"); err != nil {
+	// update-index takes the paths as they are: no pathspec matching
+	// (which costs paths × files), and a path neither on disk nor in the
+	// index (written and removed again before a commit) is skipped.
+	list := strings.NewReader(strings.Join(paths, "\x00") + "\x00")
+	if _, err := r.gitStdin(ctx, list, "update-index", "--add", "--remove", "-z", "--stdin"); err != nil {
 		return "", err
 	}
 	if _, err := r.git(ctx, "diff", "--cached", "--quiet"); err == nil {
@@ -57,33 +56,6 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string) (stri
 	}
 	out, err := r.git(ctx, "rev-parse", "HEAD")
 	return strings.TrimSpace(out), err
-}
-
-// stageable drops the paths git cannot stage: files that were written and
-// removed again before ever being committed.
-func (r *Repo) stageable(ctx context.Context, paths []string) ([]string, error) {
-	var missing []string
-	keep := paths[:0:0]
-	for _, p := range paths {
-		if _, err := os.Lstat(filepath.Join(r.Dir, filepath.FromSlash(p))); err == nil {
-			keep = append(keep, p)
-		} else {
-			missing = append(missing, p)
-		}
-	}
-	if len(missing) == 0 {
-		return keep, nil
-	}
-	out, err := r.git(ctx, append([]string{"ls-files", "-z", "--"}, missing...)...)
-	if err != nil {
-		return nil, err
-	}
-	for _, p := range strings.Split(out, "\x00") {
-		if p != "" {
-			keep = append(keep, p)
-		}
-	}
-	return keep, nil
 }
 
 func (r *Repo) git(ctx context.Context, args ...string) (string, error) {
