@@ -32,7 +32,29 @@ func absolutizeURLs(root *html.Node, st *state) {
 				}
 			}
 		}
+		if n.Data == "img" || n.Data == "source" {
+			for i := range n.Attr {
+				if n.Attr[i].Key == "srcset" {
+					n.Attr[i].Val = absoluteSrcset(st.page, st.rules.scheme, n.Attr[i].Val)
+				}
+			}
+		}
 	})
+}
+
+// absoluteSrcset makes every candidate URL of a srcset absolute, keeping
+// its width or density descriptor.
+func absoluteSrcset(page *url.URL, scheme, srcset string) string {
+	cands := strings.Split(srcset, ",")
+	for i, c := range cands {
+		fields := strings.Fields(c)
+		if len(fields) == 0 {
+			continue
+		}
+		fields[0] = absolute(page, scheme, fields[0])
+		cands[i] = strings.Join(fields, " ")
+	}
+	return strings.Join(cands, ", ")
 }
 
 func absolute(page *url.URL, scheme, raw string) string {
