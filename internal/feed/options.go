@@ -92,12 +92,12 @@ func (o *Options) Compile(kinds map[string]bool) error {
 		}
 		o.ID = re
 	}
-	if kinds[KindListing] {
+	if kinds[KindListing] || o.Listing != (Listing{}) {
 		if err := o.compileListing(); err != nil {
 			return err
 		}
 	}
-	if kinds[KindJSON] {
+	if kinds[KindJSON] || len(o.JSON.Fields) > 0 || o.JSON.Base != "" {
 		return o.compileJSON()
 	}
 	return nil
