@@ -47,11 +47,11 @@ func New(site config.Site, out config.Output) (*Renderer, error) {
 	return &Renderer{tmpl: t, site: site, out: out, lang: out.HTML.Lang}, nil
 }
 
-// Path is the HTML file beside a Markdown file: "README.md" is the home
-// page "index.html", any other "x.md" is "x.html".
+// Path is the HTML file beside a Markdown file: a "README.md" is the home
+// page "index.html" of its folder, any other "x.md" is "x.html".
 func Path(md string) string {
-	if md == "README.md" {
-		return "index.html"
+	if md == "README.md" || strings.HasSuffix(md, "/README.md") {
+		return strings.TrimSuffix(md, "README.md") + "index.html"
 	}
 	return strings.TrimSuffix(md, ".md") + ".html"
 }
@@ -60,6 +60,7 @@ func Path(md string) string {
 type frame struct {
 	Lang, Title, Root string
 	Nav               []render.Link
+	Alternates        []render.Link // the file's copies in other scripts
 	PixelURL          string
 	Kind              string // "page", "index" or "home"
 	Data              any
@@ -91,7 +92,7 @@ func (r *Renderer) Page(a render.Article) ([]byte, error) {
 		OriginalURL:  a.OriginalURL,
 	}
 	nav := r.nav(a.Path, a.ID, render.Link{Label: a.ChannelName, URL: render.IndexPath(a.IndexName)})
-	return r.frame(a.Path, a.Title, nav, "page", data, a.ChannelID, a.ID)
+	return r.frame(a.Path, a.Title, nav, "page", data, a.ChannelID, a.ID, alternates(a.Path, a.ID, a.Alternates))
 }
 
 func (r *Renderer) promo(stamp string) (string, error) {
@@ -135,7 +136,7 @@ func (r *Renderer) List(l render.List, stamp string) ([]byte, error) {
 	if l.Earlier.URL != "" {
 		data.Earlier = render.Link{Label: l.Earlier.Label, URL: link(l.Path, l.Earlier.URL, q)}
 	}
-	return r.frame(l.Path, title, r.nav(l.Path, q), "index", data, "", "")
+	return r.frame(l.Path, title, r.nav(l.Path, q), "index", data, "", "", nil)
 }
 
 // HomeData is the data of the home template.
@@ -146,8 +147,8 @@ type HomeData struct {
 }
 
 // Home renders index.html from the sections (and editors' picks, which may
-// be nil) of README.md.
-func (r *Renderer) Home(sections []render.Section, picks *render.Picks, stamp string) ([]byte, error) {
+// be nil) of README.md; alternates link the converted copies' home pages.
+func (r *Renderer) Home(sections []render.Section, picks *render.Picks, stamp string, alts ...render.Link) ([]byte, error) {
 	q := "t=" + stamp
 	const md = "README.md"
 	data := HomeData{Title: r.site.Title, Header: r.site.Header}
@@ -166,7 +167,7 @@ func (r *Renderer) Home(sections []render.Section, picks *render.Picks, stamp st
 		}
 		data.Picks = p
 	}
-	return r.frame(md, r.site.Title, r.nav(md, q)[1:], "home", data, "", "")
+	return r.frame(md, r.site.Title, r.nav(md, q)[1:], "home", data, "", "", alternates(md, q, alts))
 }
 
 // link is how the file whose Markdown path is from links to target: the
@@ -182,10 +183,10 @@ func link(from, target, q string) string {
 	return withQuery(relative(from, target), q)
 }
 
-func (r *Renderer) frame(md, title string, nav []render.Link, kind string, data any, channel, id string) ([]byte, error) {
+func (r *Renderer) frame(md, title string, nav []render.Link, kind string, data any, channel, id string, alts []render.Link) ([]byte, error) {
 	f := frame{
 		Lang: r.lang, Title: title, Root: strings.Repeat("../", strings.Count(md, "/")),
-		Nav: nav, Kind: kind, Data: data,
+		Nav: nav, Alternates: alts, Kind: kind, Data: data,
 		PixelURL: r.out.PixelURL.Expand(md, channel, id),
 	}
 	var b bytes.Buffer
@@ -208,6 +209,16 @@ func (r *Renderer) nav(from, stamp string, extra ...render.Link) []render.Link {
 		links = append(links, render.Link{Label: l.Label, URL: withQuery(relative(from, l.URL), stamp)})
 	}
 	return links
+}
+
+// alternates makes the links to a file's copies (repository paths from the
+// root of the file's tree) work from the HTML twin of the file at from.
+func alternates(from, stamp string, links []render.Link) []render.Link {
+	out := make([]render.Link, len(links))
+	for i, l := range links {
+		out[i] = render.Link{Label: l.Label, URL: link(from, l.URL, stamp)}
+	}
+	return out
 }
 
 // relative rewrites a link written relative to the repository root so it

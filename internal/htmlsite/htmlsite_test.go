@@ -29,6 +29,7 @@ func TestHTMLFilesMatchGolden(t *testing.T) {
 	page, err := r.Page(render.Article{
 		Path: "pages/p9/994979.md", ID: "994979", Title: "标题 <与> 符号", ChannelID: "p9",
 		IndexName: "S看世界", ChannelName: "看世界", OriginalURL: "https://news.example.test/994979.html",
+		Alternates: []render.Link{{Label: "繁體中文", URL: "zh-Hant/pages/p9/994979.md"}},
 		Body: `<div class="article_right"><p><img src="../../assets/ab/ab.png"/></p><div class="ad">` + extract.PromoMarker + `</div><p>正文。</p></div>`,
 	})
 	if err != nil {
@@ -53,7 +54,7 @@ func TestHTMLFilesMatchGolden(t *testing.T) {
 }
 
 func TestHTMLPathsMirrorMarkdownPaths(t *testing.T) {
-	for md, want := range map[string]string{"README.md": "index.html", "pages/p9/1.md": "pages/p9/1.html", "indexes/热点推荐.md": "indexes/热点推荐.html"} {
+	for md, want := range map[string]string{"README.md": "index.html", "zh-Hant/README.md": "zh-Hant/index.html", "../README.md": "../index.html", "pages/p9/1.md": "pages/p9/1.html", "indexes/热点推荐.md": "indexes/热点推荐.html"} {
 		if got := htmlsite.Path(md); got != want {
 			t.Errorf("Path(%q) = %q, want %q", md, got, want)
 		}

@@ -45,6 +45,7 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 		Path: rel, ID: id, Title: j.item.Title, ChannelID: j.ch.ID,
 		IndexName: j.src.IndexName(j.ch), ChannelName: j.ch.Name,
 		Body: body, OriginalURL: j.item.URL,
+		Alternates: r.alternates(j.src, "", rel),
 	}
 	md, err := r.render.Page(ra)
 	if err != nil {

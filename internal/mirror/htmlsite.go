@@ -53,7 +53,7 @@ func (r *run) writeHTMLHome(sections []render.Section, picks *render.Picks, stam
 	if r.html == nil {
 		return nil
 	}
-	page, err := r.html.Home(sections, picks, stamp)
+	page, err := r.html.Home(sections, picks, stamp, r.alternates(nil, "", "README.md")...)
 	if err != nil {
 		return err
 	}

@@ -101,8 +101,10 @@ type run struct {
 	images   imageTally
 	html     *htmlsite.Renderer // nil unless output.html is enabled
 	variants []variant          // converted trees, e.g. Traditional Chinese
-	metrics  *metrics.Metrics
-	progress *tracker
+	// originalLabel names the original pages' script in links from copies.
+	originalLabel string
+	metrics       *metrics.Metrics
+	progress      *tracker
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel

@@ -43,7 +43,7 @@ func (r *run) rebuild(ctx context.Context, dirty map[string]bool) error {
 	if err != nil {
 		return err
 	}
-	home, err := r.render.HomeWith(sections, picks, stamp)
+	home, err := r.render.HomeWith(sections, picks, stamp, r.alternates(nil, "", "README.md")...)
 	if err != nil {
 		return err
 	}

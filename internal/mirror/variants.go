@@ -13,8 +13,9 @@ import (
 
 // variant is a converted tree of the mirror, under dir.
 type variant struct {
-	dir  string
-	conv *zhconv.Converter
+	dir   string
+	label string // the link to it from the original and the other variants
+	conv  *zhconv.Converter
 }
 
 // openVariants loads the converter of every variant folder the sources
@@ -35,7 +36,14 @@ func (r *run) openVariants() error {
 				}
 				convs[v.Convert] = c
 			}
-			r.variants = append(r.variants, variant{dir: v.Dir, conv: convs[v.Convert]})
+			label, orig := zhconv.Labels(v.Convert)
+			if v.Label != "" {
+				label = v.Label
+			}
+			if r.originalLabel == "" {
+				r.originalLabel = orig
+			}
+			r.variants = append(r.variants, variant{dir: v.Dir, label: label, conv: convs[v.Convert]})
 		}
 	}
 	return nil
@@ -61,6 +69,7 @@ func (r *run) writeTwins(src *config.Source, a render.Article, body string, loca
 		va := a
 		va.Body = vb
 		va.PublicPath = v.dir + "/" + a.Path
+		va.Alternates = r.alternates(src, v.dir, a.Path)
 		files, err := r.variantPage(va, v.conv)
 		if err != nil {
 			return nil, err
@@ -114,6 +123,27 @@ func (r *run) convertHTML(conv *zhconv.Converter, page []byte) []byte {
 	out := conv.Document(string(page))
 	old := `<html lang="` + r.cfg.Output.HTML.Lang + `">`
 	return []byte(strings.Replace(out, old, `<html lang="`+conv.Lang()+`">`, 1))
+}
+
+// alternates are the links from the copy of rel in the tree under from
+// ("" for the original) to its other copies: the original and the
+// variants that hold one (all variants when src is nil, for home pages).
+// Paths are relative to the root of from's tree.
+func (r *run) alternates(src *config.Source, from, rel string) []render.Link {
+	up := ""
+	if from != "" {
+		up = "../"
+	}
+	var out []render.Link
+	if from != "" {
+		out = append(out, render.Link{Label: r.originalLabel, URL: up + rel})
+	}
+	for _, v := range r.variants {
+		if v.dir != from && (src == nil || usesVariant(src, v.dir)) {
+			out = append(out, render.Link{Label: v.label, URL: up + v.dir + "/" + rel})
+		}
+	}
+	return out
 }
 
 func usesVariant(src *config.Source, dir string) bool {
@@ -194,10 +224,14 @@ func (r *run) writeHomeTwins(sections []render.Section, picks *render.Picks, sta
 			vp = &p
 		}
 		files := map[string]func() ([]byte, error){
-			"README.md": func() ([]byte, error) { return r.render.HomeWith(kept, vp, stamp) },
+			"README.md": func() ([]byte, error) {
+				return r.render.HomeWith(kept, vp, stamp, r.alternates(nil, v.dir, "README.md")...)
+			},
 		}
 		if r.html != nil {
-			files[htmlsite.Path("README.md")] = func() ([]byte, error) { return r.html.Home(kept, vp, stamp) }
+			files[htmlsite.Path("README.md")] = func() ([]byte, error) {
+				return r.html.Home(kept, vp, stamp, r.alternates(nil, v.dir, "README.md")...)
+			}
 			files[htmlsite.StylePath] = func() ([]byte, error) { return htmlsite.Stylesheet(), nil }
 		}
 		if err := r.writeConverted(v, files); err != nil {

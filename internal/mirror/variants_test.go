@@ -61,6 +61,21 @@ func TestSyncWritesTraditionalVariantBesideSimplified(t *testing.T) {
 	if simplified := readFile(t, out, "pages/photo/301.md"); !strings.Contains(simplified, "### 第一组图片") {
 		t.Errorf("the original page changed:\n%s", simplified)
 	}
+	// Readers can move between the two: pages and home pages link each other.
+	for file, want := range map[string]string{
+		"pages/photo/301.md":           "#### [繁體中文](../../zh-Hant/pages/photo/301.md?301)",
+		"zh-Hant/pages/photo/301.md":   "#### [簡體中文](../../../pages/photo/301.md?301)",
+		"pages/photo/301.html":         `<a href="../../zh-Hant/pages/photo/301.html?301">繁體中文</a>`,
+		"zh-Hant/pages/photo/301.html": `<a href="../../../pages/photo/301.html?301">簡體中文</a>`,
+		"README.md":                    "#### [繁體中文](zh-Hant/README.md?t=01130820)",
+		"zh-Hant/README.md":            "#### [簡體中文](../README.md?t=01130820)",
+		"index.html":                   `<a href="zh-Hant/index.html?t=01130820">繁體中文</a>`,
+		"zh-Hant/index.html":           `<a href="../index.html?t=01130820">簡體中文</a>`,
+	} {
+		if got := readFile(t, out, file); !strings.Contains(got, want) {
+			t.Errorf("%s lacks %s:\n%s", file, want, got)
+		}
+	}
 }
 
 func TestSyncWritesOnlyHTMLWhenItReplacesMarkdown(t *testing.T) {

@@ -96,6 +96,8 @@ type HomeData struct {
 	Nav           []Link
 	PixelURL      string
 	Stamp         string
+	// Alternates link the home pages in other scripts; usually none.
+	Alternates []Link
 }
 
 // Home renders README.md without editors' picks.
@@ -103,8 +105,9 @@ func (r *Renderer) Home(sections []Section, stamp string) ([]byte, error) {
 	return r.HomeWith(sections, nil, stamp)
 }
 
-// HomeWith renders README.md; picks may be nil.
-func (r *Renderer) HomeWith(sections []Section, picks *Picks, stamp string) ([]byte, error) {
+// HomeWith renders README.md; picks may be nil. Alternates link the home
+// pages of the converted copies (paths from the root of this tree).
+func (r *Renderer) HomeWith(sections []Section, picks *Picks, stamp string, alternates ...Link) ([]byte, error) {
 	q := "t=" + stamp
 	const path = "README.md"
 	data := HomeData{Title: r.site.Title, Header: r.site.Header, PixelURL: r.out.PixelURL.Expand(path, "", ""), Stamp: stamp}
@@ -124,5 +127,6 @@ func (r *Renderer) HomeWith(sections []Section, picks *Picks, stamp string) ([]b
 		data.Picks = p
 	}
 	data.Nav = r.nav(path, q)[1:] // everything but the home link itself
+	data.Alternates = alternatesOf(path, q, alternates)
 	return r.execute("home.md.tmpl", data)
 }

@@ -104,6 +104,10 @@ type Article struct {
 	// not Path (a converted copy in a variant folder); "" means Path. The
 	// counter pixel always names Path, so reads of a copy count for the page.
 	PublicPath string
+	// Alternates link the page's copies in other scripts: a label and the
+	// copy's path relative to the root of the tree the page is rendered in
+	// (e.g. "zh-Hant/pages/p9/1.md", or "../pages/p9/1.md" from a copy).
+	Alternates []Link
 }
 
 // Public is the repository path a's share link and QR code name.
@@ -121,6 +125,8 @@ type PageData struct {
 	PageURL, QRURL, PixelURL string
 	ShareText, OriginalText  string
 	OriginalURL              string
+	// Alternates link the page's copies in other scripts; usually none.
+	Alternates []Link
 }
 
 // Link is a label and a ready URL.
@@ -143,7 +149,17 @@ func (r *Renderer) Page(a Article) ([]byte, error) {
 		ShareText:    r.site.ShareText,
 		OriginalText: r.site.OriginalText,
 		OriginalURL:  a.OriginalURL,
+		Alternates:   alternatesOf(a.Path, a.ID, a.Alternates),
 	})
+}
+
+// alternates makes the links to a file's copies work from the file at from.
+func alternatesOf(from, stamp string, links []Link) []Link {
+	out := make([]Link, len(links))
+	for i, l := range links {
+		out[i] = Link{l.Label, bust(escapeURL(relative(from, l.URL)), stamp)}
+	}
+	return out
 }
 
 func (r *Renderer) promo(stamp string) (string, error) {

@@ -69,6 +69,15 @@ var langs = map[string]string{
 // Lang is the language tag of the converted text, e.g. "zh-Hant-TW".
 func (c *Converter) Lang() string { return langs[c.name] }
 
+// Labels names a conversion's output and input scripts for readers, as
+// the links between a page and its converted copy show them.
+func Labels(name string) (output, input string) {
+	if name == "t2s" {
+		return "简体中文", "繁體中文"
+	}
+	return "繁體中文", "简体中文"
+}
+
 // Text converts plain text.
 func (c *Converter) Text(s string) string {
 	for _, m := range c.stages {
@@ -240,4 +249,7 @@ type Variant struct {
 	// Dir is the folder of the converted tree, e.g. "zh-Hant"; its pages,
 	// indexes and home page sit where the originals sit at the root.
 	Dir string `yaml:"dir"`
+	// Label is the link to the converted copy on every page and home page;
+	// "" means the name of the output script (繁體中文 or 简体中文).
+	Label string `yaml:"label"`
 }
