@@ -30,7 +30,7 @@ func TestHTMLFilesMatchGolden(t *testing.T) {
 		Path: "pages/p9/994979.md", ID: "994979", Title: "标题 <与> 符号", ChannelID: "p9",
 		IndexName: "S看世界", ChannelName: "看世界", OriginalURL: "https://news.example.test/994979.html",
 		Alternates: []render.Link{{Label: "繁體中文", URL: "zh-Hant/pages/p9/994979.md"}},
-		Body: `<div class="article_right"><p><img src="../../assets/ab/ab.png"/></p><div class="ad">` + extract.PromoMarker + `</div><p>正文。</p></div>`,
+		Body:       `<div class="article_right"><p><img src="../../assets/ab/ab.png"/></p><div class="ad">` + extract.PromoMarker + `</div><p>正文。</p></div>`,
 	})
 	if err != nil {
 		t.Fatal(err)
