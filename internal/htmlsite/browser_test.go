@@ -57,6 +57,7 @@ sources:
     name: 示例新闻网
     prefix: S
     images: {localize: true}
+    variants: [{convert: s2tw, dir: zh-Hant}]
     rules:
       body: div.article_right
       promo_anchor: "div#txt-mid1-t21-2017"
@@ -143,8 +144,9 @@ func (l *requestLog) take() []string {
 }
 
 // TestHTMLSiteLoadsOnlyFromItselfInChromium opens the home page from
-// file://, follows its first channel link to an index and the index's
-// first entry to an article, and checks that every request stays inside
+// file://, follows its first channel link to an index, the index's first
+// entry to an article and the article's link to its Traditional Chinese
+// copy, and checks that every request stays inside
 // the site's folder, that every image rendered, and saves screenshots at
 // phone and desktop widths into testdata/out.
 func TestHTMLSiteLoadsOnlyFromItselfInChromium(t *testing.T) {
@@ -163,7 +165,8 @@ func TestHTMLSiteLoadsOnlyFromItselfInChromium(t *testing.T) {
 	for _, step := range []struct{ name, follow string }{
 		{"home", "section a"},
 		{"index", "ul.entries a"},
-		{"article", ""},
+		{"article", "p.alternates a"},
+		{"article-zh-Hant", ""},
 	} {
 		err := chromedp.Do(ctx,
 			chromedp.Navigate(next),
@@ -201,7 +204,7 @@ func TestHTMLSiteLoadsOnlyFromItselfInChromium(t *testing.T) {
 				t.Errorf("%s: request outside the site: %s", step.name, u)
 			}
 		}
-		if step.name == "article" && !hasAsset(requests) {
+		if strings.HasPrefix(step.name, "article") && !hasAsset(requests) {
 			t.Errorf("article: no localised image was loaded; requests: %v", requests)
 		}
 		for _, width := range []int64{390, 1280} {
