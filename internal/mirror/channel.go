@@ -128,14 +128,11 @@ func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.
 // readFeed fetches the channel's URL with a conditional GET and reads its
 // items; unchanged is true when the server answered 304 Not Modified. The
 // validators are saved only once the document has been read, so a broken
-// answer is fetched whole again next run. A source with still_updating
-// reads its channels unconditionally, so that live articles are checked.
+// answer is fetched whole again next run.
 func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Channel) (items []feed.Item, unchanged bool, err error) {
-	var v store.Validators
-	if src.Updating == nil { // live articles are re-checked from every read
-		if v, err = r.db.Validators(ctx, ch.Feed); err != nil {
-			return nil, false, err
-		}
+	v, err := r.validators(ctx, src, ch)
+	if err != nil {
+		return nil, false, err
 	}
 	resp, err := r.clientFor(src).GetIfChanged(ctx, ch.Feed, fetch.Validators(v))
 	r.observeFetch(src.ID, resp, err)
@@ -156,6 +153,20 @@ func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Chann
 		r.log.Error("save validators", "url", ch.Feed, "err", err)
 	}
 	return items, false, nil
+}
+
+// validators are what a conditional GET of the channel sends: none when
+// the source has live articles (still_updating) or the channel failed
+// articles still to retry, since a 304 would leave them unchecked.
+func (r *run) validators(ctx context.Context, src *config.Source, ch *config.Channel) (store.Validators, error) {
+	if src.Updating != nil {
+		return store.Validators{}, nil
+	}
+	n, err := r.db.Retrying(ctx, ch.ID)
+	if err != nil || n > 0 {
+		return store.Validators{}, err
+	}
+	return r.db.Validators(ctx, ch.Feed)
 }
 
 // clientFor is the fetch client as configured for src.

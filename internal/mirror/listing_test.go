@@ -115,15 +115,25 @@ func TestUnchangedFeedIsAnsweredNotModifiedAndCostsNothing(t *testing.T) {
 	out := t.TempDir()
 	cfg := loadConfig(t, ar, out)
 	syncAt(t, cfg, client, runTime)
-	first := pages.Load()
-
+	// Articles 104 and 105 failed: the feeds are read whole again so that
+	// they are retried, though unchanged.
 	rep := syncAt(t, cfg, client, runTime)
+	if notModified.Load() != 0 || len(rep.Failures) != 2 {
+		t.Fatalf("run with failures to retry: %d feeds 304, failures %v; want both read and both retried", notModified.Load(), rep.Failures)
+	}
+	site.set("/news/104.html", `<html><body><div class="article"><p>后来补上的第四篇正文，足够长的一段文字。</p></div></body></html>`)
+	site.set("/news/105.html", `<html><body><div class="article"><p>改版后恢复的页面正文，足够长的一段文字。</p></div></body></html>`)
+	if rep := syncAt(t, cfg, client, runTime); len(rep.Failures) != 0 || len(rep.Written) != 2 {
+		t.Fatalf("retry run wrote %v, failed %v", rep.Written, rep.Failures)
+	}
+	before := pages.Load()
+
+	rep = syncAt(t, cfg, client, runTime)
 	if notModified.Load() != 2 {
 		t.Errorf("%d feeds answered 304, want both", notModified.Load())
 	}
-	// The failed articles (104, 105) are not retried either: nothing new.
-	if pages.Load() != first || len(rep.Written) != 0 || len(rep.Failures) != 0 {
-		t.Errorf("second run fetched %d pages, wrote %v, failed %v; want nothing", pages.Load()-first, rep.Written, rep.Failures)
+	if pages.Load() != before || len(rep.Written) != 0 || len(rep.Failures) != 0 {
+		t.Errorf("unchanged run fetched %d pages, wrote %v, failed %v; want nothing", pages.Load()-before, rep.Written, rep.Failures)
 	}
 	if h := channelHealth(t, cfg)["world"]; h.Items != 4 || h.Failures != 0 {
 		t.Errorf("health after a 304 %+v, want the last count kept", h)
