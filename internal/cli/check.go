@@ -3,6 +3,10 @@ package cli
 import (
 	"context"
 	"fmt"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/indexes"
+	"github.com/newsmirror/newsmirror/internal/render"
 )
 
 func runCheck(_ context.Context, e *env, args []string) int {
@@ -11,10 +15,42 @@ func runCheck(_ context.Context, e *env, args []string) int {
 	if cfg == nil {
 		return ExitUsage
 	}
+	if !checkPublishFiles(e, cfg) {
+		return ExitUsage
+	}
 	channels := 0
 	for _, s := range cfg.Sources {
 		channels += len(s.Channels)
 	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d sources, %d channels)\n", *file, len(cfg.Sources), channels)
 	return ExitOK
+}
+
+// checkPublishFiles parses the templates folder and reads the links files
+// the configuration names: an unreadable file or a bad template fails the
+// check, a bad row only warns (a run skips it too).
+func checkPublishFiles(e *env, cfg *config.Config) bool {
+	ok := true
+	if _, err := render.New(cfg.Site, cfg.Output); err != nil {
+		fmt.Fprintln(e.stderr, err)
+		ok = false
+	}
+	files := []string{cfg.Indexes.Editors.File}
+	for _, s := range cfg.Indexes.Sticky {
+		files = append(files, s.File)
+	}
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		_, bad, err := indexes.ReadCSV(f)
+		if err != nil {
+			fmt.Fprintln(e.stderr, err)
+			ok = false
+		}
+		for _, b := range bad {
+			fmt.Fprintf(e.stderr, "warning: %v\n", b)
+		}
+	}
+	return ok
 }

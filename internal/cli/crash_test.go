@@ -258,3 +258,22 @@ func TestDaemonFinishesCurrentArticlesOnSIGTERMAndKeepsSecondInstanceOut(t *test
 		t.Errorf("SIGTERM run committed %d pages, want the finished ones (some, not all)", n)
 	}
 }
+
+func TestCheckReportsBadLinksRowsAndMissingFiles(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "ed.csv"), []byte("https://a.test/1.html,好\nno comma\n"), 0o644)
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte(`output: {dir: out}
+indexes:
+  editors: {file: ed.csv}
+  sticky: [{file: missing.csv, position: 1}]
+sources:
+  - id: s
+    rules: {body: div}
+    channels: [{id: c, name: c, feed: "http://h.test/f"}]
+`), 0o644)
+	code, _, stderr := run(t, "check", "-c", cfg)
+	if code != 2 || !strings.Contains(stderr, "ed.csv:2: want \"url,title\"") || !strings.Contains(stderr, "missing.csv") {
+		t.Errorf("exit %d, stderr:\n%s", code, stderr)
+	}
+}

@@ -118,7 +118,9 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	defer r.db.Close()
 	defer r.observeRun(time.Now())
 	if err := r.pull(ctx, deps.Pull); err != nil {
-		return r.report, err
+		// An unreachable or diverged upstream must not stop the mirror:
+		// this run commits on what it has, and its push reports the rest.
+		r.warn(err.Error())
 	}
 	r.syncChannels(ctx)
 	interrupted := ctx.Err() != nil
