@@ -1,10 +1,12 @@
 package config_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/feed"
 )
 
 func TestFetchKeysAreCheckedWithLines(t *testing.T) {
@@ -33,5 +35,35 @@ func TestFetchKeysAreCheckedWithLines(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+func TestMoreSourcesExampleLoads(t *testing.T) {
+	cfg, err := config.Load("../../examples/more-sources.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, src := range cfg.Sources {
+		for _, ch := range src.Channels {
+			kinds[ch.ID] = ch.Kind
+		}
+	}
+	if kinds["nsc993"] != "feed" || kinds["prog204"] != "listing" || kinds["mh91"] != "json" {
+		t.Errorf("channel kinds %v", kinds)
+	}
+	if cfg.Fetch.Workers != 20 || cfg.Sources[1].Fetch.PerHost != 1 {
+		t.Errorf("fetch options not read: %+v / %+v", cfg.Fetch, cfg.Sources[1].Fetch)
+	}
+	for src, ids := range map[int]map[string]string{
+		0: {"http://www.epochtimes.com/gb/18/10/5/n10762362.htm": "n10762362", "http://www.epochtimes.com/gb/?p=11612360": "11612360"},
+		2: {"https://www.minghui.org/mh/articles/1999/7/19/大陆大法学员-8624.html": "8624"},
+	} {
+		for raw, want := range ids {
+			u, _ := url.Parse(raw)
+			if got, err := feed.ArticleID(u, cfg.Sources[src].Items.ID); got != want {
+				t.Errorf("id of %s = %q, %v; want %q", raw, got, err, want)
+			}
+		}
 	}
 }
