@@ -15,6 +15,7 @@ import (
 
 func runSync(ctx context.Context, e *env, args []string) int {
 	fs, file := commandFlags(e, "sync")
+	rebuild := fs.Bool("rebuild", false, "re-render every index and list and apply retention to every channel, even with nothing new (after changing indexes.*, publish.keep or the templates)")
 	cfg := loadConfig(e, fs, file, args)
 	if cfg == nil {
 		return ExitUsage
@@ -25,7 +26,7 @@ func runSync(ctx context.Context, e *env, args []string) int {
 		return ExitFatal
 	}
 	defer release()
-	return syncOnce(ctx, e, cfg, nil)
+	return syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch), Log: e.log, Rebuild: *rebuild})
 }
 
 // lockMirror keeps a second newsmirror off the mirror while this one runs.

@@ -37,6 +37,10 @@ type Deps struct {
 	// Pull rebases the mirror on publish.upstream before writing (the
 	// daemon does, so that edits made elsewhere are kept).
 	Pull bool
+	// Rebuild applies retention to, and re-renders, every channel and list
+	// even when nothing is new: after a change to indexes.*, publish.keep
+	// or the templates.
+	Rebuild bool
 }
 
 // Report is what one run did.
@@ -86,15 +90,17 @@ func (f Failure) String() string {
 
 // run is the state of one Sync.
 type run struct {
-	cfg    *config.Config
-	client *fetch.Client
-	now    time.Time
-	log    *slog.Logger
-	db     *store.Store
-	repo   *publish.Repo
-	tree   publish.Tree
-	render *render.Renderer
-	report *Report
+	// rebuildAll is Deps.Rebuild.
+	rebuildAll bool
+	cfg        *config.Config
+	client     *fetch.Client
+	now        time.Time
+	log        *slog.Logger
+	db         *store.Store
+	repo       *publish.Repo
+	tree       publish.Tree
+	render     *render.Renderer
+	report     *Report
 	// touched are the repository paths this run wrote or deleted.
 	touched  map[string]bool
 	cleaners cleaners // sanitize extracted bodies
@@ -143,7 +149,7 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 // indexes. Nothing new, nothing left: no commit, no file touched.
 func (r *run) publish(ctx context.Context) error {
 	w, err := r.findWork(ctx)
-	if err != nil || !w.any() {
+	if err != nil || !(w.any() || r.rebuildAll) {
 		return err
 	}
 	began := time.Now()
@@ -153,6 +159,9 @@ func (r *run) publish(ctx context.Context) error {
 	dirty := w.dirty()
 	if w.first {
 		dirty = nil // rebuild writes every missing index
+	}
+	if r.rebuildAll {
+		dirty = r.allChannels()
 	}
 	if err := r.expire(ctx, dirty); err != nil {
 		return err
@@ -193,7 +202,7 @@ func (r *run) push(ctx context.Context) {
 }
 
 func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
-	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, report: &Report{}, touched: map[string]bool{}, cleaners: newCleaners()}
+	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, rebuildAll: deps.Rebuild, report: &Report{}, touched: map[string]bool{}, cleaners: newCleaners()}
 	r.metrics, r.progress = deps.Metrics, newTracker(deps.Progress, channelCount(cfg))
 	if r.client == nil {
 		r.client = fetch.New(cfg.Fetch, fetch.OnRetry(deps.Metrics.Retry))
@@ -227,6 +236,16 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 		return nil, err
 	}
 	return r, nil
+}
+
+func (r *run) allChannels() map[string]bool {
+	all := map[string]bool{}
+	for _, src := range r.cfg.Sources {
+		for _, ch := range src.Channels {
+			all[ch.ID] = true
+		}
+	}
+	return all
 }
 
 // openRepo opens the mirror's repository, cloning publish.upstream into a

@@ -225,3 +225,25 @@ func TestRunWithNothingNewTouchesNoFile(t *testing.T) {
 		t.Errorf("home page stamps not refreshed by the committing run:\n%s", home)
 	}
 }
+
+func TestRebuildAppliesChangedIndexOptionsWithNothingNew(t *testing.T) {
+	f := newNewsFixture(t)
+	f.site.Add("a", fakenews.Generate("a", 4, t0)...)
+	cfg := f.config(t, "", "a")
+	f.sync(t, cfg, t0.Add(time.Hour))
+	cfg.Indexes.Length = 2
+	if rep := f.sync(t, cfg, t0.Add(2*time.Hour)); rep.Commit != "" {
+		t.Fatalf("a run with nothing new committed %s", rep.Commit)
+	}
+	rep, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Client: f.client, Rebuild: true,
+		Now: func() time.Time { return t0.Add(3 * time.Hour) }})
+	if err != nil || rep.Commit == "" {
+		t.Fatalf("rebuild: %v, commit %q", err, rep.Commit)
+	}
+	if got, want := entries(readFile(t, f.out, "indexes/Xa.md")), pagesOf("a", 4, 3); !slices.Equal(got, want) {
+		t.Errorf("index after rebuild = %v, want %v", got, want)
+	}
+	if got, want := entries(readFile(t, f.out, "indexes/Xa-earlier.md")), pagesOf("a", 2, 1); !slices.Equal(got, want) {
+		t.Errorf("earlier page after rebuild = %v, want %v", got, want)
+	}
+}
