@@ -33,12 +33,7 @@ func (r *run) syncChannels(ctx context.Context) {
 			if ctx.Err() != nil {
 				break
 			}
-			for _, jb := range r.readChannel(ctx, src, &src.Channels[j]) {
-				if !seen[jb.item.URL] {
-					seen[jb.item.URL] = true
-					jobs = append(jobs, jb)
-				}
-			}
+			jobs = append(jobs, r.readChannel(ctx, src, &src.Channels[j], seen)...)
 		}
 	}
 	r.runJobs(ctx, interleaveHosts(jobs))
@@ -72,8 +67,9 @@ func interleaveHosts(jobs []job) []job {
 }
 
 // readChannel reads the channel's feed (or listing) and returns the jobs of
-// its new items. A 304 Not Modified means nothing new.
-func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Channel) []job {
+// its new items, skipping (and then adding) the URLs in seen. A 304 Not
+// Modified means nothing new.
+func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Channel, seen map[string]bool) []job {
 	items, unchanged, err := r.readFeed(ctx, src, ch)
 	r.channelHealth(ctx, src, ch, len(items), unchanged, err)
 	if err != nil {
@@ -83,9 +79,10 @@ func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Ch
 	}
 	var jobs []job
 	for _, it := range items {
-		if r.cfg.Indexes.Blacklist.Blocks(it.Title) || src.Blacklist.Blocks(it.Title) {
-			continue // never listed, so not worth mirroring
+		if seen[it.URL] || r.cfg.Indexes.Blacklist.Blocks(it.Title) || src.Blacklist.Blocks(it.Title) {
+			continue // another channel's, or never listed so not worth mirroring
 		}
+		seen[it.URL] = true
 		known, err := r.db.Lookup(ctx, it.URL)
 		if err != nil {
 			r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: it.URL, Err: err})

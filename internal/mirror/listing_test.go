@@ -139,3 +139,22 @@ func TestUnchangedFeedIsAnsweredNotModifiedAndCostsNothing(t *testing.T) {
 		t.Errorf("health after a 304 %+v, want the last count kept", h)
 	}
 }
+
+func TestArticleListedByTwoChannelsIsMirroredOnceForTheFirst(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/site.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := newFakeSite(t, ar)
+	site.set("/feeds/china.xml", `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>China</title>
+<item><title>第一篇 世界新闻</title><link>http://news.example.test/news/101.html</link></item>
+<item><title>大陆新闻一则</title><link>http://news.example.test/news/201.html</link></item>
+</channel></rss>`)
+	out := t.TempDir()
+	rep := syncAt(t, loadConfig(t, ar, out), site.client(), runTime)
+	written := strings.Join(rep.Written, " ")
+	if !strings.Contains(written, "pages/world/101.md") || strings.Contains(written, "pages/china/101.md") || !strings.Contains(written, "pages/china/201.md") {
+		t.Errorf("written %v, want 101 in world only", rep.Written)
+	}
+}
