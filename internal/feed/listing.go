@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/andybalholm/cascadia"
+	"github.com/itlightning/dateparse"
 	"golang.org/x/net/html"
 )
 
@@ -36,7 +37,7 @@ func readListing(data []byte, base string, o *Options) ([]Item, error) {
 	}
 	var list dedupe
 	for _, n := range cascadia.QueryAll(doc, o.listing.item) {
-		if it, ok := listingItem(n, baseURL, o.listing); ok {
+		if it, ok := listingItem(n, baseURL, o); ok {
 			list.add(it)
 		}
 	}
@@ -46,7 +47,8 @@ func readListing(data []byte, base string, o *Options) ([]Item, error) {
 	return list.items, nil
 }
 
-func listingItem(n *html.Node, base *url.URL, sel compiledListing) (Item, bool) {
+func listingItem(n *html.Node, base *url.URL, o *Options) (Item, bool) {
+	sel := o.listing
 	a := cascadia.Query(n, sel.link)
 	if a == nil {
 		return Item{}, false
@@ -66,7 +68,37 @@ func listingItem(n *html.Node, base *url.URL, sel compiledListing) (Item, bool) 
 	if title == "" {
 		title = cleanTitle(attr(a, "title"))
 	}
-	return Item{URL: u, Title: title}, title != ""
+	it := Item{URL: u, Title: title}
+	if sel.date != nil {
+		if d := cascadia.Query(n, sel.date); d != nil {
+			it.Published = listingDate(d, o)
+		}
+	}
+	return it, title != ""
+}
+
+// listingDate reads a date element: its datetime attribute, else its text,
+// with the listing's layout or the common formats, in the source's zone.
+func listingDate(n *html.Node, o *Options) time.Time {
+	s := strings.TrimSpace(attr(n, "datetime"))
+	if s == "" {
+		s = strings.TrimSpace(text(n))
+	}
+	loc := o.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	var t time.Time
+	var err error
+	if o.Listing.DateLayout != "" {
+		t, err = time.ParseInLocation(o.Listing.DateLayout, s, loc)
+	} else {
+		t, err = dateparse.ParseIn(s, loc)
+	}
+	if err != nil {
+		return time.Time{}
+	}
+	return t
 }
 
 func attr(n *html.Node, key string) string {

@@ -78,6 +78,26 @@ func TestListingResolvesRelativeLinksAndSkipsItemsWithoutOne(t *testing.T) {
 	}
 }
 
+func TestListingDatesAreReadInTheSourceZone(t *testing.T) {
+	page := `<ul><li><a href="/a/1.html">一</a><span class="d">2022-01-13 08:00</span></li>
+<li><a href="/a/2.html">二</a><time datetime="2022-01-12T08:00:00Z">昨天</time></li>
+<li><a href="/a/3.html">三</a><span class="d">不是日期</span></li></ul>`
+	o := &feed.Options{TimeZone: "Asia/Shanghai", Listing: feed.Listing{Item: "li", Date: "span.d, time"}}
+	if err := o.Compile(map[string]bool{feed.KindListing: true}); err != nil {
+		t.Fatal(err)
+	}
+	items, err := feed.Read(feed.KindListing, []byte(page), "http://x.example/", o)
+	if err != nil || len(items) != 3 {
+		t.Fatalf("items %+v, %v", items, err)
+	}
+	want := []time.Time{time.Date(2022, 1, 13, 0, 0, 0, 0, time.UTC), time.Date(2022, 1, 12, 8, 0, 0, 0, time.UTC), {}}
+	for i, w := range want {
+		if !items[i].Published.Equal(w) {
+			t.Errorf("item %d date %s, want %s", i, items[i].Published.UTC(), w)
+		}
+	}
+}
+
 func TestListingWithoutMatchesIsAnError(t *testing.T) {
 	o := &feed.Options{Listing: feed.Listing{Item: "div.gone"}}
 	_, err := feed.Read(feed.KindListing, []byte("<p>redesigned</p>"), "http://x.example/", o)

@@ -46,6 +46,12 @@ type Listing struct {
 	Link string `yaml:"link"`
 	// Title selects the element whose text is the title; default the link.
 	Title string `yaml:"title"`
+	// Date selects the element whose text (or datetime attribute) is the
+	// item's date; none by default.
+	Date string `yaml:"date"`
+	// DateLayout is the Go time layout of Date's text; empty tries the
+	// common formats.
+	DateLayout string `yaml:"date_layout"`
 }
 
 // JSONListing maps a JSON listing's arrays to items.
@@ -62,7 +68,7 @@ type JSONListing struct {
 }
 
 type compiledListing struct {
-	item, link, title cascadia.Sel
+	item, link, title, date cascadia.Matcher
 }
 
 // FieldError is a bad option, named by its key.
@@ -114,12 +120,12 @@ func (o *Options) compileListing() error {
 	var err error
 	for _, s := range []struct {
 		key, sel string
-		dst      *cascadia.Sel
-	}{{"item", l.Item, &o.listing.item}, {"link", l.Link, &o.listing.link}, {"title", l.Title, &o.listing.title}} {
+		dst      *cascadia.Matcher
+	}{{"item", l.Item, &o.listing.item}, {"link", l.Link, &o.listing.link}, {"title", l.Title, &o.listing.title}, {"date", l.Date, &o.listing.date}} {
 		if s.sel == "" {
 			continue
 		}
-		if *s.dst, err = cascadia.Parse(s.sel); err != nil {
+		if *s.dst, err = cascadia.ParseGroup(s.sel); err != nil {
 			return &FieldError{"listing." + s.key, fmt.Errorf("bad selector %q: %w", s.sel, err)}
 		}
 	}
