@@ -27,6 +27,7 @@ output:
   timezone: Asia/Shanghai
 fetch:
   workers: 2
+  allow: [127.0.0.1]
 site:
   title: 禁闻聚合【新闻、评论、历史等】
   hot_name: 热点推荐
