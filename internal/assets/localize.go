@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/newsmirror/newsmirror/internal/htmlnode"
 )
 
 // Localizer downloads and stores the images of article bodies. It is safe
@@ -209,22 +211,22 @@ func rewriteTree(n *html.Node, local map[string]string, urlFor func(string) stri
 		return
 	}
 	if n.DataAtom == atom.Img {
-		if rel, ok := local[strings.TrimSpace(attr(n, "src"))]; ok {
-			setAttr(n, "src", urlFor(rel))
+		if rel, ok := local[strings.TrimSpace(htmlnode.Attr(n, "src"))]; ok {
+			htmlnode.SetAttr(n, "src", urlFor(rel))
 		}
 	}
-	if !hasAttr(n, "srcset") {
+	if !htmlnode.HasAttr(n, "srcset") {
 		return
 	}
-	kept := rewriteSrcset(attr(n, "srcset"), local, urlFor)
+	kept := rewriteSrcset(htmlnode.Attr(n, "srcset"), local, urlFor)
 	switch {
 	case kept != "":
-		setAttr(n, "srcset", kept)
+		htmlnode.SetAttr(n, "srcset", kept)
 	case n.DataAtom == atom.Source && n.Parent != nil:
 		n.Parent.RemoveChild(n)
 	default:
-		removeAttr(n, "srcset")
-		removeAttr(n, "sizes")
+		htmlnode.RemoveAttr(n, "srcset")
+		htmlnode.RemoveAttr(n, "sizes")
 	}
 }
 
@@ -269,9 +271,9 @@ func imageURLs(nodes []*html.Node) []string {
 	visit = func(n *html.Node) {
 		if n.Type == html.ElementNode && (n.DataAtom == atom.Img || n.DataAtom == atom.Source) {
 			if n.DataAtom == atom.Img {
-				add(attr(n, "src"))
+				add(htmlnode.Attr(n, "src"))
 			}
-			for _, c := range splitSrcset(attr(n, "srcset")) {
+			for _, c := range splitSrcset(htmlnode.Attr(n, "srcset")) {
 				add(c.url)
 			}
 		}
@@ -293,44 +295,6 @@ func parse(body string) ([]*html.Node, error) {
 		return nil, fmt.Errorf("parse body for images: %w", err)
 	}
 	return nodes, nil
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func hasAttr(n *html.Node, key string) bool {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return true
-		}
-	}
-	return false
-}
-
-func setAttr(n *html.Node, key, val string) {
-	for i := range n.Attr {
-		if n.Attr[i].Key == key {
-			n.Attr[i].Val = val
-			return
-		}
-	}
-	n.Attr = append(n.Attr, html.Attribute{Key: key, Val: val})
-}
-
-func removeAttr(n *html.Node, key string) {
-	out := n.Attr[:0]
-	for _, a := range n.Attr {
-		if a.Key != key {
-			out = append(out, a)
-		}
-	}
-	n.Attr = out
 }
 
 // Relative is the URL of asset (a repository path) from the file at page,

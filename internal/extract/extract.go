@@ -10,6 +10,8 @@ import (
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/newsmirror/newsmirror/internal/htmlnode"
 )
 
 // PromoMarker stands, as a text node, where the promo block goes. Renderers
@@ -195,7 +197,7 @@ func parseFragment(s string) *html.Node {
 // pageTitle is og:title, else the <title> text.
 func pageTitle(doc *html.Node) string {
 	if m := cascadia.Query(doc, ogTitle); m != nil {
-		if t := strings.TrimSpace(attr(m, "content")); t != "" {
+		if t := strings.TrimSpace(htmlnode.Attr(m, "content")); t != "" {
 			return t
 		}
 	}
@@ -340,38 +342,9 @@ func measure(root *html.Node, st *state) {
 	st.art.TextLen = textLen(root) - len([]rune(strings.Trim(PromoMarker, "\uE000")))
 	walk(root, func(n *html.Node) {
 		if n.Data == "img" {
-			if src := attr(n, "src"); src != "" && !strings.HasPrefix(strings.ToLower(src), "data:") {
+			if src := htmlnode.Attr(n, "src"); src != "" && !strings.HasPrefix(strings.ToLower(src), "data:") {
 				st.art.Images = append(st.art.Images, src)
 			}
 		}
 	})
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
-}
-
-func setAttr(n *html.Node, key, val string) {
-	for i := range n.Attr {
-		if n.Attr[i].Key == key {
-			n.Attr[i].Val = val
-			return
-		}
-	}
-	n.Attr = append(n.Attr, html.Attribute{Key: key, Val: val})
-}
-
-func delAttr(n *html.Node, key string) {
-	out := n.Attr[:0]
-	for _, a := range n.Attr {
-		if a.Key != key {
-			out = append(out, a)
-		}
-	}
-	n.Attr = out
 }

@@ -8,6 +8,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/newsmirror/newsmirror/internal/htmlnode"
 )
 
 // urlAttrs are the attributes that hold a URL, by element.
@@ -127,7 +129,7 @@ func rewriteLinks(root *html.Node, st *state) {
 			n.Data, n.DataAtom = "span", atom.Span
 			return
 		}
-		setAttr(n, "rel", "nofollow noopener noreferrer")
-		setAttr(n, "referrerpolicy", "no-referrer")
+		htmlnode.SetAttr(n, "rel", "nofollow noopener noreferrer")
+		htmlnode.SetAttr(n, "referrerpolicy", "no-referrer")
 	})
 }

@@ -5,6 +5,8 @@ import (
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/newsmirror/newsmirror/internal/htmlnode"
 )
 
 // unwrapNoscript replaces every <noscript> with the HTML it holds (the
@@ -55,27 +57,27 @@ func lazyImages(root *html.Node, st *state) {
 	for _, img := range elements(root, "img") {
 		src := ""
 		for _, key := range st.rules.lazyAttrs {
-			if v := strings.TrimSpace(attr(img, key)); v != "" {
+			if v := strings.TrimSpace(htmlnode.Attr(img, key)); v != "" {
 				src = v
 				break
 			}
 		}
-		if cur := strings.TrimSpace(attr(img, "src")); src == "" && (cur == "" || isPlaceholder(cur)) {
-			src = firstCandidate(attr(img, "srcset"))
+		if cur := strings.TrimSpace(htmlnode.Attr(img, "src")); src == "" && (cur == "" || isPlaceholder(cur)) {
+			src = firstCandidate(htmlnode.Attr(img, "srcset"))
 			if src == "" {
-				src = firstCandidate(attr(img, "data-srcset"))
+				src = firstCandidate(htmlnode.Attr(img, "data-srcset"))
 			}
 		}
 		if src != "" {
-			setAttr(img, "src", src)
+			htmlnode.SetAttr(img, "src", src)
 		}
-		if ds := attr(img, "data-srcset"); ds != "" && attr(img, "srcset") == "" {
-			setAttr(img, "srcset", ds)
+		if ds := htmlnode.Attr(img, "data-srcset"); ds != "" && htmlnode.Attr(img, "srcset") == "" {
+			htmlnode.SetAttr(img, "srcset", ds)
 		}
 		for _, key := range st.rules.lazyAttrs {
-			delAttr(img, key)
+			htmlnode.RemoveAttr(img, key)
 		}
-		delAttr(img, "data-srcset")
+		htmlnode.RemoveAttr(img, "data-srcset")
 	}
 }
 
@@ -99,7 +101,7 @@ func firstCandidate(srcset string) string {
 // holds a configured tracking substring, and 0×0 or 1×1 images.
 func dropTracking(root *html.Node, st *state) {
 	for _, img := range elements(root, "img") {
-		if isPixel(img) || containsAny(attr(img, "src"), st.rules.source.Tracking) {
+		if isPixel(img) || containsAny(htmlnode.Attr(img, "src"), st.rules.source.Tracking) {
 			img.Parent.RemoveChild(img)
 			st.art.Removed++
 		}
@@ -111,7 +113,7 @@ func isPixel(img *html.Node) bool {
 		v = strings.TrimSuffix(strings.TrimSpace(v), "px")
 		return v == "0" || v == "1"
 	}
-	return tiny(attr(img, "width")) || tiny(attr(img, "height"))
+	return tiny(htmlnode.Attr(img, "width")) || tiny(htmlnode.Attr(img, "height"))
 }
 
 func containsAny(s string, subs []string) bool {
@@ -131,7 +133,7 @@ func dropAttributes(root *html.Node, st *state) {
 	all := st.rules.dropAttrs["*"]
 	walk(root, func(n *html.Node) {
 		for _, key := range append(st.rules.dropAttrs[n.Data], all...) {
-			delAttr(n, key)
+			htmlnode.RemoveAttr(n, key)
 		}
 	})
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/andybalholm/cascadia"
 	"github.com/itlightning/dateparse"
 	"golang.org/x/net/html"
+
+	"github.com/newsmirror/newsmirror/internal/htmlnode"
 )
 
 // readListing reads an HTML listing page (UTF-8) with the source's
@@ -31,7 +33,7 @@ func readListing(data []byte, base string, o *Options) ([]Item, error) {
 		return nil, fmt.Errorf("read listing %s: %w", base, err)
 	}
 	if b := cascadia.Query(doc, cascadia.MustCompile("base[href]")); b != nil {
-		if u, err := baseURL.Parse(attr(b, "href")); err == nil {
+		if u, err := baseURL.Parse(htmlnode.Attr(b, "href")); err == nil {
 			baseURL = u
 		}
 	}
@@ -53,7 +55,7 @@ func listingItem(n *html.Node, base *url.URL, o *Options) (Item, bool) {
 	if a == nil {
 		return Item{}, false
 	}
-	u, ok := resolve(base, attr(a, "href"))
+	u, ok := resolve(base, htmlnode.Attr(a, "href"))
 	if !ok {
 		return Item{}, false
 	}
@@ -66,7 +68,7 @@ func listingItem(n *html.Node, base *url.URL, o *Options) (Item, bool) {
 		title = cleanTitle(text(titleNode))
 	}
 	if title == "" {
-		title = cleanTitle(attr(a, "title"))
+		title = cleanTitle(htmlnode.Attr(a, "title"))
 	}
 	it := Item{URL: u, Title: title}
 	if sel.date != nil {
@@ -80,7 +82,7 @@ func listingItem(n *html.Node, base *url.URL, o *Options) (Item, bool) {
 // listingDate reads a date element: its datetime attribute, else its text,
 // with the listing's layout or the common formats, in the source's zone.
 func listingDate(n *html.Node, o *Options) time.Time {
-	s := strings.TrimSpace(attr(n, "datetime"))
+	s := strings.TrimSpace(htmlnode.Attr(n, "datetime"))
 	if s == "" {
 		s = strings.TrimSpace(text(n))
 	}
@@ -99,15 +101,6 @@ func listingDate(n *html.Node, o *Options) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-func attr(n *html.Node, key string) string {
-	for _, a := range n.Attr {
-		if a.Key == key {
-			return a.Val
-		}
-	}
-	return ""
 }
 
 func text(n *html.Node) string {
