@@ -115,5 +115,21 @@ func (r *run) writePage(rel string, md []byte, publicURL string) ([]string, erro
 // dropping one. Skipping the clean otherwise saves a second sanitizer pass,
 // about a fifth of an article's time (BENCHMARKS.md).
 func mayHoldDataURL(ch *config.Channel, body string) bool {
-	return !ch.Compiled.DataImages() && strings.Contains(strings.ToLower(body), "data:")
+	return !ch.Compiled.DataImages() && containsDataScheme(body)
+}
+
+// containsDataScheme reports whether s holds "data:" in any letter case,
+// without lowering the whole (mostly non-ASCII) text.
+func containsDataScheme(s string) bool {
+	for i := 4; i < len(s); i++ {
+		j := strings.IndexByte(s[i:], ':')
+		if j < 0 {
+			return false
+		}
+		i += j
+		if strings.EqualFold(s[i-4:i], "data") {
+			return true
+		}
+	}
+	return false
 }
