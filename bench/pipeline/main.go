@@ -30,19 +30,23 @@ func main() {
 	dir := flag.String("corpus", "", "`folder` written by bench/corpus")
 	workers := flag.Int("workers", runtime.NumCPU(), "articles processed at once (fetch.workers)")
 	cpuprof := flag.String("cpuprofile", "", "write a CPU profile of the sync to `file`")
+	memprof := flag.String("memprofile", "", "write a heap profile, taken after the sync, to `file`")
 	keep := flag.String("out", "", "mirror into `folder` (kept); default a temporary folder, removed")
 	flag.Parse()
 	if *dir == "" {
 		fmt.Fprintln(os.Stderr, "pipeline: -corpus is required")
 		os.Exit(2)
 	}
-	if err := run(*dir, *workers, *cpuprof, *keep); err != nil {
+	if err := run(*dir, *workers, profiles{cpu: *cpuprof, mem: *memprof}, *keep); err != nil {
 		fmt.Fprintln(os.Stderr, "pipeline:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, workers int, cpuprof, out string) error {
+// profiles are the files to write profiles to; "" for none.
+type profiles struct{ cpu, mem string }
+
+func run(dir string, workers int, prof profiles, out string) error {
 	pages, bytes, err := listPages(filepath.Join(dir, benchcorpus.SiteDir))
 	if err != nil {
 		return err
@@ -55,7 +59,7 @@ func run(dir string, workers int, cpuprof, out string) error {
 		defer os.RemoveAll(tmp)
 		out = tmp
 	}
-	s, err := syncCorpus(dir, out, workers, cpuprof)
+	s, err := syncCorpus(dir, out, workers, prof)
 	if err != nil {
 		return err
 	}
@@ -76,7 +80,7 @@ type syncStats struct {
 	peakRSS            int64
 }
 
-func syncCorpus(dir, out string, workers int, cpuprof string) (syncStats, error) {
+func syncCorpus(dir, out string, workers int, prof profiles) (syncStats, error) {
 	var s syncStats
 	addr, stop, err := benchcorpus.Serve(dir, "127.0.0.1:0")
 	if err != nil {
@@ -88,8 +92,8 @@ func syncCorpus(dir, out string, workers int, cpuprof string) (syncStats, error)
 		return s, err
 	}
 	cfg.Fetch.Workers = workers
-	if cpuprof != "" {
-		f, err := os.Create(cpuprof)
+	if prof.cpu != "" {
+		f, err := os.Create(prof.cpu)
 		if err != nil {
 			return s, err
 		}
@@ -115,6 +119,9 @@ func syncCorpus(dir, out string, workers int, cpuprof string) (syncStats, error)
 	if err != nil {
 		return s, err
 	}
+	if err := writeHeap(prof.mem); err != nil {
+		return s, err
+	}
 	s.articles, s.failures = len(rep.Written), len(rep.Failures)
 	for _, f := range rep.Failures {
 		fmt.Fprintln(os.Stderr, "failed:", f)
@@ -124,6 +131,19 @@ func syncCorpus(dir, out string, workers int, cpuprof string) (syncStats, error)
 	s.mallocs, s.allocated = after.Mallocs-before.Mallocs, after.TotalAlloc-before.TotalAlloc
 	s.peakRSS = peakRSS()
 	return s, nil
+}
+
+// writeHeap writes the heap profile to path, if any.
+func writeHeap(path string) error {
+	if path == "" {
+		return nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	return pprof.Lookup("heap").WriteTo(f, 0)
 }
 
 // listPages lists the corpus's article pages and their total size.
