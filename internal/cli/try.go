@@ -47,7 +47,7 @@ func runTry(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "newsmirror try:", err)
 		return ExitUsage
 	}
-	page, finalURL, err := readTryPage(ctx, cfg, fl, pageURL)
+	page, finalURL, err := readTryPage(ctx, cfg, fl, pageURL, pick.charset)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror try:", err)
 		return ExitFatal
@@ -128,6 +128,7 @@ type tryPick struct {
 	channel string
 	index   string
 	path    string
+	charset string // the source's charset override, "" for none
 }
 
 // pickRules chooses the rules: --preset, else --channel, else the channel
@@ -148,7 +149,7 @@ func pickRules(cfg *config.Config, u *url.URL, fl *tryFlags) (*tryPick, error) {
 					why = "--channel"
 				}
 				return &tryPick{name: fmt.Sprintf("%s/%s (%s, %s)", src.ID, ch.ID, cfg.File, why), rules: ch.Compiled,
-					channel: ch.ID, index: src.IndexName(ch)}, nil
+					channel: ch.ID, index: src.IndexName(ch), charset: src.Fetch.Charset}, nil
 			}
 		}
 	}
@@ -172,7 +173,7 @@ func presetPick(name, why string) (*tryPick, error) {
 }
 
 // readTryPage reads --file, or fetches the URL with the configured client.
-func readTryPage(ctx context.Context, cfg *config.Config, fl *tryFlags, u *url.URL) ([]byte, *url.URL, error) {
+func readTryPage(ctx context.Context, cfg *config.Config, fl *tryFlags, u *url.URL, charset string) ([]byte, *url.URL, error) {
 	if fl.file != "" {
 		data, err := os.ReadFile(fl.file)
 		if err != nil {
@@ -186,15 +187,7 @@ func readTryPage(ctx context.Context, cfg *config.Config, fl *tryFlags, u *url.U
 	if err != nil {
 		return nil, nil, err
 	}
-	page, err := resp.UTF8()
-	if err != nil {
-		return nil, nil, err
-	}
-	final, err := url.Parse(resp.URL)
-	if err != nil {
-		return nil, nil, fmt.Errorf("final URL %q: %w", resp.URL, err)
-	}
-	return page, final, nil
+	return resp.Page(charset)
 }
 
 // printSummary prints the report block of try.

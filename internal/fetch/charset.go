@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"mime"
+	"net/url"
 	"regexp"
 	"unicode/utf8"
 
@@ -133,4 +134,19 @@ func lookup(label string) (encoding.Encoding, string) {
 func KnownCharset(label string) bool {
 	e, _ := lookup(label)
 	return e != nil
+}
+
+// Page is an HTML page's body decoded to UTF-8 (override as for Decode)
+// with the URL it was finally read from, after redirects: what a caller
+// resolves the page's relative links against.
+func (r *Response) Page(override string) ([]byte, *url.URL, error) {
+	page, err := r.Decode(override)
+	if err != nil {
+		return nil, nil, err
+	}
+	final, err := url.Parse(r.URL)
+	if err != nil {
+		return nil, nil, fmt.Errorf("final URL %q: %w", r.URL, err)
+	}
+	return page, final, nil
 }

@@ -68,15 +68,7 @@ func (r *run) fetchPage(ctx context.Context, j job) ([]byte, *url.URL, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	page, err := resp.Decode(j.src.Fetch.Charset)
-	if err != nil {
-		return nil, nil, err
-	}
-	final, err := url.Parse(resp.URL)
-	if err != nil {
-		return nil, nil, fmt.Errorf("final URL %q: %w", resp.URL, err)
-	}
-	return page, final, nil
+	return resp.Page(j.src.Fetch.Charset)
 }
 
 func mustURL(s string) *url.URL {
