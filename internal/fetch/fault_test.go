@@ -347,3 +347,21 @@ func TestUserAgentIsSent(t *testing.T) {
 		t.Errorf("User-Agent %q", ua)
 	}
 }
+
+func TestAbsurdRetryAfterEndsTheRequestInsteadOfRetrying(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Retry-After", "9223372037")
+		http.Error(w, "never", http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	_, err := fetch.New(testOptions()).Get(context.Background(), srv.URL)
+	var se *fetch.StatusError
+	if !errors.As(err, &se) || se.Code != 503 || se.RetryAfter != time.Hour {
+		t.Fatalf("err = %v, want a 503 asking for (at most) an hour", err)
+	}
+	if n := hits.Load(); n != 1 {
+		t.Errorf("%d requests: an absurd Retry-After was retried on the short backoff", n)
+	}
+}

@@ -35,7 +35,7 @@ type shared struct {
 	onRetry func()
 
 	mu         sync.Mutex
-	transports map[transportKey]*http.Transport
+	transports map[transportKey]http.RoundTripper
 }
 
 type transportKey struct {
@@ -87,7 +87,7 @@ func New(opts Options, options ...Option) *Client {
 	if err != nil {
 		g, _ = newGuard(nil)
 	}
-	s := &shared{gates: newGates(opts.MaxConnections), guard: g, transports: map[transportKey]*http.Transport{}}
+	s := &shared{gates: newGates(opts.MaxConnections), guard: g, transports: map[transportKey]http.RoundTripper{}}
 	for _, o := range options {
 		o(s)
 	}
@@ -134,7 +134,7 @@ func (c *Client) With(s SourceOptions) *Client {
 func (c *Client) Options() Options { return c.opts }
 
 // transport returns the shared transport for the client's proxy.
-func (c *Client) transport() (*http.Transport, error) {
+func (c *Client) transport() (http.RoundTripper, error) {
 	key := transportKey{proxy: c.opts.Proxy, connect: c.opts.ConnectTimeout}
 	c.shared.mu.Lock()
 	defer c.shared.mu.Unlock()
@@ -149,10 +149,10 @@ func (c *Client) transport() (*http.Transport, error) {
 	return t, nil
 }
 
-func (s *shared) newTransport(key transportKey) (*http.Transport, error) {
+func (s *shared) newTransport(key transportKey) (http.RoundTripper, error) {
 	d := &net.Dialer{Timeout: key.connect, KeepAlive: 30 * time.Second}
 	t := &http.Transport{
-		DialContext:         s.guard.withProxyHosts(key.proxy).wrap(s.dial, d),
+		DialContext:         s.guard.wrap(s.dial, d),
 		MaxIdleConnsPerHost: 8,
 		IdleConnTimeout:     90 * time.Second,
 		TLSHandshakeTimeout: key.connect,
@@ -161,7 +161,7 @@ func (s *shared) newTransport(key transportKey) (*http.Transport, error) {
 	if err := setProxy(t, key.proxy); err != nil {
 		return nil, err
 	}
-	return t, nil
+	return guarded{t: t, g: s.guard}, nil
 }
 
 // Response is a fetched document.

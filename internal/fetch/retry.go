@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -51,17 +52,37 @@ func retryable(err error) bool {
 		(errors.As(err, &netErr) && netErr.Timeout())
 }
 
-// retryAfter reads a Retry-After header: seconds or an HTTP date.
+// maxRetryAfter is the longest Retry-After read: a server asking for more
+// (or for an absurd number that would overflow a Duration) is read as
+// asking for this, which is past any max_retry_wait, so the request ends
+// with its status instead of being retried on the short backoff.
+const maxRetryAfter = time.Hour
+
+// retryAfter reads a Retry-After header: seconds or an HTTP date, at most
+// maxRetryAfter.
 func retryAfter(h http.Header, now time.Time) time.Duration {
-	v := h.Get("Retry-After")
+	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
+	if isDigits(v) {
+		s, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || s > int64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
 		return time.Duration(s) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
 }
