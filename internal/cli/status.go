@@ -40,7 +40,7 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 type status struct {
 	channels []channelStatus
 	remotes  []store.Push
-	images   []store.ImageHealth
+	images   []store.Health
 	hits     int64
 	hitFiles int
 	hitSince time.Time
@@ -49,9 +49,9 @@ type status struct {
 
 type channelStatus struct {
 	source, channel string
-	feed            store.ChannelHealth
+	feed            store.Health // SubjectFeed
 	articles        store.ArticleStats
-	extract         store.ExtractHealth
+	extract         store.Health // SubjectExtract
 }
 
 // feedFailuresAlert is how many reads of a feed in a row must fail before
@@ -87,28 +87,19 @@ func (st *status) readSources(ctx context.Context, db *store.Store, cfg *config.
 	if err != nil {
 		return err
 	}
-	health, err := db.ChannelHealth(ctx)
+	health, err := db.Health(ctx)
 	if err != nil {
 		return err
 	}
-	feeds := map[string]store.ChannelHealth{}
-	for _, h := range health {
-		feeds[h.Source+"/"+h.Channel] = h
-	}
 	for _, src := range cfg.Sources {
 		for _, ch := range src.Channels {
-			cs := channelStatus{source: src.ID, channel: ch.ID, feed: feeds[src.ID+"/"+ch.ID], articles: arts[ch.ID]}
-			if cs.extract, err = db.ExtractHealthOf(ctx, src.ID, ch.ID); err != nil {
-				return err
-			}
+			cs := channelStatus{source: src.ID, channel: ch.ID, articles: arts[ch.ID],
+				feed:    health.Of(store.SubjectFeed, src.ID, ch.ID),
+				extract: health.Of(store.SubjectExtract, src.ID, ch.ID)}
 			st.channels = append(st.channels, cs)
 			st.alerts = append(st.alerts, cs.alerts()...)
 		}
-		h, err := db.ImageHealthOf(ctx, src.ID)
-		if err != nil {
-			return err
-		}
-		if h.Localized+h.Failed > 0 {
+		if h := health.Of(store.SubjectImages, src.ID, ""); h.OK+h.Failed > 0 {
 			st.images = append(st.images, h)
 		}
 	}
@@ -144,8 +135,8 @@ func (c channelStatus) alerts() []string {
 	a, f := c.articles, c.feed
 	name := c.source + "/" + c.channel
 	var out []string
-	if f.Failures >= feedFailuresAlert || (f.Failing() && f.LastSuccess.IsZero()) {
-		out = append(out, fmt.Sprintf("%s: feed failed %d times in a row; last: %s", name, f.Failures, clip(f.LastError, 200)))
+	if f.Streak >= feedFailuresAlert || (f.Failing() && f.LastSuccess.IsZero()) {
+		out = append(out, fmt.Sprintf("%s: feed failed %d times in a row; last: %s", name, f.Streak, clip(f.LastError, 200)))
 	}
 	switch {
 	case a.Live == 0 && a.Failing+a.GaveUp > 0:
@@ -155,7 +146,7 @@ func (c channelStatus) alerts() []string {
 	}
 	if a.NewestByFallback {
 		out = append(out, fmt.Sprintf("%s: selector broken? its newest page was extracted by the fallback (%d of %d live pages); last: %s (%s)",
-			name, a.FallbackPages, a.Live, c.extract.LastAlert, c.extract.LastURL))
+			name, a.FallbackPages, a.Live, c.extract.LastError, c.extract.LastURL))
 	}
 	return out
 }
@@ -167,7 +158,7 @@ func (st *status) print(w io.Writer, loc *time.Location) {
 		for _, c := range st.channels {
 			a, f := c.articles, c.feed
 			fmt.Fprintf(tw, "%s/%s\t%s\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%s\n", c.source, c.channel,
-				stamp(f.LastSuccess, loc), f.Items, f.Failures, a.Live, stamp(a.LastPage, loc),
+				stamp(f.LastSuccess, loc), f.Items, f.Streak, a.Live, stamp(a.LastPage, loc),
 				c.extract.Fallbacks, a.Failing, a.GaveUp, clip(c.lastError(), 60))
 		}
 		tw.Flush()
@@ -184,7 +175,7 @@ func (st *status) print(w io.Writer, loc *time.Location) {
 	}
 	fmt.Fprintln(w)
 	for _, h := range st.images {
-		fmt.Fprintf(w, "images %s: %d localised, %d kept at their original URL", h.Source, h.Localized, h.Failed)
+		fmt.Fprintf(w, "images %s: %d localised, %d kept at their original URL", h.Source, h.OK, h.Failed)
 		if h.LastError != "" {
 			fmt.Fprintf(w, "; last failure: %s", clip(h.LastError, 80))
 		}

@@ -47,13 +47,20 @@ func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
 	db.SaveFailure(ctx, "http://news.example.test/9.html", "ex", "gone", "fetch http://news.example.test/9.html: HTTP 410 Gone")
 	// The newest page of china came from the fallback: its selector broke.
 	db.MarkFallback(ctx, "http://news.example.test/3.html", true)
-	db.AddExtractHealth(ctx, "ex", "china", store.Fallback, "http://news.example.test/3.html", "body selector matched nothing", time.Now())
 	now := time.Now()
-	db.RecordChannelOK(ctx, "ex", "world", 20, now)
-	db.RecordChannelOK(ctx, "ex", "gone", 3, now.Add(-3*time.Hour))
-	db.RecordChannelOK(ctx, "ex", "china", 15, now.Add(-3*time.Hour))
-	db.RecordChannelError(ctx, "ex", "china", "fetch http://news.example.test/china.xml: HTTP 500 Internal Server Error", now.Add(-2*time.Hour))
-	db.RecordChannelError(ctx, "ex", "china", "fetch http://news.example.test/china.xml: HTTP 502 Bad Gateway", now.Add(-time.Hour))
+	db.RecordHealth(ctx, store.Event{Subject: store.SubjectExtract, Source: "ex", Channel: "china", Fallbacks: 1,
+		URL: "http://news.example.test/3.html", Err: "body selector matched nothing", At: now})
+	read := func(ch string, items int, at time.Time) store.Event {
+		return store.Event{Subject: store.SubjectFeed, Source: "ex", Channel: ch, OK: 1, Items: items, At: at}
+	}
+	failed := func(ch, msg string, at time.Time) store.Event {
+		return store.Event{Subject: store.SubjectFeed, Source: "ex", Channel: ch, Failed: 1, Items: -1, Err: msg, At: at}
+	}
+	db.RecordHealth(ctx, read("world", 20, now))
+	db.RecordHealth(ctx, read("gone", 3, now.Add(-3*time.Hour)))
+	db.RecordHealth(ctx, read("china", 15, now.Add(-3*time.Hour)))
+	db.RecordHealth(ctx, failed("china", "fetch http://news.example.test/china.xml: HTTP 500 Internal Server Error", now.Add(-2*time.Hour)))
+	db.RecordHealth(ctx, failed("china", "fetch http://news.example.test/china.xml: HTTP 502 Bad Gateway", now.Add(-time.Hour)))
 	db.SavePush(ctx, "github", time.Now(), "0123456789abcdef", "")
 	db.SavePush(ctx, "gitlab", time.Now(), "0123456789abcdef", "push gitlab: exit status 128: could not read from remote")
 	db.AddHits(ctx, []store.HitCount{{Path: "pages/world/1.md", Hour: time.Now().Truncate(time.Hour), Count: 7}})

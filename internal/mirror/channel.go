@@ -108,16 +108,14 @@ func stillUpdating(src *config.Source, k store.Known, title string) bool {
 // channelHealth records how reading the channel went; a failure to record
 // is only logged.
 func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.Channel, items int, unchanged bool, err error) {
-	var serr error
+	e := store.Event{Subject: store.SubjectFeed, Source: src.ID, Channel: ch.ID, OK: 1, Items: items, At: r.now}
 	switch {
 	case err != nil:
-		serr = r.db.RecordChannelError(ctx, src.ID, ch.ID, err.Error(), r.now)
+		e.OK, e.Failed, e.Items, e.Err = 0, 1, -1, err.Error()
 	case unchanged:
-		serr = r.db.RecordChannelOK(ctx, src.ID, ch.ID, -1, r.now)
-	default:
-		serr = r.db.RecordChannelOK(ctx, src.ID, ch.ID, items, r.now)
+		e.Items = -1
 	}
-	if serr != nil {
+	if serr := r.db.RecordHealth(ctx, e); serr != nil {
 		r.log.Error("record channel health", "err", serr)
 	}
 }

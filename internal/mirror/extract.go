@@ -45,15 +45,15 @@ func (r *run) extract(ctx context.Context, j job) (*extract.Article, error) {
 	var miss *extract.MissError
 	switch {
 	case errors.As(err, &miss):
-		r.health(ctx, j, store.Missed, err.Error())
+		r.health(ctx, j, missed, err.Error())
 		return nil, err
 	case err != nil:
 		return nil, err
 	case art.Fallback:
-		r.health(ctx, j, store.Fallback, strings.Join(art.Warnings, "; "))
+		r.health(ctx, j, fallback, strings.Join(art.Warnings, "; "))
 		r.log.Warn("selector broken? page extracted by fallback", "source", j.src.ID, "channel", j.ch.ID, "url", j.item.URL)
 	default:
-		r.health(ctx, j, store.Extracted, "")
+		r.health(ctx, j, extracted, "")
 	}
 	// data:image/… images stay for the image localiser; the last clean,
 	// before render, drops those still inline unless the rules keep them.
@@ -77,11 +77,11 @@ func mustURL(s string) *url.URL {
 }
 
 // health records one extraction; a failure to record is only logged.
-func (r *run) health(ctx context.Context, j job, outcome store.ExtractOutcome, alert string) {
-	if outcome == store.Fallback {
+func (r *run) health(ctx context.Context, j job, outcome extractOutcome, alert string) {
+	if outcome == fallback {
 		r.metrics.Fallback(j.src.ID)
 	}
-	if err := r.db.AddExtractHealth(ctx, j.src.ID, j.ch.ID, outcome, j.item.URL, alert, r.now); err != nil {
+	if err := r.db.RecordHealth(ctx, extractEvent(j, outcome, alert, r.now)); err != nil {
 		r.log.Error("record extract health", "err", err)
 	}
 }

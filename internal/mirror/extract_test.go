@@ -37,11 +37,12 @@ func TestSyncFallsBackWhenTheLayoutChangedAndRaisesAnAlert(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	h, err := db.ExtractHealthOf(context.Background(), "ex", "live")
+	table, err := db.Health(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if h.Extracted != 2 || h.Fallbacks != 1 || h.Misses != 0 || !strings.HasSuffix(h.LastURL, "/news/403.html") {
+	h := table.Of(store.SubjectExtract, "ex", "live")
+	if h.OK != 2 || h.Fallbacks != 1 || h.Failed != 0 || !strings.HasSuffix(h.LastURL, "/news/403.html") {
 		t.Errorf("extract health = %+v, want 2 extracted, 1 fallback on 403", h)
 	}
 	if a := h.Alert(); !strings.Contains(a, "selector broken?") {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/store"
 )
 
 // ImageCount is how image localisation went for one source in one run.
@@ -96,7 +97,8 @@ func (r *run) finishImages(ctx context.Context) {
 	for _, id := range ids {
 		c := r.images.counts[id]
 		r.metrics.Assets(id, c.Localized, c.Failed)
-		if err := r.db.AddImageHealth(ctx, id, c.Localized, c.Failed, c.LastError, r.now); err != nil {
+		e := store.Event{Subject: store.SubjectImages, Source: id, OK: c.Localized, Failed: c.Failed, Err: c.LastError, At: r.now}
+		if err := r.db.RecordHealth(ctx, e); err != nil {
 			r.log.Error("record image health", "source", id, "err", err)
 		}
 	}

@@ -68,7 +68,8 @@ func TestSyncLocalisesArticleImages(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	h, err := db.ImageHealthOf(context.Background(), "pics")
+	table, err := db.Health(context.Background())
+	h := table.Of(store.SubjectImages, "pics", "")
 	if err != nil || h.Failed != 4 || h.LastError == "" {
 		t.Errorf("image health = %+v, %v; want 4 failures and the last reason", h, err)
 	}

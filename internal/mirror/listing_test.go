@@ -56,28 +56,30 @@ func TestListingAndJSONChannelsMirrorEndToEnd(t *testing.T) {
 		t.Fatalf("failures = %v, want only the broken JSON listing", rep.Failures)
 	}
 	health := channelHealth(t, cfg)
-	if h := health["mh140"]; h.Failures != 1 || !strings.Contains(h.LastError, "not a JSON array") {
+	if h := health["mh140"]; h.Streak != 1 || !strings.Contains(h.LastError, "not a JSON array") {
 		t.Errorf("broken listing health %+v", h)
 	}
-	if h := health["prog1"]; h.Failures != 0 || h.Items != 2 || h.LastSuccess.IsZero() {
+	if h := health["prog1"]; h.Streak != 0 || h.Items != 2 || h.LastSuccess.IsZero() {
 		t.Errorf("listing health %+v, want 2 items read", h)
 	}
 }
 
-func channelHealth(t *testing.T, cfg *config.Config) map[string]store.ChannelHealth {
+func channelHealth(t *testing.T, cfg *config.Config) map[string]store.Health {
 	t.Helper()
 	db, err := store.Open(context.Background(), cfg.StatePath())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	list, err := db.ChannelHealth(context.Background())
+	table, err := db.Health(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]store.ChannelHealth{}
-	for _, h := range list {
-		out[h.Channel] = h
+	out := map[string]store.Health{}
+	for k, h := range table {
+		if k.Subject == store.SubjectFeed {
+			out[h.Channel] = h
+		}
 	}
 	return out
 }
@@ -135,7 +137,7 @@ func TestUnchangedFeedIsAnsweredNotModifiedAndCostsNothing(t *testing.T) {
 	if pages.Load() != before || len(rep.Written) != 0 || len(rep.Failures) != 0 {
 		t.Errorf("unchanged run fetched %d pages, wrote %v, failed %v; want nothing", pages.Load()-before, rep.Written, rep.Failures)
 	}
-	if h := channelHealth(t, cfg)["world"]; h.Items != 4 || h.Failures != 0 {
+	if h := channelHealth(t, cfg)["world"]; h.Items != 4 || h.Streak != 0 {
 		t.Errorf("health after a 304 %+v, want the last count kept", h)
 	}
 }

@@ -102,3 +102,27 @@ func channelCount(cfg *config.Config) int {
 	}
 	return n
 }
+
+// extractOutcome is what one extraction did.
+type extractOutcome int
+
+const (
+	extracted extractOutcome = iota // the rules found the body
+	fallback                        // readability found it
+	missed                          // nothing did
+)
+
+// extractEvent is one extraction of j's page as a health event; alert
+// says what went wrong when outcome is not extracted.
+func extractEvent(j job, outcome extractOutcome, alert string, at time.Time) store.Event {
+	e := store.Event{Subject: store.SubjectExtract, Source: j.src.ID, Channel: j.ch.ID, At: at}
+	switch outcome {
+	case fallback:
+		e.Fallbacks, e.Err, e.URL = 1, alert, j.item.URL
+	case missed:
+		e.Failed, e.Err, e.URL = 1, alert, j.item.URL
+	default:
+		e.OK = 1
+	}
+	return e
+}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 )
 
 // SetPageAssets records the assets the page at path uses, replacing what
@@ -120,42 +119,6 @@ func (s *Store) RememberAssetURL(ctx context.Context, url, asset string) error {
 		return fmt.Errorf("remember image %s: %w", url, err)
 	}
 	return nil
-}
-
-// ImageHealth is how a source's image localisation has gone so far.
-type ImageHealth struct {
-	Source            string
-	Localized, Failed int
-	LastError         string
-	Updated           time.Time
-}
-
-// AddImageHealth adds one run's image counts to the source's totals.
-func (s *Store) AddImageHealth(ctx context.Context, source string, localized, failed int, lastErr string, at time.Time) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO image_health (source, localized, failed, last_error, updated)
-		VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT(source) DO UPDATE SET localized = localized + excluded.localized,
-			failed = failed + excluded.failed,
-			last_error = CASE WHEN excluded.last_error = '' THEN last_error ELSE excluded.last_error END,
-			updated = excluded.updated`,
-		source, localized, failed, lastErr, unix(at))
-	if err != nil {
-		return fmt.Errorf("record image health of %s: %w", source, err)
-	}
-	return nil
-}
-
-// ImageHealthOf returns the source's image totals (zero when none).
-func (s *Store) ImageHealthOf(ctx context.Context, source string) (ImageHealth, error) {
-	h := ImageHealth{Source: source}
-	var upd int64
-	err := s.db.QueryRowContext(ctx, `SELECT localized, failed, last_error, updated FROM image_health WHERE source = ?`, source).
-		Scan(&h.Localized, &h.Failed, &h.LastError, &upd)
-	if err != nil && err != sql.ErrNoRows {
-		return h, fmt.Errorf("read image health of %s: %w", source, err)
-	}
-	h.Updated = fromUnix(upd)
-	return h, nil
 }
 
 func (s *Store) strings(ctx context.Context, query string, args ...any) ([]string, error) {

@@ -101,9 +101,40 @@ var migrations = []string{
 		asset TEXT NOT NULL
 	);
 	CREATE INDEX asset_urls_asset ON asset_urls(asset);`,
+	// One health model: the feed, extraction and image tables become rows
+	// of one table, told apart by subject, read by status in one query.
+	`CREATE TABLE health (
+		subject      TEXT NOT NULL,
+		source       TEXT NOT NULL,
+		channel      TEXT NOT NULL DEFAULT '',
+		ok           INTEGER NOT NULL DEFAULT 0,
+		fallbacks    INTEGER NOT NULL DEFAULT 0,
+		failed       INTEGER NOT NULL DEFAULT 0,
+		streak       INTEGER NOT NULL DEFAULT 0,
+		items        INTEGER NOT NULL DEFAULT 0,
+		last_success INTEGER NOT NULL DEFAULT 0,
+		last_failure INTEGER NOT NULL DEFAULT 0,
+		last_error   TEXT NOT NULL DEFAULT '',
+		last_url     TEXT NOT NULL DEFAULT '',
+		PRIMARY KEY (subject, source, channel)
+	);
+	INSERT INTO health (subject, source, channel, failed, streak, items, last_success, last_failure, last_error)
+		SELECT 'feed', source, channel, failures, failures, items, last_success, last_failure, last_error FROM channel_health;
+	INSERT INTO health (subject, source, channel, ok, fallbacks, failed, last_success, last_failure, last_error, last_url)
+		SELECT 'extract', source, channel, extracted, fallbacks, misses,
+			CASE WHEN extracted > 0 THEN updated ELSE 0 END,
+			CASE WHEN fallbacks + misses > 0 THEN updated ELSE 0 END, last_alert, last_url FROM extract_health;
+	INSERT INTO health (subject, source, channel, ok, failed, last_success, last_failure, last_error)
+		SELECT 'images', source, '', localized, failed,
+			CASE WHEN localized > 0 THEN updated ELSE 0 END,
+			CASE WHEN failed > 0 THEN updated ELSE 0 END, last_error FROM image_health;
+	DROP TABLE channel_health;
+	DROP TABLE extract_health;
+	DROP TABLE image_health;`,
 }
 
-func (s *Store) migrate(ctx context.Context) error {
+// migrateTo applies the migrations up to schema version target.
+func (s *Store) migrateTo(ctx context.Context, target int) error {
 	var version int
 	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		return fmt.Errorf("read schema version: %w", err)
@@ -111,7 +142,7 @@ func (s *Store) migrate(ctx context.Context) error {
 	if version > len(migrations) {
 		return fmt.Errorf("schema version %d is newer than this program (%d)", version, len(migrations))
 	}
-	for v := version; v < len(migrations); v++ {
+	for v := version; v < target; v++ {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
 				return err

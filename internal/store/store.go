@@ -21,6 +21,11 @@ type Store struct {
 
 // Open opens (creating if needed) the database at path and migrates it.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return openAt(ctx, path, len(migrations))
+}
+
+// openAt opens the database at path migrated to schema version target.
+func openAt(ctx context.Context, path string, target int) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
@@ -35,7 +40,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	db.SetMaxOpenConns(1)
 	s := &Store{db: db}
-	if err := s.migrate(ctx); err != nil {
+	if err := s.migrateTo(ctx, target); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
