@@ -18,6 +18,7 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	benchcorpus "github.com/newsmirror/newsmirror/internal/benchcorpus"
@@ -78,6 +79,9 @@ type syncStats struct {
 	publishTime        time.Duration // indexes rebuilt and the git commit
 	mallocs, allocated uint64
 	peakRSS            int64
+	// articlesCPU is the process's user + system CPU time over the
+	// articles phase (the in-process loopback server included).
+	articlesCPU time.Duration
 }
 
 func syncCorpus(dir, out string, workers int, prof profiles) (syncStats, error) {
@@ -105,14 +109,15 @@ func syncCorpus(dir, out string, workers int, prof profiles) (syncStats, error) 
 	}
 	var mu sync.Mutex
 	var lastDone time.Time
+	var lastCPU time.Duration
 	progress := func(p mirror.Progress) {
 		mu.Lock()
-		lastDone = time.Now()
+		lastDone, lastCPU = time.Now(), cpuTime()
 		mu.Unlock()
 	}
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)
-	start := time.Now()
+	start, startCPU := time.Now(), cpuTime()
 	rep, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Progress: progress})
 	end := time.Now()
 	runtime.ReadMemStats(&after)
@@ -128,6 +133,7 @@ func syncCorpus(dir, out string, workers int, prof profiles) (syncStats, error) 
 		break
 	}
 	s.articlesTime, s.publishTime = lastDone.Sub(start), end.Sub(lastDone)
+	s.articlesCPU = lastCPU - startCPU
 	s.mallocs, s.allocated = after.Mallocs-before.Mallocs, after.TotalAlloc-before.TotalAlloc
 	s.peakRSS = peakRSS()
 	return s, nil
@@ -207,6 +213,15 @@ func tokeniseFile(path string) error {
 	return nil
 }
 
+// cpuTime is the process's user + system CPU time so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
 // peakRSS is the process's peak resident set size in bytes (VmHWM).
 func peakRSS() int64 {
 	data, err := os.ReadFile("/proc/self/status")
@@ -231,6 +246,8 @@ func report(s syncStats, floor time.Duration, pages int, bytes int64, workers in
 	fmt.Printf("sync:   %d articles mirrored, %d failed\n", s.articles, s.failures)
 	fmt.Printf("  articles (fetch, extract, clean, render, QR, write, state): %v  %.0f articles/s  %.1f MB/s\n",
 		s.articlesTime.Round(time.Millisecond), rate, mb/s.articlesTime.Seconds())
+	fmt.Printf("  CPU per article (process user + system over the articles phase, loopback server included): %.2f ms\n",
+		float64(s.articlesCPU.Microseconds())/1000/float64(max(s.articles, 1)))
 	fmt.Printf("  publish (indexes + git commit): %v\n", s.publishTime.Round(time.Millisecond))
 	total := s.articlesTime + s.publishTime
 	fmt.Printf("  total: %v  %.0f articles/s\n", total.Round(time.Millisecond), float64(s.articles)/total.Seconds())

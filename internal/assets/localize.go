@@ -296,9 +296,3 @@ func parse(body string) ([]*html.Node, error) {
 	}
 	return nodes, nil
 }
-
-// Relative is the URL of asset (a repository path) from the file at page,
-// e.g. "../../assets/ab/ab….jpg" from "pages/p9/994979.md".
-func Relative(page, asset string) string {
-	return strings.Repeat("../", strings.Count(page, "/")) + asset
-}

@@ -21,6 +21,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/golden"
 	"github.com/newsmirror/newsmirror/internal/publish"
+	"github.com/newsmirror/newsmirror/internal/site"
 )
 
 // imageHost serves images on loopback as http://img.test/: a.png and
@@ -116,7 +117,7 @@ func TestLocalizeRewritesBodies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := assets.Rewrite(string(body), res.Local, func(a string) string { return assets.Relative("pages/ch/1.md", a) })
+			out, err := assets.Rewrite(string(body), res.Local, func(a string) string { return site.At("pages/ch/1.md").To(site.At(a)) })
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/site"
 )
 
 //go:embed templates/*.tmpl
@@ -47,15 +48,6 @@ func New(site config.Site, out config.Output) (*Renderer, error) {
 	return &Renderer{tmpl: t, site: site, out: out, lang: out.HTML.Lang}, nil
 }
 
-// Path is the HTML file beside a Markdown file: a "README.md" is the home
-// page "index.html" of its folder, any other "x.md" is "x.html".
-func Path(md string) string {
-	if md == "README.md" || strings.HasSuffix(md, "/README.md") {
-		return strings.TrimSuffix(md, "README.md") + "index.html"
-	}
-	return strings.TrimSuffix(md, ".md") + ".html"
-}
-
 // frame is the data of the layout template.
 type frame struct {
 	Lang, Title, Root string
@@ -77,7 +69,8 @@ type PageData struct {
 
 // Page renders the article a (a.Path is its Markdown path) as HTML.
 func (r *Renderer) Page(a render.Article) ([]byte, error) {
-	promo, err := r.promo(a.ID)
+	from := a.Loc()
+	promo, err := r.promo(from, a.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -85,24 +78,25 @@ func (r *Renderer) Page(a render.Article) ([]byte, error) {
 	body := template.HTML(strings.Replace(a.Body, extract.PromoMarker, promo, 1))
 	data := PageData{
 		Title: a.Title, Body: body,
-		PageURL:      r.out.PageURL.Expand(a.Public(), a.ChannelID, a.ID),
+		PageURL:      from.Public(r.out.PageURL, a.ChannelID, a.ID),
 		QRSrc:        path.Base(a.Path) + ".png",
 		ShareText:    r.site.ShareText,
 		OriginalText: r.site.OriginalText,
 		OriginalURL:  a.OriginalURL,
 	}
-	nav := r.nav(a.Path, a.ID, render.Link{Label: a.ChannelName, URL: render.IndexPath(a.IndexName)})
-	return r.frame(a.Path, a.Title, nav, "page", data, a.ChannelID, a.ID, alternates(a.Path, a.ID, a.Alternates))
+	nav := render.Nav(site.HTML, r.site, from, a.ID, render.Link{Label: a.ChannelName, URL: render.IndexPath(a.IndexName)})
+	alts := render.Alternates(site.HTML, from, a.ID, a.Alternates)
+	return r.frame(from, a.Title, nav, "page", data, a.ChannelID, a.ID, alts)
 }
 
-func (r *Renderer) promo(stamp string) (string, error) {
+func (r *Renderer) promo(from site.Loc, stamp string) (string, error) {
 	if len(r.site.Promo) == 0 {
 		return "", nil
 	}
-	lines := make([][]render.Link, len(r.site.Promo))
-	for i, l := range r.site.Promo {
-		for _, link := range l.Links {
-			lines[i] = append(lines[i], render.Link{Label: strings.TrimSpace(link.Label), URL: withQuery(link.URL, stamp)})
+	lines := render.PromoLines(site.HTML, r.site, from, stamp)
+	for _, line := range lines {
+		for i := range line {
+			line[i].Label = strings.TrimSpace(line[i].Label)
 		}
 	}
 	var b strings.Builder
@@ -124,19 +118,16 @@ type IndexData struct {
 // Links to the mirror carry the run's stamp; outside links are kept.
 func (r *Renderer) List(l render.List, stamp string) ([]byte, error) {
 	q := "t=" + stamp
+	from := l.Loc()
 	title := l.Title
 	if title == "" {
 		title = strings.TrimSuffix(path.Base(l.Path), ".md")
 	}
-	data := IndexData{Title: title}
-	for _, e := range l.Entries {
-		e.URL = link(l.Path, e.Path, q)
-		data.Entries = append(data.Entries, e)
-	}
+	data := IndexData{Title: title, Entries: render.Entries(site.HTML, from, q, l.Entries)}
 	if l.Earlier.URL != "" {
-		data.Earlier = render.Link{Label: l.Earlier.Label, URL: link(l.Path, l.Earlier.URL, q)}
+		data.Earlier = render.Link{Label: l.Earlier.Label, URL: site.HTML.Link(from, l.Earlier.URL, site.Query{Stamp: q})}
 	}
-	return r.frame(l.Path, title, r.nav(l.Path, q), "index", data, "", "", nil)
+	return r.frame(from, title, render.Nav(site.HTML, r.site, from, q), "index", data, "", "", nil)
 }
 
 // HomeData is the data of the home template.
@@ -146,100 +137,28 @@ type HomeData struct {
 	Sections      []render.Section
 }
 
-// Home renders index.html from the sections (and editors' picks, which may
-// be nil) of README.md; alternates link the converted copies' home pages.
-func (r *Renderer) Home(sections []render.Section, picks *render.Picks, stamp string, alts ...render.Link) ([]byte, error) {
+// Home renders index.html from the data of README.md.
+func (r *Renderer) Home(h render.Home, stamp string) ([]byte, error) {
 	q := "t=" + stamp
-	const md = "README.md"
-	data := HomeData{Title: r.site.Title, Header: r.site.Header}
-	for _, s := range sections {
-		out := render.Section{Name: s.Name}
-		for _, l := range s.Links {
-			out.Links = append(out.Links, render.Link{Label: l.Label, URL: link(md, l.URL, q)})
-		}
-		data.Sections = append(data.Sections, out)
+	from := h.Loc()
+	data := HomeData{
+		Title: r.site.Title, Header: r.site.Header,
+		Sections: h.LinkedSections(site.HTML, q),
+		Picks:    h.LinkedPicks(site.HTML, q),
 	}
-	if picks != nil {
-		p := &render.Picks{Label: picks.Label, More: render.Link{Label: picks.More.Label, URL: link(md, picks.More.URL, q)}}
-		for _, e := range picks.Entries {
-			e.URL = link(md, e.Path, q)
-			p.Entries = append(p.Entries, e)
-		}
-		data.Picks = p
-	}
-	return r.frame(md, r.site.Title, r.nav(md, q)[1:], "home", data, "", "", alternates(md, q, alts))
+	nav := render.Nav(site.HTML, r.site, from, q)[1:]
+	return r.frame(from, r.site.Title, nav, "home", data, "", "", render.Alternates(site.HTML, from, q, h.Alternates))
 }
 
-// link is how the file whose Markdown path is from links to target: the
-// stamped relative path of target's HTML twin for a file of the mirror,
-// an outside URL untouched.
-func link(from, target, q string) string {
-	if strings.Contains(target, "://") || strings.HasPrefix(target, "//") {
-		return target
-	}
-	if strings.HasSuffix(target, ".md") {
-		target = Path(target)
-	}
-	return withQuery(relative(from, target), q)
-}
-
-func (r *Renderer) frame(md, title string, nav []render.Link, kind string, data any, channel, id string, alts []render.Link) ([]byte, error) {
+func (r *Renderer) frame(from site.Loc, title string, nav []render.Link, kind string, data any, channel, id string, alts []render.Link) ([]byte, error) {
 	f := frame{
-		Lang: r.lang, Title: title, Root: strings.Repeat("../", strings.Count(md, "/")),
+		Lang: r.lang, Title: title, Root: from.To(site.Loc{Tree: from.Tree}),
 		Nav: nav, Alternates: alts, Kind: kind, Data: data,
-		PixelURL: r.out.PixelURL.Expand(md, channel, id),
+		PixelURL: r.out.PixelURL.Expand(from.Path, channel, id),
 	}
 	var b bytes.Buffer
 	if err := r.tmpl.ExecuteTemplate(&b, "layout", f); err != nil {
-		return nil, fmt.Errorf("render html %s: %w", Path(md), err)
+		return nil, fmt.Errorf("render html %s: %w", site.HTML.File(from), err)
 	}
 	return b.Bytes(), nil
-}
-
-// nav is the navigation bar of the file whose Markdown path is from: home,
-// the given links, the hot list, then the configured links.
-func (r *Renderer) nav(from, stamp string, extra ...render.Link) []render.Link {
-	links := []render.Link{{Label: r.site.HomeLabel, URL: "README.md"}}
-	links = append(links, extra...)
-	links = append(links, render.Link{Label: r.site.HotName, URL: render.IndexPath(r.site.HotName)})
-	for i := range links {
-		links[i].URL = withQuery(relative(from, Path(links[i].URL)), stamp)
-	}
-	for _, l := range r.site.Nav {
-		links = append(links, render.Link{Label: l.Label, URL: withQuery(relative(from, l.URL), stamp)})
-	}
-	return links
-}
-
-// alternates makes the links to a file's copies (repository paths from the
-// root of the file's tree) work from the HTML twin of the file at from.
-func alternates(from, stamp string, links []render.Link) []render.Link {
-	out := make([]render.Link, len(links))
-	for i, l := range links {
-		out[i] = render.Link{Label: l.Label, URL: link(from, l.URL, stamp)}
-	}
-	return out
-}
-
-// relative rewrites a link written relative to the repository root so it
-// works from the file at from; absolute URLs are left alone.
-func relative(from, link string) string {
-	if strings.Contains(link, "://") || strings.HasPrefix(link, "/") || strings.HasPrefix(link, "#") {
-		return link
-	}
-	return strings.Repeat("../", strings.Count(from, "/")) + link
-}
-
-// withQuery appends the cache-busting stamp to u; "" leaves u alone.
-func withQuery(u, stamp string) string {
-	if stamp == "" {
-		return u
-	}
-	if i := strings.IndexByte(u, '#'); i >= 0 {
-		return withQuery(u[:i], stamp) + u[i:]
-	}
-	if strings.Contains(u, "?") {
-		return u + "&" + stamp
-	}
-	return u + "?" + stamp
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/golden"
 	"github.com/newsmirror/newsmirror/internal/htmlsite"
 	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/site"
 )
 
 func renderer(t *testing.T) *htmlsite.Renderer {
@@ -29,7 +30,7 @@ func TestHTMLFilesMatchGolden(t *testing.T) {
 	page, err := r.Page(render.Article{
 		Path: "pages/p9/994979.md", ID: "994979", Title: "标题 <与> 符号", ChannelID: "p9",
 		IndexName: "S看世界", ChannelName: "看世界", OriginalURL: "https://news.example.test/994979.html",
-		Alternates: []render.Link{{Label: "繁體中文", URL: "zh-Hant/pages/p9/994979.md"}},
+		Alternates: []render.Alternate{{Label: "繁體中文", Loc: site.At("pages/p9/994979.md").In("zh-Hant")}},
 		Body:       `<div class="article_right"><p><img src="../../assets/ab/ab.png"/></p><div class="ad">` + extract.PromoMarker + `</div><p>正文。</p></div>`,
 	})
 	if err != nil {
@@ -44,20 +45,12 @@ func TestHTMLFilesMatchGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	picks := &render.Picks{Label: "编辑推荐", Entries: []render.Entry{{Title: "推荐一", Path: "pages/p9/1.md"}}, More: render.Link{Label: "更多编辑推荐", URL: "indexes/编辑推荐.md"}}
-	home, err := r.Home([]render.Section{{Name: "看中国", Links: []render.Link{{Label: "看世界", URL: "indexes/S看世界.md"}}}}, picks, "01130820")
+	home, err := r.Home(render.Home{Sections: []render.Section{{Name: "看中国", Links: []render.Link{{Label: "看世界", URL: "indexes/S看世界.md"}}}}, Picks: picks}, "01130820")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, got := range map[string][]byte{"page": page, "index": index, "home": home} {
 		golden.Compare(t, "testdata/"+name+".golden", string(got))
-	}
-}
-
-func TestHTMLPathsMirrorMarkdownPaths(t *testing.T) {
-	for md, want := range map[string]string{"README.md": "index.html", "zh-Hant/README.md": "zh-Hant/index.html", "../README.md": "../index.html", "pages/p9/1.md": "pages/p9/1.html", "indexes/热点推荐.md": "indexes/热点推荐.html"} {
-		if got := htmlsite.Path(md); got != want {
-			t.Errorf("Path(%q) = %q, want %q", md, got, want)
-		}
 	}
 }
 

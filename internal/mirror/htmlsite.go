@@ -5,6 +5,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/htmlsite"
 	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/site"
 )
 
 // openHTML prepares the HTML renderer when output.html is enabled.
@@ -27,7 +28,7 @@ func (r *run) writeHTMLPage(a render.Article) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	rel := htmlsite.Path(a.Path)
+	rel := site.HTMLPath(a.Path)
 	changed, err := r.tree.Write(rel, page)
 	if err != nil || !changed {
 		return nil, err
@@ -44,7 +45,7 @@ func (r *run) writeHTMLList(l render.List, stamp string) error {
 	if err != nil {
 		return err
 	}
-	_, err = r.write(htmlsite.Path(l.Path), page)
+	_, err = r.write(site.HTMLPath(l.Path), page)
 	return err
 }
 
@@ -53,11 +54,11 @@ func (r *run) writeHTMLHome(sections []render.Section, picks *render.Picks, stam
 	if r.html == nil {
 		return nil
 	}
-	page, err := r.html.Home(sections, picks, stamp, r.alternates(nil, "", "README.md")...)
+	page, err := r.html.Home(render.Home{Sections: sections, Picks: picks, Alternates: r.alternates(nil, "", "README.md")}, stamp)
 	if err != nil {
 		return err
 	}
-	if _, err := r.write(htmlsite.Path("README.md"), page); err != nil {
+	if _, err := r.write(site.HTMLPath("README.md"), page); err != nil {
 		return err
 	}
 	_, err = r.write(htmlsite.StylePath, htmlsite.Stylesheet())
@@ -89,7 +90,7 @@ func (r *run) pageFirst(written []string) []string {
 // path standing for its HTML twin when the HTML site replaces Markdown.
 func (r *run) hasFile(rel string) bool {
 	if r.skipMarkdown(rel) {
-		return r.tree.Exists(htmlsite.Path(rel))
+		return r.tree.Exists(site.HTMLPath(rel))
 	}
 	return r.tree.Exists(rel)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/site"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
@@ -52,7 +53,7 @@ func (r *run) localize(ctx context.Context, src *config.Source, body, page strin
 	for _, f := range res.Failed {
 		r.log.Warn("image kept at its original URL", "source", src.ID, "page", page, "err", f)
 	}
-	out, err := assets.Rewrite(body, res.Local, r.assetURL(page))
+	out, err := assets.Rewrite(body, res.Local, r.assetURL(site.At(page)))
 	return out, res, err
 }
 
@@ -76,12 +77,12 @@ func (k knownAssets) Remember(ctx context.Context, url, asset string) {
 
 // assetURL is how the file at page links to an asset: through
 // output.asset_url when set, else by a relative path.
-func (r *run) assetURL(page string) func(asset string) string {
+func (r *run) assetURL(page site.Loc) func(asset string) string {
 	return func(asset string) string {
 		if t := r.cfg.Output.AssetURL; t != "" {
 			return t.Expand(asset, "", "")
 		}
-		return assets.Relative(page, asset)
+		return page.To(site.At(asset))
 	}
 }
 

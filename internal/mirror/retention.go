@@ -3,7 +3,7 @@ package mirror
 import (
 	"context"
 
-	"github.com/newsmirror/newsmirror/internal/htmlsite"
+	"github.com/newsmirror/newsmirror/internal/site"
 )
 
 // expire keeps the newest publish.keep pages of each dirty channel: older
@@ -43,9 +43,9 @@ func (r *run) remove(rel string) error {
 // pageFiles are every file the page at p has in the mirror: the page, its
 // QR code, its HTML twin and its copies in the variant folders.
 func (r *run) pageFiles(p string) []string {
-	files := []string{p, p + ".png", htmlsite.Path(p)}
+	files := []string{p, p + ".png", site.HTMLPath(p)}
 	for _, v := range r.variants {
-		files = append(files, v.dir+"/"+p, v.dir+"/"+p+".png", v.dir+"/"+htmlsite.Path(p))
+		files = append(files, v.dir+"/"+p, v.dir+"/"+p+".png", v.dir+"/"+site.HTMLPath(p))
 	}
 	return files
 }

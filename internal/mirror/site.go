@@ -43,7 +43,7 @@ func (r *run) rebuild(ctx context.Context, dirty map[string]bool) error {
 	if err != nil {
 		return err
 	}
-	home, err := r.render.HomeWith(sections, picks, stamp, r.alternates(nil, "", "README.md")...)
+	home, err := r.render.Home(render.Home{Sections: sections, Picks: picks, Alternates: r.alternates(nil, "", "README.md")}, stamp)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/htmlsite"
 	"github.com/newsmirror/newsmirror/internal/qr"
 	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/site"
 	"github.com/newsmirror/newsmirror/internal/zhconv"
 )
 
@@ -62,13 +63,13 @@ func (r *run) writeTwins(src *config.Source, a render.Article, body string, loca
 		if !usesVariant(src, v.dir) {
 			continue
 		}
-		vb, err := assets.Rewrite(body, local, r.assetURL(v.dir+"/"+a.Path))
+		vb, err := assets.Rewrite(body, local, r.assetURL(site.Loc{Tree: v.dir, Path: a.Path}))
 		if err != nil {
 			return nil, err
 		}
 		va := a
 		va.Body = vb
-		va.PublicPath = v.dir + "/" + a.Path
+		va.Tree = v.dir
 		va.Alternates = r.alternates(src, v.dir, a.Path)
 		files, err := r.variantPage(va, v.conv)
 		if err != nil {
@@ -114,7 +115,7 @@ func (r *run) variantPage(a render.Article, conv *zhconv.Converter) (map[string]
 	if err != nil {
 		return nil, err
 	}
-	files[htmlsite.Path(a.Path)] = r.convertHTML(conv, page)
+	files[site.HTMLPath(a.Path)] = r.convertHTML(conv, page)
 	return files, nil
 }
 
@@ -125,22 +126,17 @@ func (r *run) convertHTML(conv *zhconv.Converter, page []byte) []byte {
 	return []byte(strings.Replace(out, old, `<html lang="`+conv.Lang()+`">`, 1))
 }
 
-// alternates are the links from the copy of rel in the tree under from
-// ("" for the original) to its other copies: the original and the
-// variants that hold one (all variants when src is nil, for home pages).
-// Paths are relative to the root of from's tree.
-func (r *run) alternates(src *config.Source, from, rel string) []render.Link {
-	up := ""
+// alternates are the other copies of the file at rel seen from the tree
+// from ("" for the original): the original and the variants that hold one
+// (all variants when src is nil, for home pages).
+func (r *run) alternates(src *config.Source, from, rel string) []render.Alternate {
+	var out []render.Alternate
 	if from != "" {
-		up = "../"
-	}
-	var out []render.Link
-	if from != "" {
-		out = append(out, render.Link{Label: r.originalLabel, URL: up + rel})
+		out = append(out, render.Alternate{Label: r.originalLabel, Loc: site.At(rel)})
 	}
 	for _, v := range r.variants {
 		if v.dir != from && (src == nil || usesVariant(src, v.dir)) {
-			out = append(out, render.Link{Label: v.label, URL: up + v.dir + "/" + rel})
+			out = append(out, render.Alternate{Label: v.label, Loc: site.Loc{Tree: v.dir, Path: rel}})
 		}
 	}
 	return out
@@ -166,6 +162,7 @@ func (r *run) writeIndexTwins(l render.List, stamp string) error {
 	}
 	for _, v := range r.variants {
 		vl := l
+		vl.Tree = v.dir
 		vl.Entries = r.inVariant(v, l.Entries)
 		if l.Earlier.URL != "" && !r.hasFile(v.dir+"/"+l.Earlier.URL) {
 			vl.Earlier = render.Link{}
@@ -177,7 +174,7 @@ func (r *run) writeIndexTwins(l render.List, stamp string) error {
 			l.Path: func() ([]byte, error) { return r.render.List(vl, stamp) },
 		}
 		if r.html != nil {
-			files[htmlsite.Path(l.Path)] = func() ([]byte, error) { return r.html.List(vl, stamp) }
+			files[site.HTMLPath(l.Path)] = func() ([]byte, error) { return r.html.List(vl, stamp) }
 		}
 		if err := r.writeConverted(v, files); err != nil {
 			return err
@@ -225,12 +222,12 @@ func (r *run) writeHomeTwins(sections []render.Section, picks *render.Picks, sta
 		}
 		files := map[string]func() ([]byte, error){
 			"README.md": func() ([]byte, error) {
-				return r.render.HomeWith(kept, vp, stamp, r.alternates(nil, v.dir, "README.md")...)
+				return r.render.Home(render.Home{Tree: v.dir, Sections: kept, Picks: vp, Alternates: r.alternates(nil, v.dir, "README.md")}, stamp)
 			},
 		}
 		if r.html != nil {
-			files[htmlsite.Path("README.md")] = func() ([]byte, error) {
-				return r.html.Home(kept, vp, stamp, r.alternates(nil, v.dir, "README.md")...)
+			files[site.HTMLPath("README.md")] = func() ([]byte, error) {
+				return r.html.Home(render.Home{Tree: v.dir, Sections: kept, Picks: vp, Alternates: r.alternates(nil, v.dir, "README.md")}, stamp)
 			}
 			files[htmlsite.StylePath] = func() ([]byte, error) { return htmlsite.Stylesheet(), nil }
 		}
@@ -264,9 +261,9 @@ func (r *run) writeConverted(v variant, files map[string]func() ([]byte, error))
 // interrupted run to this run's commit.
 func (r *run) touchTwins(pending []string) {
 	for _, p := range pending {
-		twins := []string{htmlsite.Path(p)}
+		twins := []string{site.HTMLPath(p)}
 		for _, v := range r.variants {
-			twins = append(twins, v.dir+"/"+p, v.dir+"/"+p+".png", v.dir+"/"+htmlsite.Path(p))
+			twins = append(twins, v.dir+"/"+p, v.dir+"/"+p+".png", v.dir+"/"+site.HTMLPath(p))
 		}
 		for _, t := range twins {
 			if r.tree.Exists(t) {

@@ -8,18 +8,7 @@ import (
 )
 
 func TestSyncWritesTraditionalVariantBesideSimplified(t *testing.T) {
-	ar, err := txtar.ParseFile("testdata/images.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, f := range ar.Files {
-		if f.Name == "config.yaml" {
-			text := strings.Replace(string(f.Data), "    images: {localize: true, max_bytes: 20000}\n",
-				"    images: {localize: true, max_bytes: 20000}\n    variants: [{convert: s2t, dir: zh-Hant}]\n", 1)
-			text = strings.Replace(text, "  dir: OUT\n", "  dir: OUT\n  html: {enabled: true}\n", 1)
-			ar.Files[i].Data = []byte(text)
-		}
-	}
+	ar := variantArchive(t, "{enabled: true}", "")
 	site := newFakeSite(t, ar)
 	site.set("/a.png", string(solidPNG(t, 30, 20)))
 	out := t.TempDir()
@@ -79,18 +68,7 @@ func TestSyncWritesTraditionalVariantBesideSimplified(t *testing.T) {
 }
 
 func TestSyncWritesOnlyHTMLWhenItReplacesMarkdown(t *testing.T) {
-	ar, err := txtar.ParseFile("testdata/images.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, f := range ar.Files {
-		if f.Name == "config.yaml" {
-			text := strings.Replace(string(f.Data), "    images: {localize: true, max_bytes: 20000}\n",
-				"    images: {localize: true, max_bytes: 20000}\n    variants: [{convert: s2t, dir: zh-Hant}]\n", 1)
-			text = strings.Replace(text, "  dir: OUT\n", "  dir: OUT\n  html: {enabled: true, only: true}\n", 1)
-			ar.Files[i].Data = []byte(text)
-		}
-	}
+	ar := variantArchive(t, "{enabled: true, only: true}", "")
 	site := newFakeSite(t, ar)
 	site.set("/a.png", string(solidPNG(t, 30, 20)))
 	out := t.TempDir()
@@ -117,4 +95,47 @@ func TestSyncWritesOnlyHTMLWhenItReplacesMarkdown(t *testing.T) {
 	if home := readFile(t, out, "zh-Hant/index.html"); !strings.Contains(home, "P%e7%9c%8b%e5%9b%be.html") {
 		t.Errorf("converted home page does not link the channel index:\n%s", home)
 	}
+}
+
+func TestVariantCopiesResolveNavLinksLikeTheOriginal(t *testing.T) {
+	ar := variantArchive(t, "{enabled: true}", "site:\n  nav:\n    - {label: 关于, url: about.md}\n    - {label: 邮件, url: \"mailto:x@example.test\"}\n"+
+		"    - {label: 顶部, url: \"#top\"}\n    - {label: 热点, url: \"/indexes/热点推荐.md\"}\n")
+	site := newFakeSite(t, ar)
+	site.set("/a.png", string(solidPNG(t, 30, 20)))
+	out := t.TempDir()
+	syncAt(t, loadConfig(t, ar, out), site.client(), runTime)
+
+	for file, want := range map[string][]string{
+		"pages/photo/301.md":           {"[关于](../../about.md?301)", "[邮件](mailto:x@example.test)", "[顶部](#top)", "[热点](../../indexes/热点推荐.md?301)"},
+		"zh-Hant/pages/photo/301.md":   {"[關於](../../../about.md?301)", "[郵件](mailto:x@example.test)", "[頂部](#top)", "[熱點](../../indexes/热点推荐.md?301)"},
+		"pages/photo/301.html":         {`<a href="../../about.md?301">`, `<a href="mailto:x@example.test">`, `<a href="#top">`, `<a href="../../indexes/%e7%83%ad%e7%82%b9%e6%8e%a8%e8%8d%90.html?301">`},
+		"zh-Hant/pages/photo/301.html": {`<a href="../../../about.md?301">`, `<a href="mailto:x@example.test">`, `<a href="#top">`, `<a href="../../indexes/%e7%83%ad%e7%82%b9%e6%8e%a8%e8%8d%90.html?301">`},
+		"zh-Hant/README.md":            {"[關於](../about.md?t=01130820)", "[頂部](#top)", "[熱點](indexes/热点推荐.md?t=01130820)"},
+	} {
+		got := readFile(t, out, file)
+		for _, w := range want {
+			if !strings.Contains(got, w) {
+				t.Errorf("%s lacks %s:\n%s", file, w, got)
+			}
+		}
+	}
+}
+
+// variantArchive is testdata/images.txtar with a zh-Hant (s2t) variant,
+// output.html set to html, and extra appended to the configuration.
+func variantArchive(t *testing.T, html, extra string) *txtar.Archive {
+	t.Helper()
+	ar, err := txtar.ParseFile("testdata/images.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range ar.Files {
+		if f.Name == "config.yaml" {
+			text := strings.Replace(string(f.Data), "    images: {localize: true, max_bytes: 20000}\n",
+				"    images: {localize: true, max_bytes: 20000}\n    variants: [{convert: s2t, dir: zh-Hant}]\n", 1)
+			text = strings.Replace(text, "  dir: OUT\n", "  dir: OUT\n  html: "+html+"\n", 1)
+			ar.Files[i].Data = []byte(text + extra)
+		}
+	}
+	return ar
 }

@@ -1,6 +1,6 @@
 package render
 
-import "net/url"
+import "github.com/newsmirror/newsmirror/internal/site"
 
 // Entry is one line of a list: a title and the repository path of the page
 // it links to, or an outside URL.
@@ -20,8 +20,11 @@ const (
 
 // List is a list file to render.
 type List struct {
-	Kind    string
-	Path    string // the file's repository path, e.g. "indexes/S看世界.md"
+	Kind string
+	// Tree is the variant folder the list is rendered for, "" for the
+	// original.
+	Tree    string
+	Path    string // the file's path from its tree's root, e.g. "indexes/S看世界.md"
 	Title   string // the list's name, e.g. "S看世界"
 	Entries []Entry
 	// Earlier links an index to its overflow page (Label, repository path);
@@ -40,39 +43,37 @@ type IndexData struct {
 	Stamp        string
 }
 
+// Loc is where the list lives.
+func (l List) Loc() site.Loc { return site.Loc{Tree: l.Tree, Path: l.Path} }
+
 // List renders a list file; every link to the mirror carries the run's
 // stamp ("t=01130820"), outside links are kept as they are.
 func (r *Renderer) List(l List, stamp string) ([]byte, error) {
 	q := "t=" + stamp
+	from := l.Loc()
 	data := IndexData{
 		Title:    l.Title,
-		Nav:      r.nav(l.Path, q),
+		Nav:      Nav(site.Markdown, r.site, from, q),
 		PixelURL: r.out.PixelURL.Expand(l.Path, "", ""),
 		Stamp:    stamp,
-	}
-	for _, e := range l.Entries {
-		e.URL = link(l.Path, e.Path, q)
-		data.Entries = append(data.Entries, e)
+		Entries:  Entries(site.Markdown, from, q, l.Entries),
 	}
 	if l.Earlier.URL != "" {
-		data.Earlier = escapeURL(relative(l.Path, l.Earlier.URL))
+		data.Earlier = site.Markdown.Link(from, l.Earlier.URL, site.Query{})
 		data.EarlierLabel = l.Earlier.Label
 	}
 	return r.execute(l.Kind+".md.tmpl", data)
 }
 
-// Index renders a channel index with no overflow.
-func (r *Renderer) Index(path string, entries []Entry, stamp string) ([]byte, error) {
-	return r.List(List{Kind: KindIndex, Path: path, Entries: entries}, stamp)
-}
-
-// link is how the file at from links to target: a stamped relative path
-// for a file of the mirror, an outside URL untouched.
-func link(from, target, q string) string {
-	if u, err := url.Parse(target); err == nil && (u.Scheme != "" || u.Host != "") {
-		return escapeURL(target)
+// Entries are the entries of a list in the file at from, each with its
+// URL: pages of the mirror stamped with q, outside links kept.
+func Entries(s site.Style, from site.Loc, q string, entries []Entry) []Entry {
+	var out []Entry
+	for _, e := range entries {
+		e.URL = s.Link(from, e.Path, site.Query{Stamp: q})
+		out = append(out, e)
 	}
-	return bust(escapeURL(relative(from, target)), q)
+	return out
 }
 
 // Section is one source on the home page with its channel indexes.
@@ -100,33 +101,60 @@ type HomeData struct {
 	Alternates []Link
 }
 
-// Home renders README.md without editors' picks.
-func (r *Renderer) Home(sections []Section, stamp string) ([]byte, error) {
-	return r.HomeWith(sections, nil, stamp)
+// Home is what a home page is made of.
+type Home struct {
+	// Tree is the variant folder the home page is rendered for, "" for the
+	// original.
+	Tree     string
+	Sections []Section
+	// Picks are the editors' first choices; nil for none.
+	Picks *Picks
+	// Alternates are the home pages of the other trees.
+	Alternates []Alternate
 }
 
-// HomeWith renders README.md; picks may be nil. Alternates link the home
-// pages of the converted copies (paths from the root of this tree).
-func (r *Renderer) HomeWith(sections []Section, picks *Picks, stamp string, alternates ...Link) ([]byte, error) {
+// Loc is where the home page lives.
+func (h Home) Loc() site.Loc { return site.Loc{Tree: h.Tree, Path: "README.md"} }
+
+// LinkedSections are the home page's sections with their links ready for the
+// style.
+func (h Home) LinkedSections(s site.Style, q string) []Section {
+	from := h.Loc()
+	var out []Section
+	for _, sec := range h.Sections {
+		o := Section{Name: sec.Name}
+		for _, l := range sec.Links {
+			o.Links = append(o.Links, Link{l.Label, s.Link(from, l.URL, site.Query{Stamp: q})})
+		}
+		out = append(out, o)
+	}
+	return out
+}
+
+// LinkedPicks are the editors' picks with their links ready for the
+// style; nil without picks.
+func (h Home) LinkedPicks(s site.Style, q string) *Picks {
+	if h.Picks == nil {
+		return nil
+	}
+	from := h.Loc()
+	return &Picks{
+		Label:   h.Picks.Label,
+		Entries: Entries(s, from, q, h.Picks.Entries),
+		More:    Link{h.Picks.More.Label, s.Link(from, h.Picks.More.URL, site.Query{Stamp: q})},
+	}
+}
+
+// Home renders README.md.
+func (r *Renderer) Home(h Home, stamp string) ([]byte, error) {
 	q := "t=" + stamp
-	const path = "README.md"
-	data := HomeData{Title: r.site.Title, Header: r.site.Header, PixelURL: r.out.PixelURL.Expand(path, "", ""), Stamp: stamp}
-	for _, s := range sections {
-		out := Section{Name: s.Name}
-		for _, l := range s.Links {
-			out.Links = append(out.Links, Link{l.Label, link(path, l.URL, q)})
-		}
-		data.Sections = append(data.Sections, out)
-	}
-	if picks != nil {
-		p := &Picks{Label: picks.Label, More: Link{picks.More.Label, link(path, picks.More.URL, q)}}
-		for _, e := range picks.Entries {
-			e.URL = link(path, e.Path, q)
-			p.Entries = append(p.Entries, e)
-		}
-		data.Picks = p
-	}
-	data.Nav = r.nav(path, q)[1:] // everything but the home link itself
-	data.Alternates = alternatesOf(path, q, alternates)
-	return r.execute("home.md.tmpl", data)
+	from := h.Loc()
+	return r.execute("home.md.tmpl", HomeData{
+		Title: r.site.Title, Header: r.site.Header, Stamp: stamp,
+		PixelURL:   r.out.PixelURL.Expand(from.Path, "", ""),
+		Sections:   h.LinkedSections(site.Markdown, q),
+		Picks:      h.LinkedPicks(site.Markdown, q),
+		Nav:        Nav(site.Markdown, r.site, from, q)[1:], // everything but the home link itself
+		Alternates: Alternates(site.Markdown, from, q, h.Alternates),
+	})
 }

@@ -25,7 +25,7 @@ func TestTemplatesFolderOverridesEmbeddedTemplates(t *testing.T) {
 	if err != nil || string(hot) != "HOT 热点推荐|../pages/c/1.md?t=01020304" {
 		t.Errorf("hot list = %q, %v", hot, err)
 	}
-	index, err := r.Index("indexes/a.md", nil, "01020304")
+	index, err := r.List(render.List{Kind: render.KindIndex, Path: "indexes/a.md"}, "01020304")
 	if err != nil || !strings.HasPrefix(string(index), "NAV2") {
 		t.Errorf("index with the overridden nav part = %q, %v", index, err)
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/site"
 )
 
 //go:embed templates/*.tmpl
@@ -90,8 +91,13 @@ func (r *Renderer) execute(name string, data any) ([]byte, error) {
 
 // Article is what a page is made of.
 type Article struct {
-	// Path is the page's path in the repository, e.g. "pages/p9/994979.md".
-	Path      string
+	// Path is the page's path from its tree's root, e.g. "pages/p9/994979.md".
+	Path string
+	// Tree is the variant folder the page is rendered for ("zh-Hant"), ""
+	// for the original. The share link and QR code name the copy in its
+	// tree; the counter pixel always names Path, so reads of a copy count
+	// for the page.
+	Tree      string
 	ID, Title string
 	ChannelID string
 	// IndexName is the channel index's name, e.g. "S看世界".
@@ -100,22 +106,21 @@ type Article struct {
 	// Body is extracted HTML holding extract.PromoMarker.
 	Body        string
 	OriginalURL string
-	// PublicPath is the path the share link and QR code name, when it is
-	// not Path (a converted copy in a variant folder); "" means Path. The
-	// counter pixel always names Path, so reads of a copy count for the page.
-	PublicPath string
-	// Alternates link the page's copies in other scripts: a label and the
-	// copy's path relative to the root of the tree the page is rendered in
-	// (e.g. "zh-Hant/pages/p9/1.md", or "../pages/p9/1.md" from a copy).
-	Alternates []Link
+	// Alternates are the page's copies in other trees; usually none.
+	Alternates []Alternate
 }
 
+// Loc is where the page lives.
+func (a Article) Loc() site.Loc { return site.Loc{Tree: a.Tree, Path: a.Path} }
+
 // Public is the repository path a's share link and QR code name.
-func (a Article) Public() string {
-	if a.PublicPath != "" {
-		return a.PublicPath
-	}
-	return a.Path
+func (a Article) Public() string { return a.Loc().Repo() }
+
+// Alternate is a copy of a file in another tree, and the label of the
+// link to it ("繁體中文").
+type Alternate struct {
+	Label string
+	Loc   site.Loc
 }
 
 // PageData is the data of the page template.
@@ -135,58 +140,67 @@ type Link struct{ Label, URL string }
 // Page renders an article page. Nav links carry the article id as their
 // cache-busting query, as the reference pages do.
 func (r *Renderer) Page(a Article) ([]byte, error) {
-	nav := r.nav(a.Path, a.ID, Link{a.ChannelName, IndexPath(a.IndexName)})
-	promo, err := r.promo(a.ID)
+	from := a.Loc()
+	nav := Nav(site.Markdown, r.site, from, a.ID, Link{a.ChannelName, IndexPath(a.IndexName)})
+	promo, err := r.promo(from, a.ID)
 	if err != nil {
 		return nil, err
 	}
 	body := strings.Replace(a.Body, extract.PromoMarker, promo, 1)
 	return r.execute("page.md.tmpl", PageData{
 		Title: a.Title, Body: body, Nav: nav,
-		PageURL:      r.out.PageURL.Expand(a.Public(), a.ChannelID, a.ID),
-		QRURL:        r.out.QRURL.Expand(a.Public(), a.ChannelID, a.ID),
+		PageURL:      from.Public(r.out.PageURL, a.ChannelID, a.ID),
+		QRURL:        from.Public(r.out.QRURL, a.ChannelID, a.ID),
 		PixelURL:     r.out.PixelURL.Expand(a.Path, a.ChannelID, a.ID),
 		ShareText:    r.site.ShareText,
 		OriginalText: r.site.OriginalText,
 		OriginalURL:  a.OriginalURL,
-		Alternates:   alternatesOf(a.Path, a.ID, a.Alternates),
+		Alternates:   Alternates(site.Markdown, from, a.ID, a.Alternates),
 	})
 }
 
-// alternates makes the links to a file's copies work from the file at from.
-func alternatesOf(from, stamp string, links []Link) []Link {
-	out := make([]Link, len(links))
-	for i, l := range links {
-		out[i] = Link{l.Label, bust(escapeURL(relative(from, l.URL)), stamp)}
+// Alternates are the links from the file at from to its copies.
+func Alternates(s site.Style, from site.Loc, stamp string, alts []Alternate) []Link {
+	out := make([]Link, len(alts))
+	for i, l := range alts {
+		out[i] = Link{l.Label, s.LinkTo(from, l.Loc, stamp)}
 	}
 	return out
 }
 
-func (r *Renderer) promo(stamp string) (string, error) {
+func (r *Renderer) promo(from site.Loc, stamp string) (string, error) {
 	if len(r.site.Promo) == 0 {
 		return "", nil
 	}
-	lines := make([][]Link, len(r.site.Promo))
-	for i, l := range r.site.Promo {
-		for _, link := range l.Links {
-			lines[i] = append(lines[i], Link{link.Label, bust(escapeURL(link.URL), stamp)})
-		}
-	}
-	b, err := r.execute("promo", lines)
+	b, err := r.execute("promo", PromoLines(site.Markdown, r.site, from, stamp))
 	return string(b), err
 }
 
-// nav is the navigation bar of the file at from: home, the given links
-// (the channel index on a page), the hot list, then the configured links.
-func (r *Renderer) nav(from, stamp string, extra ...Link) []Link {
-	links := []Link{{r.site.HomeLabel, "README.md"}}
-	links = append(links, extra...)
-	links = append(links, Link{r.site.HotName, IndexPath(r.site.HotName)})
-	for i := range links {
-		links[i].URL = bust(escapeURL(relative(from, links[i].URL)), stamp)
+// PromoLines are the links of the promo block of the page at from.
+func PromoLines(s site.Style, cfg config.Site, from site.Loc, stamp string) [][]Link {
+	lines := make([][]Link, len(cfg.Promo))
+	q := site.Query{Stamp: stamp, Outside: true}
+	for i, l := range cfg.Promo {
+		for _, link := range l.Links {
+			lines[i] = append(lines[i], Link{link.Label, s.Link(from, link.URL, q)})
+		}
 	}
-	for _, l := range r.site.Nav {
-		links = append(links, Link{l.Label, bust(escapeURL(relative(from, l.URL)), stamp)})
+	return lines
+}
+
+// Nav is the navigation bar of the file at from: home, the given links
+// (the channel index on a page), the hot list, then the configured links,
+// each carrying stamp.
+func Nav(s site.Style, cfg config.Site, from site.Loc, stamp string, extra ...Link) []Link {
+	links := []Link{{cfg.HomeLabel, "README.md"}}
+	links = append(links, extra...)
+	links = append(links, Link{cfg.HotName, IndexPath(cfg.HotName)})
+	for _, l := range cfg.Nav {
+		links = append(links, Link{l.Label, l.URL})
+	}
+	q := site.Query{Stamp: stamp, Outside: true}
+	for i := range links {
+		links[i].URL = s.Link(from, links[i].URL, q)
 	}
 	return links
 }
