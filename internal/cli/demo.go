@@ -18,6 +18,8 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/demo"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/mirror"
+	"github.com/newsmirror/newsmirror/internal/publish"
 )
 
 // demoHost is the sample site's host name in the demo configuration. The
@@ -29,6 +31,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	dir := fs.String("dir", "newsmirror-demo", "`folder` of the mirror repository")
+	adopt := adoptFlag(fs)
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
@@ -44,12 +47,12 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	}
 	defer stop()
 	fmt.Fprintf(e.stdout, "sample site: http://%s/ (as http://%s/)\n", addr, demoHost)
-	cfg, err := writeDemoConfig(*dir, site)
+	cfg, err := writeDemoConfig(*dir, site, *adopt)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror demo:", err)
-		return ExitFatal
+		return refusedCode(err)
 	}
-	code := syncOnce(ctx, e, cfg, dialOnly(demoHost, addr))
+	code := syncOnce(ctx, e, cfg, dialOnly(demoHost, addr), *adopt)
 	if code == ExitOK || code == ExitPartial {
 		printTree(e, cfg.Output.Dir)
 	}
@@ -113,9 +116,22 @@ sources:
 `))
 
 // writeDemoConfig writes the demo's configuration into dir/.newsmirror
-// (ignored by the mirror's Git) and loads it.
-func writeDemoConfig(dir string, site *demo.Site) (*config.Config, error) {
-	path := filepath.Join(dir, ".newsmirror", "demo.yaml")
+// (ignored by the mirror's Git) and loads it. Unless adopt, a folder that
+// holds files and is not a mirror is refused and left as it was.
+func writeDemoConfig(dir string, site *demo.Site, adopt bool) (*config.Config, error) {
+	path := filepath.Join(dir, publish.OwnDir, "demo.yaml")
+	_, statErr := os.Stat(filepath.Dir(path))
+	cfg, err := loadDemoConfig(path, site)
+	if err == nil && !adopt {
+		err = mirror.CheckFolder(cfg)
+	}
+	if err != nil && errors.Is(statErr, fs.ErrNotExist) {
+		os.RemoveAll(filepath.Dir(path)) // it was not there before
+	}
+	return cfg, err
+}
+
+func loadDemoConfig(path string, site *demo.Site) (*config.Config, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}

@@ -18,6 +18,7 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	every := fs.Duration("every", 2*time.Hour, "time between the starts of two runs")
 	jitter := fs.Float64("jitter", 0.1, "random share of --every added or taken off each wait (0–0.5)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics and /healthz on this `address` (e.g. 127.0.0.1:9090); empty: none")
+	adopt := adoptFlag(fs)
 	cfg := loadConfig(e, fs, file, args)
 	if cfg == nil {
 		return ExitUsage
@@ -26,12 +27,12 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "newsmirror run: --every must be positive and --jitter within 0–0.5")
 		return ExitUsage
 	}
-	release, err := lockMirror(cfg)
+	held, err := lockMirror(cfg, *adopt)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror run:", err)
-		return ExitFatal
+		return refusedCode(err)
 	}
-	defer release()
+	defer held.Release()
 	m, err := serveMetrics(ctx, e, *metricsAddr)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror run:", err)
@@ -39,7 +40,7 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	}
 	for {
 		start := time.Now()
-		code := syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.OnRetry(m.Retry)), Log: e.log, Pull: true, Metrics: m})
+		code := syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.OnRetry(m.Retry)), Log: e.log, Pull: true, Metrics: m, Adopt: *adopt, Lock: held})
 		if ctx.Err() != nil {
 			e.log.Info("stopped by signal; what was complete is committed")
 			return ExitOK

@@ -2,10 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
@@ -16,27 +18,52 @@ import (
 func runSync(ctx context.Context, e *env, args []string) int {
 	fs, file := commandFlags(e, "sync")
 	rebuild := fs.Bool("rebuild", false, "re-render every index and list and apply retention to every channel, even with nothing new (after changing indexes.*, publish.keep or the templates)")
+	adopt := adoptFlag(fs)
 	cfg := loadConfig(e, fs, file, args)
 	if cfg == nil {
 		return ExitUsage
 	}
-	release, err := lockMirror(cfg)
+	held, err := lockMirror(cfg, *adopt)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror:", err)
-		return ExitFatal
+		return refusedCode(err)
 	}
-	defer release()
-	return syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch), Log: e.log, Rebuild: *rebuild})
+	defer held.Release()
+	return syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch), Log: e.log, Rebuild: *rebuild, Adopt: *adopt, Lock: held})
 }
 
-// lockMirror keeps a second newsmirror off the mirror while this one runs.
-func lockMirror(cfg *config.Config) (func(), error) {
-	return publish.Lock(filepath.Join(filepath.Dir(cfg.StatePath()), "lock"))
+// adoptFlag is --adopt: write into a folder that holds files and is not a
+// mirror yet.
+func adoptFlag(fs *flag.FlagSet) *bool {
+	return fs.Bool(strings.TrimPrefix(publish.AdoptFlag, "--"), false,
+		"make output.dir a mirror although it holds files and is not one: newsmirror takes the paths it writes (home page, indexes, pages/<channel>/, assets/), every other file stays untouched")
+}
+
+// refusedCode is the exit code of a run that could not start: 2 for a
+// folder that is not a mirror (the configuration points at the wrong
+// folder, or --adopt is missing), else 1.
+func refusedCode(err error) int {
+	if errors.Is(err, publish.ErrForeign) {
+		return ExitUsage
+	}
+	return ExitFatal
+}
+
+// lockMirror refuses a folder that is not a mirror (unless adopt), then
+// takes the lock inside the mirror folder that keeps a second newsmirror
+// off it while this one runs, whatever configuration the other one reads.
+func lockMirror(cfg *config.Config, adopt bool) (*publish.MirrorLock, error) {
+	if !adopt {
+		if err := mirror.CheckFolder(cfg); err != nil {
+			return nil, err
+		}
+	}
+	return publish.Lock(cfg.Output.Dir)
 }
 
 // syncOnce runs one pass and prints its summary.
-func syncOnce(ctx context.Context, e *env, cfg *config.Config, dial fetch.DialFunc) int {
-	return syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.WithDial(dial)), Log: e.log})
+func syncOnce(ctx context.Context, e *env, cfg *config.Config, dial fetch.DialFunc, adopt bool) int {
+	return syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.WithDial(dial)), Log: e.log, Adopt: adopt})
 }
 
 // syncWith runs one pass with deps and prints its summary.

@@ -51,6 +51,7 @@ func (r *run) findWork(ctx context.Context) (work, error) {
 // every journaled file to this run's commit.
 func (r *run) replay(w work) error {
 	for _, e := range w.journal {
+		r.owner.journaled[e.Path] = true
 		if e.Op == store.OpRemove {
 			if err := r.tree.Remove(e.Path); err != nil {
 				return err

@@ -41,6 +41,13 @@ type Deps struct {
 	// even when nothing is new: after a change to indexes.*, publish.keep
 	// or the templates.
 	Rebuild bool
+	// Adopt lets the run make output.dir a mirror although it holds files
+	// and is not one (see CheckFolder); the files newsmirror writes there
+	// become its own, every other file stays the operator's.
+	Adopt bool
+	// Lock is the mirror's lock when the caller holds it (the daemon holds
+	// it across runs); nil: Sync takes it for the run.
+	Lock *publish.MirrorLock
 }
 
 // Report is what one run did.
@@ -111,6 +118,10 @@ type run struct {
 	originalLabel string
 	metrics       *metrics.Metrics
 	progress      *tracker
+	// owner knows which files of the mirror are newsmirror's.
+	owner *owner
+	// unlock releases the mirror's lock when the run took it.
+	unlock func()
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel
@@ -121,6 +132,7 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer r.unlock()
 	defer r.db.Close()
 	defer r.observeRun(time.Now())
 	if err := r.pull(ctx, deps.Pull); err != nil {
@@ -202,7 +214,7 @@ func (r *run) push(ctx context.Context) {
 }
 
 func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
-	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, rebuildAll: deps.Rebuild, report: &Report{}, touched: map[string]bool{}, cleaners: newCleaners()}
+	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, rebuildAll: deps.Rebuild, report: &Report{}, touched: map[string]bool{}, cleaners: newCleaners(), unlock: func() {}}
 	r.metrics, r.progress = deps.Metrics, newTracker(deps.Progress, channelCount(cfg))
 	if r.client == nil {
 		r.client = fetch.New(cfg.Fetch, fetch.OnRetry(deps.Metrics.Retry))
@@ -225,14 +237,16 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 	if err := r.openVariants(); err != nil {
 		return nil, err
 	}
-	if r.repo, err = openRepo(ctx, cfg); err != nil {
+	if err := r.claimFolder(deps.Adopt); err != nil {
 		return nil, err
 	}
-	r.tree = publish.Tree{Dir: cfg.Output.Dir}
-	if err := r.tree.Clean(); err != nil {
+	held, unlock, err := lockFor(cfg, deps.Lock)
+	if err != nil {
 		return nil, err
 	}
-	if r.db, err = store.Open(ctx, cfg.StatePath()); err != nil {
+	r.unlock = unlock
+	if err := r.openTree(ctx, held); err != nil {
+		unlock()
 		return nil, err
 	}
 	return r, nil
@@ -248,9 +262,26 @@ func (r *run) allChannels() map[string]bool {
 	return all
 }
 
+// openTree opens the repository, the working tree (newsmirror's files
+// only) and the state database, under the mirror's lock.
+func (r *run) openTree(ctx context.Context, held *publish.MirrorLock) error {
+	var err error
+	if r.repo, err = openRepo(ctx, r.cfg, held); err != nil {
+		return err
+	}
+	r.owner = newOwner(r.cfg)
+	r.tree = publish.Tree{Dir: r.cfg.Output.Dir, Owns: r.owner.owns}
+	if err := r.tree.Clean(held); err != nil {
+		return err
+	}
+	r.db, err = store.Open(ctx, r.cfg.StatePath())
+	return err
+}
+
 // openRepo opens the mirror's repository, cloning publish.upstream into a
-// new folder, and clears the git locks a killed run left behind.
-func openRepo(ctx context.Context, cfg *config.Config) (*publish.Repo, error) {
+// new folder, and clears the git locks a killed run left behind (which
+// only the holder of the mirror's lock may do).
+func openRepo(ctx context.Context, cfg *config.Config, held *publish.MirrorLock) (*publish.Repo, error) {
 	var repo *publish.Repo
 	var err error
 	if up, ok := upstream(cfg); ok {
@@ -261,7 +292,7 @@ func openRepo(ctx context.Context, cfg *config.Config) (*publish.Repo, error) {
 	if err != nil {
 		return nil, err
 	}
-	return repo, repo.Recover()
+	return repo, repo.Recover(held)
 }
 
 func upstream(cfg *config.Config) (publish.Remote, bool) {

@@ -53,8 +53,7 @@ func (r *run) rebuild(ctx context.Context, dirty map[string]bool) error {
 	if err := r.writeHomeTwins(sections, picks, stamp); err != nil {
 		return err
 	}
-	_, err = r.write(".gitignore", []byte("/.newsmirror/\n/.tmp/\n.tmp-*\n"))
-	return err
+	return r.writeIgnore()
 }
 
 // writeIndex writes a channel's index and its "earlier" page (removing

@@ -29,11 +29,25 @@ func (e *LockedError) Error() string {
 
 func (e *LockedError) Unwrap() error { return ErrLocked }
 
-// Lock takes the exclusive lock at path, a file beside the state
-// database. The kernel releases it when the process ends, however it ends,
-// so a killed run never leaves a stale lock. Call the returned function to
-// release it.
-func Lock(path string) (func(), error) {
+// LockFile is the lock's path inside a mirror folder.
+const LockFile = OwnDir + "/lock"
+
+// MirrorLock is one process's exclusive hold on a mirror folder. It lives
+// inside the folder (not beside a state database, which two
+// configurations may place apart), so whatever configuration names the
+// folder meets the same lock.
+type MirrorLock struct {
+	dir  os.FileInfo // the folder held
+	path string
+	f    *os.File
+}
+
+// Lock takes the exclusive lock of the mirror folder dir (creating the
+// folder when missing). The kernel releases it when the process ends,
+// however it ends, so a killed run never leaves a stale lock. Call Release
+// to let go earlier.
+func Lock(dir string) (*MirrorLock, error) {
+	path := filepath.Join(dir, filepath.FromSlash(LockFile))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
@@ -50,7 +64,33 @@ func Lock(path string) (func(), error) {
 		}
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
 	f.Truncate(0)
 	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
-	return func() { f.Close() }, nil
+	return &MirrorLock{dir: fi, path: path, f: f}, nil
 }
+
+// Release lets the lock go; a nil lock is a no-op.
+func (l *MirrorLock) Release() {
+	if l != nil && l.f != nil {
+		l.f.Close()
+		l.f = nil
+	}
+}
+
+// Holds reports whether l is held and is the lock of the folder dir.
+func (l *MirrorLock) Holds(dir string) bool {
+	if l == nil || l.f == nil {
+		return false
+	}
+	fi, err := os.Stat(dir)
+	return err == nil && os.SameFile(fi, l.dir)
+}
+
+// ErrNotHeld means an operation that needs the mirror's lock ran without
+// it.
+var ErrNotHeld = errors.New("the mirror's lock is not held")

@@ -108,9 +108,12 @@ func Clone(ctx context.Context, dir, author string, remote Remote, branch string
 }
 
 // Recover removes the lock files a git process killed mid-way leaves
-// behind. Only call it while holding the mirror's lock (see Lock): then no
-// other git can be running in the repository.
-func (r *Repo) Recover() error {
+// behind. It needs the mirror's lock (see Lock), and refuses without it:
+// then no other newsmirror's git can be running in the repository.
+func (r *Repo) Recover(held *MirrorLock) error {
+	if !held.Holds(r.Dir) {
+		return fmt.Errorf("recover git locks in %s: %w", r.Dir, ErrNotHeld)
+	}
 	for _, name := range []string{"index.lock", "HEAD.lock", "config.lock", "packed-refs.lock"} {
 		if err := os.Remove(filepath.Join(r.Dir, ".git", name)); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return fmt.Errorf("remove stale git lock: %w", err)

@@ -235,22 +235,3 @@ func TestScrubRemovesUserInfo(t *testing.T) {
 		t.Errorf("Scrub = %q", got)
 	}
 }
-
-func TestLockKeepsSecondInstanceOut(t *testing.T) {
-	path := filepath.Join(t.TempDir(), ".newsmirror", "lock")
-	release, err := publish.Lock(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = publish.Lock(path)
-	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("pid %d", os.Getpid())) {
-		t.Errorf("second lock: %v, want a message naming this process", err)
-	}
-	release()
-	release2, err := publish.Lock(path)
-	if err != nil {
-		t.Errorf("lock after release: %v", err)
-	} else {
-		release2()
-	}
-}

@@ -16,6 +16,22 @@ import (
 // Tree is the mirror's working tree. Files are written whole or not at all.
 type Tree struct {
 	Dir string
+	// Owns, when set, reports whether newsmirror writes the file at rel
+	// (a slash path). Write and Remove refuse any other path with a
+	// *NotOwnedError, so an operator's file (a LICENSE, a CNAME, a
+	// workflow under .github/) is never rewritten or removed.
+	Owns func(rel string) bool
+}
+
+// NotOwnedError is a write or removal refused because newsmirror does not
+// own the file.
+type NotOwnedError struct {
+	Path string // slash path inside the tree
+	Op   string // "write" or "remove"
+}
+
+func (e *NotOwnedError) Error() string {
+	return fmt.Sprintf("refusing to %s %s: newsmirror does not write this file (it is the operator's)", e.Op, e.Path)
 }
 
 // Write stores data at rel (a slash-separated path inside the tree) through
@@ -23,7 +39,7 @@ type Tree struct {
 // half a file. It
 // reports false, writing nothing, when the file already holds data.
 func (t Tree) Write(rel string, data []byte) (bool, error) {
-	path, err := t.path(rel)
+	path, err := t.owned(rel, "write")
 	if err != nil {
 		return false, err
 	}
@@ -33,7 +49,7 @@ func (t Tree) Write(rel string, data []byte) (bool, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return false, fmt.Errorf("write %s: %w", rel, err)
 	}
-	if err := writeAtomic(filepath.Join(t.Dir, TempDir), path, data); err != nil {
+	if err := writeAtomic(filepath.Join(t.Dir, filepath.FromSlash(TempDir)), path, data); err != nil {
 		return false, fmt.Errorf("write %s: %w", rel, err)
 	}
 	return true, nil
@@ -51,7 +67,7 @@ func (t Tree) Exists(rel string) bool {
 
 // Remove deletes rel; a missing file is not an error.
 func (t Tree) Remove(rel string) error {
-	path, err := t.path(rel)
+	path, err := t.owned(rel, "remove")
 	if err != nil {
 		return err
 	}
@@ -69,14 +85,26 @@ func (t Tree) path(rel string) (string, error) {
 	return filepath.Join(t.Dir, filepath.FromSlash(rel)), nil
 }
 
-// TempDir is the folder, at the root of the tree, where files are written
-// before they are renamed into place; it is git-ignored.
-const TempDir = ".tmp"
+// owned maps rel into the tree when newsmirror owns it.
+func (t Tree) owned(rel, op string) (string, error) {
+	path, err := t.path(rel)
+	if err == nil && t.Owns != nil && !t.Owns(rel) {
+		return "", &NotOwnedError{Path: rel, Op: op}
+	}
+	return path, err
+}
 
-// Clean removes the temporary files a killed run left behind. Call it only
-// while no other process writes the tree (see Lock).
-func (t Tree) Clean() error {
-	if err := os.RemoveAll(filepath.Join(t.Dir, TempDir)); err != nil {
+// TempDir is the folder, inside newsmirror's own folder of the tree, where
+// files are written before they are renamed into place; it is git-ignored.
+const TempDir = OwnDir + "/tmp"
+
+// Clean removes the temporary files a killed run left behind. It needs the
+// mirror's lock (see Lock): then no other newsmirror writes the tree.
+func (t Tree) Clean(held *MirrorLock) error {
+	if !held.Holds(t.Dir) {
+		return fmt.Errorf("remove temporary files in %s: %w", t.Dir, ErrNotHeld)
+	}
+	if err := os.RemoveAll(filepath.Join(t.Dir, filepath.FromSlash(TempDir))); err != nil {
 		return fmt.Errorf("remove temporary files: %w", err)
 	}
 	return nil
