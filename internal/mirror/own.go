@@ -11,6 +11,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/htmlsite"
 	"github.com/newsmirror/newsmirror/internal/publish"
+	"github.com/newsmirror/newsmirror/internal/site"
 )
 
 // ignored are newsmirror's lines in the mirror's .gitignore block.
@@ -68,7 +69,7 @@ func (o *owner) owns(rel string) bool {
 		}
 	}
 	switch {
-	case rel == "README.md" || rel == htmlsite.Path("README.md") || rel == htmlsite.StylePath:
+	case rel == "README.md" || rel == site.HTMLPath("README.md") || rel == htmlsite.StylePath:
 		return true
 	case strings.HasPrefix(rel, "assets/"):
 		return assets.IsAsset(rel)
