@@ -1,24 +1,16 @@
 package render
 
 import (
-	"strings"
 	"text/template"
+
+	"github.com/newsmirror/newsmirror/internal/mdtext"
 )
 
+// funcs are the escapers templates call; each is mdtext's, the one place
+// untrusted text is escaped: md for inline Markdown text, attr for a URL
+// in a quoted HTML attribute, htmltext for text inside an HTML block.
 var funcs = template.FuncMap{
-	"md":   escapeText,
-	"attr": escapeAttr,
+	"md":       mdtext.Text,
+	"attr":     mdtext.HTMLAttr,
+	"htmltext": mdtext.HTMLText,
 }
-
-var textEscaper = strings.NewReplacer(
-	"&", "&amp;", "<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`, "\n", " ", "\r", " ",
-)
-
-// escapeText makes s safe as Markdown inline text: no HTML, no link syntax,
-// no line break.
-func escapeText(s string) string { return textEscaper.Replace(s) }
-
-var attrEscaper = strings.NewReplacer("'", "%27", `"`, "%22", "<", "%3C", ">", "%3E", " ", "%20")
-
-// escapeAttr makes a URL safe inside a single-quoted HTML attribute.
-func escapeAttr(s string) string { return attrEscaper.Replace(s) }

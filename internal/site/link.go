@@ -1,6 +1,10 @@
 package site
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/newsmirror/newsmirror/internal/mdtext"
+)
 
 // Style is how one output format writes links: which file a link to a
 // generated Markdown file reaches, and how a URL is made safe in the
@@ -153,7 +157,5 @@ func schemeOf(raw string) (string, bool) {
 	return "", false
 }
 
-var markdownURL = strings.NewReplacer(" ", "%20", "(", "%28", ")", "%29", "<", "%3C", ">", "%3E")
-
 // escapeMarkdownURL makes a URL safe as a Markdown link destination.
-func escapeMarkdownURL(s string) string { return markdownURL.Replace(s) }
+func escapeMarkdownURL(s string) string { return mdtext.URL(s) }
