@@ -1,0 +1,235 @@
+package decode
+
+import (
+	"sync"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding"
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/encoding/traditionalchinese"
+)
+
+// The detector reads the body in each candidate encoding and scores the
+// text that comes out by how much it looks like news text: frequent Chinese
+// characters and CJK punctuation score high, accented Latin letters inside
+// words score high, decoding errors, C1 controls, private-use characters and
+// letters standing alone among symbols score low. The encoding whose text
+// scores best per non-ASCII byte wins. GB18030 text read as Big5 (or the
+// reverse) decodes without errors but into rarer characters, which is what
+// the frequency tiers tell apart.
+
+// candidates are the encodings the detector chooses among.
+var candidates = []struct {
+	name string
+	enc  encoding.Encoding
+}{
+	{"gb18030", simplifiedchinese.GB18030},
+	{"big5", traditionalchinese.Big5},
+	{"utf-8", utf8Enc},
+	{"windows-1252", charmap.Windows1252},
+	{"windows-1251", charmap.Windows1251},
+}
+
+// sampleBytes bounds how much of a body is scored.
+const sampleBytes = 256 << 10
+
+// scored is one candidate's score.
+type scored struct {
+	name  string
+	enc   encoding.Encoding
+	score float64 // per non-ASCII byte of the sample
+}
+
+// scoreboard is every candidate's score for one body.
+type scoreboard struct {
+	all    []scored // in candidates' order
+	sample []byte
+	high   int // non-ASCII bytes in the sample
+}
+
+// detect scores b in every candidate encoding.
+func detect(b []byte) scoreboard {
+	s := scoreboard{sample: b[:min(len(b), sampleBytes)]}
+	for _, c := range s.sample {
+		if c >= utf8.RuneSelf {
+			s.high++
+		}
+	}
+	for _, c := range candidates {
+		s.all = append(s.all, scored{name: c.name, enc: c.enc, score: s.scoreIn(c.enc)})
+	}
+	return s
+}
+
+// scoreIn is the sample's score read in e.
+func (s scoreboard) scoreIn(e encoding.Encoding) float64 {
+	if s.high == 0 {
+		return 0
+	}
+	text := string(s.sample)
+	if e != utf8Enc {
+		text = string(decodeWith(e, s.sample))
+	}
+	return textScore(text) / float64(s.high)
+}
+
+// best is the candidate with the highest score; the first listed wins a
+// tie.
+func (s scoreboard) best() scored {
+	b := s.all[0]
+	for _, c := range s.all[1:] {
+		if c.score > b.score {
+			b = c
+		}
+	}
+	return b
+}
+
+// confidence is 0 to 1: how far the best score is from the runner-up's and
+// from nothing, scaled down for bodies with little non-ASCII text.
+func (s scoreboard) confidence() float64 {
+	b := s.best()
+	second := -1e9
+	for _, c := range s.all {
+		if c.name != b.name && c.score > second {
+			second = c.score
+		}
+	}
+	clamp := func(x float64) float64 { return max(0, min(1, x)) }
+	return clamp(b.score) * clamp((b.score-second)/0.5) * clamp(float64(s.high)/40)
+}
+
+// labelMargin is how much worse per non-ASCII byte than the detector's pick
+// a label's reading may score and still be followed.
+const labelMargin = 0.5
+
+// plausible reports whether following l reads the body about as well as
+// the detector's pick. A label is not second-guessed on a body too short
+// to judge, unless reading it in that encoding fails.
+func plausible(l label, s scoreboard) bool {
+	if isWide(l.name) || l.name == "utf-8" {
+		return false // established by the bytes alone, and they did not
+	}
+	b := s.best()
+	if l.name == b.name {
+		return true
+	}
+	score := s.scoreIn(l.enc)
+	for _, c := range s.all {
+		if c.name == l.name {
+			score = c.score
+		}
+	}
+	if s.high < 32 && score >= 0 {
+		return true
+	}
+	return score >= b.score-labelMargin
+}
+
+// textScore scores decoded text; ASCII counts nothing.
+func textScore(text string) float64 {
+	t := tables()
+	var total float64
+	prev := ' '
+	for i := 0; i < len(text); {
+		r, n := utf8.DecodeRuneInString(text[i:])
+		i += n
+		if r >= utf8.RuneSelf {
+			next, _ := utf8.DecodeRuneInString(text[i:])
+			total += weight(r, prev, next, t)
+		}
+		prev = r
+	}
+	return total
+}
+
+// weight is one non-ASCII character's contribution to a text's score.
+func weight(r, prev, next rune, t map[rune]int8) float64 {
+	if w, ok := t[r]; ok {
+		return float64(w)
+	}
+	switch {
+	case r == utf8.RuneError:
+		return -4
+	case r < 0xA0, r >= 0xE000 && r <= 0xF8FF, r >= 0xF0000:
+		return -3 // C1 controls, private use
+	case cjkPunct(r):
+		return 2
+	case unicode.Is(unicode.Han, r):
+		return 0 // a rare character: neither for nor against
+	case unicode.Is(unicode.Latin, r):
+		if asciiLetter(prev) || asciiLetter(next) {
+			return 2 // café, Zürich
+		}
+		return -1 // ÖÐ¹ú: Chinese bytes read as Latin-1
+	case unicode.IsLetter(r):
+		if (unicode.IsLetter(prev) && prev >= 0x80) || (unicode.IsLetter(next) && next >= 0x80) {
+			return 0.5 // a word in Cyrillic, Greek, kana…
+		}
+		return -1
+	case unicode.IsPunct(r) || unicode.IsSymbol(r) || unicode.IsSpace(r):
+		if prev < utf8.RuneSelf || next < utf8.RuneSelf {
+			return 1 // “quoted”, 5 €, 20 °C
+		}
+		return -1
+	}
+	return -1
+}
+
+func asciiLetter(r rune) bool { return r < utf8.RuneSelf && unicode.IsLetter(r) }
+
+// cjkPunct reports whether r is CJK or full-width punctuation, or the
+// quotation marks and dots Chinese text uses.
+func cjkPunct(r rune) bool {
+	switch {
+	case r >= 0x3000 && r <= 0x303F, r >= 0xFF01 && r <= 0xFF65:
+		return true
+	}
+	switch r {
+	case '“', '”', '‘', '’', '…', '—', '·', '─':
+		return true
+	}
+	return false
+}
+
+// tables maps frequent and common Chinese characters to their weight:
+// tier 1 scores 3, tier 2 scores 2, the rest of GB2312's level 1 and of
+// Big5's frequent block (A440–C67E) score 1.
+var tables = sync.OnceValue(func() map[rune]int8 {
+	t := map[rune]int8{}
+	add := func(b []byte, e encoding.Encoding) {
+		for _, r := range string(decodeWith(e, b)) {
+			if unicode.Is(unicode.Han, r) && t[r] == 0 {
+				t[r] = 1
+			}
+		}
+	}
+	var gb, big5 []byte
+	for lead := 0xB0; lead <= 0xD7; lead++ {
+		for trail := 0xA1; trail <= 0xFE; trail++ {
+			gb = append(gb, byte(lead), byte(trail))
+		}
+	}
+	for lead := 0xA4; lead <= 0xC6; lead++ {
+		for _, rng := range [][2]int{{0x40, 0x7E}, {0xA1, 0xFE}} {
+			for trail := rng[0]; trail <= rng[1] && (lead < 0xC6 || trail <= 0x7E); trail++ {
+				big5 = append(big5, byte(lead), byte(trail))
+			}
+		}
+	}
+	for _, s := range []string{tier2Simplified, tier2Traditional} {
+		for _, r := range s {
+			t[r] = 2
+		}
+	}
+	for _, s := range []string{tier1Simplified, tier1Traditional} {
+		for _, r := range s {
+			t[r] = 3
+		}
+	}
+	add(gb, simplifiedchinese.GB18030)
+	add(big5, traditionalchinese.Big5)
+	return t
+})
