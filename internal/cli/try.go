@@ -13,6 +13,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/clean"
 	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/decode"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/feed"
 	"github.com/newsmirror/newsmirror/internal/fetch"
@@ -47,11 +48,12 @@ func runTry(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "newsmirror try:", err)
 		return ExitUsage
 	}
-	page, finalURL, err := readTryPage(ctx, cfg, fl, pageURL, pick.charset)
+	page, finalURL, dec, err := readTryPage(ctx, cfg, fl, pageURL, pick.charset)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror try:", err)
 		return ExitFatal
 	}
+	printEncoding(e.stdout, dec)
 	art, err := extract.Extract(page, finalURL, pick.rules)
 	if err != nil {
 		fmt.Fprintf(e.stdout, "%-9s %s\n%-9s %v\n", "rules", pick.name, "FAILED", err)
@@ -172,22 +174,34 @@ func presetPick(name, why string) (*tryPick, error) {
 	return &tryPick{name: "preset " + name + why, rules: rules, channel: name, index: name}, nil
 }
 
-// readTryPage reads --file, or fetches the URL with the configured client.
-func readTryPage(ctx context.Context, cfg *config.Config, fl *tryFlags, u *url.URL, charset string) ([]byte, *url.URL, error) {
+// readTryPage reads --file, or fetches the URL with the configured client,
+// and decodes the page as sync does.
+func readTryPage(ctx context.Context, cfg *config.Config, fl *tryFlags, u *url.URL, charset string) ([]byte, *url.URL, decode.Decision, error) {
 	if fl.file != "" {
 		data, err := os.ReadFile(fl.file)
 		if err != nil {
-			return nil, nil, fmt.Errorf("read page: %w", err)
+			return nil, nil, decode.Decision{}, fmt.Errorf("read page: %w", err)
 		}
-		return data, u, nil
+		page, d := decode.Decode(decode.Input{Body: data, Kind: decode.HTML, Override: charset})
+		return page, u, d, nil
 	}
 	// The operator named this URL: its host passes the address guard
 	// (what it redirects to is still checked).
 	resp, err := fetch.New(cfg.Fetch, fetch.Allow(u.Hostname())).Get(ctx, u.String())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, decode.Decision{}, err
 	}
 	return resp.Page(charset)
+}
+
+// printEncoding prints how the page was decoded, marked "!" when that was
+// a guess.
+func printEncoding(w io.Writer, d decode.Decision) {
+	mark := ""
+	if d.Guessed() {
+		mark = "! "
+	}
+	fmt.Fprintf(w, "%-9s %s%s\n", "encoding", mark, d)
 }
 
 // printSummary prints the report block of try.

@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 
+	"github.com/newsmirror/newsmirror/internal/decode"
 	"github.com/newsmirror/newsmirror/internal/feed"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 )
@@ -44,10 +45,7 @@ func TestDecodeFindsTheCharset(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &fetch.Response{URL: "http://x/", Header: http.Header{"Content-Type": {tc.contentType}}, Body: tc.body}
-			out, err := r.Decode(tc.override)
-			if err != nil {
-				t.Fatal(err)
-			}
+			out, _ := r.Decode(decode.HTML, tc.override)
 			if !strings.Contains(string(out), tc.want) {
 				t.Errorf("decoded %q, want it to hold %q", out, tc.want)
 			}
@@ -70,9 +68,9 @@ func TestGBKAndBig5FeedsAreDecodedOnce(t *testing.T) {
 				`<item><title>` + tc.title + `</title><link>http://news.example/a/1.html</link></item></channel></rss>`
 			// No charset in the header: only the declaration says it.
 			r := &fetch.Response{URL: "http://news.example/feed.xml", Header: http.Header{"Content-Type": {"application/rss+xml"}}, Body: encode(t, tc.enc, xml)}
-			data, err := r.Decode("")
-			if err != nil {
-				t.Fatal(err)
+			data, d := r.Decode(decode.Feed, "")
+			if d.Reason != decode.ByXMLDeclaration {
+				t.Errorf("decision %s, want the XML declaration's", d)
 			}
 			if !strings.HasPrefix(string(data), `<?xml version="1.0" encoding="UTF-8"?>`) {
 				t.Errorf("declaration not rewritten: %.60q", data)

@@ -39,6 +39,7 @@ type Metrics struct {
 	hitsReject  *prometheus.CounterVec
 	knownPaths  prometheus.Gauge
 	flushErrors prometheus.Counter
+	encGuesses  *prometheus.CounterVec
 }
 
 // New returns a Metrics registered in a registry of its own, with the Go
@@ -86,8 +87,11 @@ func New() *Metrics {
 		flushErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newsmirror_hits_flush_errors_total", Help: "Failed writes of buffered hit counts (kept and retried).",
 		}),
+		encGuesses: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_encoding_guesses_total", Help: "Feeds and pages whose character encoding was guessed, repaired or chosen against a label, by source and reason (detected, utf8-repaired, override, utf8-valid, bom…).",
+		}, []string{"source", "reason"}),
 	}
-	m.reg.MustRegister(m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.pages, m.assets, m.pushes,
+	m.reg.MustRegister(m.encGuesses, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.pages, m.assets, m.pushes,
 		m.runs, m.lastRun, m.hitsCounted, m.hitsReject, m.knownPaths, m.flushErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, r := range []string{RejectUnknown, RejectBot, RejectRate, RejectMethod} {
@@ -208,5 +212,13 @@ func (m *Metrics) KnownPaths(n int) {
 func (m *Metrics) FlushError() {
 	if m != nil {
 		m.flushErrors.Inc()
+	}
+}
+
+// EncodingGuess counts one document of source whose encoding was guessed,
+// repaired or chosen against its label, by the decision's reason.
+func (m *Metrics) EncodingGuess(source, reason string) {
+	if m != nil {
+		m.encGuesses.WithLabelValues(source, reason).Inc()
 	}
 }

@@ -137,10 +137,8 @@ func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Chann
 	if resp.NotModified {
 		return nil, true, nil
 	}
-	data, err := resp.Decode(src.Fetch.Charset)
-	if err != nil {
-		return nil, false, err
-	}
+	data, dec := resp.Decode(documentKind(ch.Kind), src.Fetch.Charset)
+	r.recordEncoding(ctx, src, ch, "feed", resp.URL, dec)
 	if items, err = feed.Read(ch.Kind, data, resp.URL, &src.Items); err != nil {
 		return nil, false, err
 	}

@@ -68,7 +68,11 @@ func (r *run) fetchPage(ctx context.Context, j job) ([]byte, *url.URL, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	return resp.Page(j.src.Fetch.Charset)
+	page, final, dec, err := resp.Page(j.src.Fetch.Charset)
+	if err == nil {
+		r.recordEncoding(ctx, j.src, j.ch, "page", resp.URL, dec)
+	}
+	return page, final, err
 }
 
 func mustURL(s string) *url.URL {

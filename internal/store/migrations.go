@@ -131,6 +131,20 @@ var migrations = []string{
 	DROP TABLE channel_health;
 	DROP TABLE extract_health;
 	DROP TABLE image_health;`,
+	// The last character-encoding decision per source, channel and kind
+	// of document (feed or page), and the guesses among them.
+	`CREATE TABLE encodings (
+		source     TEXT NOT NULL,
+		channel    TEXT NOT NULL,
+		document   TEXT NOT NULL,
+		url        TEXT NOT NULL DEFAULT '',
+		decision   TEXT NOT NULL DEFAULT '',
+		reason     TEXT NOT NULL DEFAULT '',
+		guesses    INTEGER NOT NULL DEFAULT 0,
+		last_guess TEXT NOT NULL DEFAULT '',
+		updated    INTEGER NOT NULL DEFAULT 0,
+		PRIMARY KEY (source, channel, document)
+	);`,
 }
 
 // migrateTo applies the migrations up to schema version target.
