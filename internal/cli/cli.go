@@ -41,6 +41,7 @@ var commands = map[string]command{
 	"try":    {"run one article through its rules and show the result", runTry},
 	"demo":   {"mirror the bundled sample site into a folder", runDemo},
 	"serve":  {"count page hits for the hot list; serve /metrics", runServe},
+	"retry":  {"put failed articles back in the queue for the next sync", runRetry},
 	"status": {"show each channel's and remote's health; exit 4 when something needs attention", runStatus},
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"regexp"
 	"text/tabwriter"
 	"time"
 
@@ -38,6 +39,7 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 
 // status is what "newsmirror status" shows.
 type status struct {
+	now      time.Time
 	channels []channelStatus
 	remotes  []store.Push
 	images   []store.Health
@@ -69,7 +71,7 @@ func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status
 		return nil, err
 	}
 	defer db.Close()
-	st := &status{hitSince: now.Add(-cfg.Site.HotWindow)}
+	st := &status{now: now, hitSince: now.Add(-cfg.Site.HotWindow)}
 	if err := st.readSources(ctx, db, cfg); err != nil {
 		return nil, err
 	}
@@ -83,7 +85,7 @@ func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status
 }
 
 func (st *status) readSources(ctx context.Context, db *store.Store, cfg *config.Config) error {
-	arts, err := db.ChannelArticles(ctx)
+	arts, err := db.ChannelArticles(ctx, st.now.Add(-cfg.Fetch.GiveUpAfter))
 	if err != nil {
 		return err
 	}
@@ -139,8 +141,8 @@ func (c channelStatus) alerts() []string {
 		out = append(out, fmt.Sprintf("%s: feed failed %d times in a row; last: %s", name, f.Streak, clip(f.LastError, 200)))
 	}
 	switch {
-	case a.Live == 0 && a.Failing+a.GaveUp > 0:
-		out = append(out, fmt.Sprintf("%s: no page mirrored yet, %d articles failed; last: %s", name, a.Failing+a.GaveUp, a.LastFailureError))
+	case a.Live == 0 && a.Retrying+a.GaveUp > 0:
+		out = append(out, fmt.Sprintf("%s: no page mirrored yet, %d articles failed; last: %s", name, a.Retrying+a.GaveUp, a.LastFailureError))
 	case a.Live > 0 && a.LastFailure.After(a.LastPage):
 		out = append(out, fmt.Sprintf("%s: failing since its last page; last: %s", name, a.LastFailureError))
 	}
@@ -154,14 +156,15 @@ func (c channelStatus) alerts() []string {
 func (st *status) print(w io.Writer, loc *time.Location) {
 	if len(st.channels) > 0 {
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "SOURCE/CHANNEL\tLAST READ\tITEMS\tFEED FAILS\tPAGES\tLAST PAGE\tFALLBACKS\tFAILING\tGAVE UP\tLAST ERROR")
+		fmt.Fprintln(tw, "SOURCE/CHANNEL\tLAST READ\tITEMS\tFEED FAILS\tPAGES\tLAST PAGE\tFALLBACKS\tRETRYING\tGAVE UP\tLAST ERROR")
 		for _, c := range st.channels {
 			a, f := c.articles, c.feed
 			fmt.Fprintf(tw, "%s/%s\t%s\t%d\t%d\t%d\t%s\t%d\t%d\t%d\t%s\n", c.source, c.channel,
 				stamp(f.LastSuccess, loc), f.Items, f.Streak, a.Live, stamp(a.LastPage, loc),
-				c.extract.Fallbacks, a.Failing, a.GaveUp, clip(c.lastError(), 60))
+				c.extract.Fallbacks, a.Retrying, a.GaveUp, clip(c.lastError(), 60))
 		}
 		tw.Flush()
+		st.printFailures(w, loc)
 	}
 	if len(st.remotes) > 0 {
 		fmt.Fprintln(w)
@@ -191,6 +194,31 @@ func (st *status) print(w io.Writer, loc *time.Location) {
 		fmt.Fprintf(w, "  %s\n", a)
 	}
 }
+
+// printFailures says, per channel, why its failed articles are not
+// mirrored: retried (with the host down, and since when) or given up.
+func (st *status) printFailures(w io.Writer, loc *time.Location) {
+	for _, c := range st.channels {
+		a := c.articles
+		name := c.source + "/" + c.channel
+		if a.HostDown > 0 {
+			fmt.Fprintf(w, "%s: %d retrying (host down since %s)\n", name, a.HostDown, stamp(a.DownSince, loc))
+		}
+		if n := a.Retrying - a.HostDown; n > 0 {
+			fmt.Fprintf(w, "%s: %d retrying\n", name, n)
+		}
+		if a.GaveUp > 0 {
+			fmt.Fprintf(w, "%s: %d gave up (%s since %s); newsmirror retry --channel %s requeues them\n",
+				name, a.GaveUp, clip(shortReason(a.GaveUpError), 80), stamp(a.GaveUpSince, loc), c.channel)
+		}
+	}
+}
+
+// urlPrefix is the "fetch URL: " a fetch error starts with.
+var urlPrefix = regexp.MustCompile(`^(?:[a-z]+ [a-z]+://[^\s]+: )+`)
+
+// shortReason is a failure's reason without the URLs it names.
+func shortReason(s string) string { return urlPrefix.ReplaceAllString(s, "") }
 
 // lastError is the newest of the channel's feed and article errors.
 func (c channelStatus) lastError() string {

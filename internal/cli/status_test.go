@@ -44,7 +44,8 @@ func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	db.SaveFailure(ctx, "http://news.example.test/9.html", "ex", "gone", "fetch http://news.example.test/9.html: HTTP 410 Gone")
+	db.SaveFailure(ctx, store.Failure{URL: "http://news.example.test/9.html", Source: "ex", Channel: "gone", Host: "news.example.test",
+		Reason: "fetch http://news.example.test/9.html: HTTP 410 Gone", Class: store.Permanent, At: time.Now().Add(-8 * 24 * time.Hour)})
 	// The newest page of china came from the fallback: its selector broke.
 	db.MarkFallback(ctx, "http://news.example.test/3.html", true)
 	now := time.Now()

@@ -43,7 +43,7 @@ func newMirror(t *testing.T) *mirrorFixture {
 			t.Fatal(err)
 		}
 	}
-	if err := db.SaveFailure(ctx, "http://x.test/104.html", "x", "world", "HTTP 404"); err != nil {
+	if err := db.SaveFailure(ctx, store.Failure{URL: "http://x.test/104.html", Source: "x", Channel: "world", Reason: "HTTP 404", Class: store.Permanent, At: epoch}); err != nil {
 		t.Fatal(err)
 	}
 	write(t, dir, "README.md", "# home")

@@ -49,3 +49,28 @@ func readCapped(r io.Reader, limit int64) ([]byte, error) {
 	}
 	return body, nil
 }
+
+// Transient reports whether a failed fetch says nothing about the document
+// itself, so that it is worth trying again later: the network or the
+// server failed (DNS, refused or reset connections, timeouts, TLS, a proxy,
+// 5xx, 429, 408), or the fetch was cut short. It is false for answers that
+// are about the document and would be the same next time: 404, 410 and the
+// other 4xx, a body over the size cap, an address the guard refuses, a
+// redirect loop, a URL that is not http(s). Any error it does not know is
+// taken as transient: an outage must never be read as a verdict.
+func Transient(err error) bool {
+	var status *StatusError
+	if errors.As(err, &status) {
+		return status.Code >= 500 || status.Code == http.StatusTooManyRequests || status.Code == http.StatusRequestTimeout
+	}
+	var guard *BlockedError
+	var large *TooLargeError
+	var notHTTP *URLError
+	return err != nil && !errors.As(err, &guard) && !errors.As(err, &large) &&
+		!errors.Is(err, ErrTooManyRedirects) && !errors.As(err, &notHTTP)
+}
+
+// URLError is a URL the client cannot fetch: not absolute http(s).
+type URLError struct{ URL string }
+
+func (e *URLError) Error() string { return fmt.Sprintf("fetch %s: not an absolute http(s) URL", e.URL) }

@@ -122,6 +122,15 @@ func fill(o Options) Options {
 	if o.PerHost <= 0 {
 		o.PerHost = d.PerHost
 	}
+	if o.GiveUpAfter <= 0 {
+		o.GiveUpAfter = d.GiveUpAfter
+	}
+	if o.HostBackoff <= 0 {
+		o.HostBackoff = d.HostBackoff
+	}
+	if o.MaxHostBackoff < o.HostBackoff {
+		o.MaxHostBackoff = max(d.MaxHostBackoff, o.HostBackoff)
+	}
 	return o
 }
 
@@ -198,7 +207,7 @@ func (c *Client) Get(ctx context.Context, url string) (*Response, error) {
 func (c *Client) GetIfChanged(ctx context.Context, rawURL string, v Validators) (*Response, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("fetch %s: not an absolute http(s) URL", rawURL)
+		return nil, &URLError{URL: rawURL}
 	}
 	t, err := c.transport()
 	if err != nil {

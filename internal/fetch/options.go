@@ -43,6 +43,15 @@ type Options struct {
 	// guard lets through although they are loopback, private, link-local,
 	// CGNAT or cloud metadata addresses.
 	Allow []string `yaml:"allow"`
+	// GiveUpAfter is how long an article may fail permanently (404, 410,
+	// nothing to extract) before it is given up; transient failures never
+	// give an article up.
+	GiveUpAfter time.Duration `yaml:"give_up_after"`
+	// HostBackoff is how long a host found down (most of its articles
+	// failing transiently in a run) is left alone; it doubles for each
+	// run in a row that finds it down, up to MaxHostBackoff, with jitter.
+	HostBackoff    time.Duration `yaml:"host_backoff"`
+	MaxHostBackoff time.Duration `yaml:"max_host_backoff"`
 }
 
 // DefaultOptions returns the options used when a config says nothing.
@@ -58,6 +67,9 @@ func DefaultOptions() Options {
 		RetryWait:      time.Second,
 		MaxRetryWait:   time.Minute,
 		PerHost:        2,
+		GiveUpAfter:    7 * 24 * time.Hour,
+		HostBackoff:    10 * time.Minute,
+		MaxHostBackoff: 4 * time.Hour,
 	}
 }
 
@@ -82,6 +94,10 @@ func (o Options) Validate() error {
 		return fmt.Errorf("per_host must be 1 to 64, got %d", o.PerHost)
 	case o.MinInterval < 0:
 		return errors.New("min_interval must not be negative")
+	case o.GiveUpAfter < time.Hour:
+		return fmt.Errorf("give_up_after must be at least 1h, got %s", o.GiveUpAfter)
+	case o.HostBackoff <= 0 || o.MaxHostBackoff < o.HostBackoff:
+		return errors.New("host_backoff must be positive and max_host_backoff at least host_backoff")
 	}
 	if err := checkProxy(o.Proxy); err != nil {
 		return err

@@ -2,6 +2,7 @@ package fetch
 
 import (
 	"context"
+	"math/rand/v2"
 	"sync"
 	"time"
 )
@@ -95,4 +96,20 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// HostBackoffFor is how long to leave a host alone after streak runs in a
+// row found it down: HostBackoff doubled per run, capped at
+// MaxHostBackoff, the upper half jittered so that mirrors sharing a host
+// do not return to it at once.
+func (o Options) HostBackoffFor(streak int) time.Duration {
+	o = fill(o)
+	back := o.MaxHostBackoff
+	if streak < 1 {
+		streak = 1
+	}
+	if shift := streak - 1; shift < 32 && o.HostBackoff<<shift > 0 && o.HostBackoff<<shift < o.MaxHostBackoff {
+		back = o.HostBackoff << shift
+	}
+	return back/2 + rand.N(back/2+1)
 }

@@ -2,6 +2,7 @@ package mirror
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"sync"
 
@@ -20,11 +21,44 @@ type job struct {
 	known store.Known
 }
 
+// requeued are the jobs of the channel's articles put back in the queue by
+// "newsmirror retry" that its feed no longer lists (those it lists are
+// jobs already), skipping and then adding the URLs in seen.
+func (r *run) requeued(ctx context.Context, src *config.Source, ch *config.Channel, seen map[string]bool) []job {
+	queued, err := r.db.Queued(ctx, ch.ID)
+	if err != nil {
+		r.log.Error("read requeued articles", "channel", ch.ID, "err", err)
+	}
+	var jobs []job
+	for _, q := range queued {
+		if seen[q.URL] || q.Title == "" {
+			continue // listed again, or failed before titles were kept
+		}
+		seen[q.URL] = true
+		it := feed.Item{URL: q.URL, Title: q.Title, Published: q.Published}
+		jobs = append(jobs, job{src: src, ch: ch, item: it, known: store.Known{State: store.Failed}})
+	}
+	return jobs
+}
+
+// mirrorUnlessDown mirrors j's article unless its host is down.
+func (r *run) mirrorUnlessDown(ctx context.Context, j job) ([]string, error) {
+	if err := r.hosts.blocked(hostOf(j.item.URL), r.now); err != nil {
+		return nil, err
+	}
+	return r.mirrorArticle(ctx, j)
+}
+
 // syncChannels reads every channel, then mirrors all their new items on
 // one pool of workers, the items of different hosts interleaved so that
 // every host's politeness slots are kept busy. An article listed by two
 // channels is mirrored once, for the first.
 func (r *run) syncChannels(ctx context.Context) {
+	known, err := r.db.Hosts(ctx)
+	if err != nil {
+		r.log.Error("read hosts down", "err", err)
+	}
+	r.hosts = newHosts(known)
 	var jobs []job
 	seen := map[string]bool{}
 	for i := range r.cfg.Sources {
@@ -88,10 +122,11 @@ func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Ch
 			r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: it.URL, Err: err})
 			continue
 		}
-		if !known.Done() || stillUpdating(src, known, it.Title) {
+		if !known.Done(r.cutoff()) || stillUpdating(src, known, it.Title) {
 			jobs = append(jobs, job{src: src, ch: ch, item: it, known: known})
 		}
 	}
+	jobs = append(jobs, r.requeued(ctx, src, ch, seen)...)
 	r.log.Info("channel read", "source", src.ID, "channel", ch.ID, "items", len(items), "new", len(jobs), "not_modified", unchanged)
 	r.progress.channelRead(len(jobs))
 	return jobs
@@ -155,7 +190,7 @@ func (r *run) validators(ctx context.Context, src *config.Source, ch *config.Cha
 	if src.Updating != nil {
 		return store.Validators{}, nil
 	}
-	n, err := r.db.Retrying(ctx, ch.ID)
+	n, err := r.db.Retrying(ctx, ch.ID, r.cutoff())
 	if err != nil || n > 0 {
 		return store.Validators{}, err
 	}
@@ -179,7 +214,7 @@ func (r *run) runJobs(ctx context.Context, jobs []job) {
 	for range min(r.cfg.Fetch.Workers, len(jobs)) {
 		wg.Go(func() {
 			for j := range queue {
-				written, err := r.mirrorArticle(work, j)
+				written, err := r.mirrorUnlessDown(work, j)
 				mu.Lock()
 				r.record(work, j, written, err)
 				mu.Unlock()
@@ -203,15 +238,11 @@ func (r *run) runJobs(ctx context.Context, jobs []job) {
 func (r *run) record(ctx context.Context, j job, written []string, err error) {
 	r.progress.articleDone()
 	if err != nil {
-		f := Failure{Source: j.src.ID, Channel: j.ch.ID, URL: j.item.URL, Err: err}
-		r.fail(f)
-		if ctx.Err() == nil {
-			if serr := r.db.SaveFailure(ctx, j.item.URL, j.src.ID, j.ch.ID, err.Error()); serr != nil {
-				r.log.Error("record failure", "url", j.item.URL, "err", serr)
-			}
-		}
+		r.fail(Failure{Source: j.src.ID, Channel: j.ch.ID, URL: j.item.URL, Err: err})
+		r.recordFailure(ctx, j, err)
 		return
 	}
+	r.recordSuccess(ctx, j)
 	for _, p := range written {
 		r.touched[p] = true
 	}
@@ -222,6 +253,11 @@ func (r *run) record(ctx context.Context, j job, written []string, err error) {
 }
 
 func (r *run) fail(f Failure) {
-	r.log.Warn("skipped", "source", f.Source, "channel", f.Channel, "url", f.URL, "err", f.Err)
+	var down *HostDownError
+	if errors.As(f.Err, &down) { // said once, when the host was found down
+		r.log.Debug("skipped", "source", f.Source, "channel", f.Channel, "url", f.URL, "err", f.Err)
+	} else {
+		r.log.Warn("skipped", "source", f.Source, "channel", f.Channel, "url", f.URL, "err", reason(f.Err, f.URL))
+	}
 	r.report.Failures = append(r.report.Failures, f)
 }

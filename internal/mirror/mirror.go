@@ -92,7 +92,7 @@ type Failure struct {
 }
 
 func (f Failure) String() string {
-	return fmt.Sprintf("%s/%s %s: %v", f.Source, f.Channel, f.URL, f.Err)
+	return fmt.Sprintf("%s/%s %s: %s", f.Source, f.Channel, f.URL, reason(f.Err, f.URL))
 }
 
 // run is the state of one Sync.
@@ -122,6 +122,7 @@ type run struct {
 	owner *owner
 	// unlock releases the mirror's lock when the run took it.
 	unlock func()
+	hosts  *hosts // how the articles' hosts are doing
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -12,12 +11,9 @@ import (
 const (
 	Pending   = "pending"   // page written, not yet in a commit
 	Committed = "committed" // page in the mirror's history
-	Failed    = "failed"    // could not be mirrored; retried up to MaxAttempts
+	Failed    = "failed"    // could not be mirrored; see Known.Done for when it is given up
 	Removed   = "removed"   // a tombstone: never mirror again
 )
-
-// MaxAttempts is how often a failing article is tried before it is given up.
-const MaxAttempts = 5
 
 // Article is one article as the state database knows it.
 type Article struct {
@@ -31,21 +27,6 @@ type Article struct {
 
 // ErrDuplicateID means another URL already has the same id in the channel.
 var ErrDuplicateID = errors.New("another article of the channel has this id")
-
-// Done reports whether url needs no more work: it is mirrored, tombstoned,
-// or failed MaxAttempts times.
-func (s *Store) Done(ctx context.Context, url string) (bool, error) {
-	var state string
-	var attempts int
-	err := s.db.QueryRowContext(ctx, `SELECT state, attempts FROM articles WHERE url = ?`, url).Scan(&state, &attempts)
-	switch {
-	case errors.Is(err, sql.ErrNoRows):
-		return false, nil
-	case err != nil:
-		return false, fmt.Errorf("look up %s: %w", url, err)
-	}
-	return state != Failed || attempts >= MaxAttempts, nil
-}
 
 // SavePending records a page that was written but not yet committed.
 func (s *Store) SavePending(ctx context.Context, a Article) error {
@@ -63,19 +44,6 @@ func (s *Store) SavePending(ctx context.Context, a Article) error {
 	}
 	if err != nil {
 		return fmt.Errorf("save %s: %w", a.URL, err)
-	}
-	return nil
-}
-
-// SaveFailure records why url could not be mirrored and counts the attempt.
-func (s *Store) SaveFailure(ctx context.Context, url, source, channel, reason string) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO articles (url, source, channel, id, state, error, attempts, mirrored)
-		VALUES (?, ?, ?, '', 'failed', ?, 1, ?)
-		ON CONFLICT(url) DO UPDATE SET error=excluded.error, attempts=articles.attempts+1, mirrored=excluded.mirrored
-		WHERE articles.state = 'failed'`,
-		url, source, channel, reason, time.Now().Unix())
-	if err != nil {
-		return fmt.Errorf("record failure of %s: %w", url, err)
 	}
 	return nil
 }
@@ -144,4 +112,16 @@ func fromUnix(s int64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(s, 0).UTC()
+}
+
+// MarkFallback records whether the page at url was extracted by fallback.
+func (s *Store) MarkFallback(ctx context.Context, url string, fallback bool) error {
+	v := 0
+	if fallback {
+		v = 1
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE articles SET fallback = ? WHERE url = ?`, v, url); err != nil {
+		return fmt.Errorf("mark %s extracted by fallback: %w", url, err)
+	}
+	return nil
 }

@@ -39,14 +39,3 @@ func (s *Store) SaveValidators(ctx context.Context, url string, v Validators, at
 	}
 	return nil
 }
-
-// Retrying counts the channel's failed articles still to be tried again.
-func (s *Store) Retrying(ctx context.Context, channel string) (int, error) {
-	var n int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles WHERE channel = ? AND state = 'failed' AND attempts < ?`,
-		channel, MaxAttempts).Scan(&n)
-	if err != nil {
-		return 0, fmt.Errorf("count failures of channel %s: %w", channel, err)
-	}
-	return n, nil
-}

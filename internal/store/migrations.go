@@ -145,6 +145,22 @@ var migrations = []string{
 		updated    INTEGER NOT NULL DEFAULT 0,
 		PRIMARY KEY (source, channel, document)
 	);`,
+	// Failure classes: a permanent failure (404, nothing to extract) gives
+	// an article up only once it has lasted long enough (first_failed); a
+	// transient one (the host or the network) never does. Hosts found down
+	// are backed off until not_before. Articles failed before this schema
+	// get a fresh start as transient.
+	`ALTER TABLE articles ADD COLUMN failure TEXT NOT NULL DEFAULT '';
+	ALTER TABLE articles ADD COLUMN first_failed INTEGER NOT NULL DEFAULT 0;
+	ALTER TABLE articles ADD COLUMN host TEXT NOT NULL DEFAULT '';
+	UPDATE articles SET failure = 'transient' WHERE state = 'failed';
+	CREATE TABLE hosts (
+		host       TEXT PRIMARY KEY,
+		down_since INTEGER NOT NULL,
+		streak     INTEGER NOT NULL DEFAULT 0,
+		not_before INTEGER NOT NULL DEFAULT 0,
+		last_error TEXT NOT NULL DEFAULT ''
+	);`,
 }
 
 // migrateTo applies the migrations up to schema version target.

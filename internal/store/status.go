@@ -10,9 +10,17 @@ import (
 type ArticleStats struct {
 	// Live are the pages a reader can open (pending or committed).
 	Live int
-	// Failing are failed articles still retried; GaveUp those failed
-	// MaxAttempts times.
-	Failing, GaveUp int
+	// Retrying are failed articles still tried on every run that lists
+	// them; HostDown of them are on a host now backed off as down, since
+	// DownSince (the earliest such host's).
+	Retrying, HostDown int
+	DownSince          time.Time
+	// GaveUp are articles failing permanently since before the give-up
+	// cutoff, since GaveUpSince (the oldest), the newest saying
+	// GaveUpError.
+	GaveUp      int
+	GaveUpSince time.Time
+	GaveUpError string
 	// LastPage is when the newest live page was mirrored.
 	LastPage time.Time
 	// LastFailure is when an article of the channel last failed, and why.
@@ -24,12 +32,23 @@ type ArticleStats struct {
 	NewestByFallback bool
 }
 
-// ChannelArticles sums up every channel's articles, by channel id.
-func (s *Store) ChannelArticles(ctx context.Context) (map[string]ArticleStats, error) {
+// gaveUpSQL is the condition of an article given up at cutoff ?1.
+const gaveUpSQL = `(state = 'failed' AND failure = 'permanent' AND first_failed > 0 AND first_failed <= ?1)`
+
+// ChannelArticles sums up every channel's articles, by channel id; cutoff
+// is now less the give-up age.
+func (s *Store) ChannelArticles(ctx context.Context, cutoff time.Time) (map[string]ArticleStats, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT channel,
 			SUM(state IN ('pending', 'committed')),
-			SUM(state = 'failed' AND attempts < ?1),
-			SUM(state = 'failed' AND attempts >= ?1),
+			SUM(state = 'failed' AND NOT `+gaveUpSQL+`),
+			SUM(state = 'failed' AND NOT `+gaveUpSQL+` AND host IN (SELECT host FROM hosts)),
+			COALESCE((SELECT MIN(h.down_since) FROM hosts h WHERE h.host IN
+				(SELECT f.host FROM articles f WHERE f.channel = a.channel AND f.state = 'failed')), 0),
+			SUM(`+gaveUpSQL+`),
+			COALESCE(MIN(CASE WHEN `+gaveUpSQL+` THEN first_failed END), 0),
+			COALESCE((SELECT error FROM articles g WHERE g.channel = a.channel AND g.state = 'failed'
+				AND g.failure = 'permanent' AND g.first_failed > 0 AND g.first_failed <= ?1
+				ORDER BY g.mirrored DESC, g.rowid DESC LIMIT 1), ''),
 			COALESCE(MAX(CASE WHEN state IN ('pending', 'committed') THEN mirrored END), 0),
 			COALESCE(MAX(CASE WHEN state = 'failed' THEN mirrored END), 0),
 			COALESCE((SELECT error FROM articles f WHERE f.channel = a.channel AND f.state = 'failed'
@@ -37,7 +56,7 @@ func (s *Store) ChannelArticles(ctx context.Context) (map[string]ArticleStats, e
 			SUM(state IN ('pending', 'committed') AND fallback = 1),
 			COALESCE((SELECT n.fallback FROM articles n WHERE n.channel = a.channel AND n.state IN ('pending', 'committed')
 				ORDER BY n.mirrored DESC, n.published DESC, n.rowid DESC LIMIT 1), 0)
-		FROM articles a GROUP BY channel`, MaxAttempts)
+		FROM articles a GROUP BY channel`, cutoff.Unix())
 	if err != nil {
 		return nil, fmt.Errorf("sum up articles: %w", err)
 	}
@@ -46,11 +65,12 @@ func (s *Store) ChannelArticles(ctx context.Context) (map[string]ArticleStats, e
 	for rows.Next() {
 		var ch string
 		var st ArticleStats
-		var last, failed int64
-		if err := rows.Scan(&ch, &st.Live, &st.Failing, &st.GaveUp, &last, &failed, &st.LastFailureError,
-			&st.FallbackPages, &st.NewestByFallback); err != nil {
+		var down, gaveUp, last, failed int64
+		if err := rows.Scan(&ch, &st.Live, &st.Retrying, &st.HostDown, &down, &st.GaveUp, &gaveUp, &st.GaveUpError,
+			&last, &failed, &st.LastFailureError, &st.FallbackPages, &st.NewestByFallback); err != nil {
 			return nil, fmt.Errorf("sum up articles: %w", err)
 		}
+		st.DownSince, st.GaveUpSince = fromUnix(down), fromUnix(gaveUp)
 		st.LastPage, st.LastFailure = fromUnix(last), fromUnix(failed)
 		out[ch] = st
 	}
