@@ -38,6 +38,10 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	return ExitOK
 }
 
+// spillPath is the file, beside the state database, where serve keeps the
+// hit counts the database took none of at shutdown, until its next start.
+func spillPath(cfg *config.Config) string { return cfg.StatePath() + "-hits.json" }
+
 // serve counts hits on addr until ctx is done.
 func serve(ctx context.Context, e *env, cfg *config.Config, prefix, addr string) error {
 	db, err := store.Open(ctx, cfg.StatePath())
@@ -54,6 +58,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, prefix, addr string)
 	c, err := counter.New(ctx, counter.Config{
 		DB: db, Dir: cfg.Output.Dir, Prefix: prefix, Options: cfg.Serve,
 		Metrics: m, HideMetrics: cfg.Serve.MetricsAddr != "", Log: e.log,
+		Spill: spillPath(cfg),
 	})
 	if err != nil {
 		return err

@@ -43,6 +43,13 @@ type Config struct {
 	Log *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Spill is the file where the counts go when the state database takes
+	// none at shutdown (locked, failing); New reads it back and the next
+	// flush writes them. Empty: such counts are lost (and Run says so).
+	Spill string
+	// StopWait bounds how long the final flush tries again before
+	// spilling; zero means DefaultStopWait.
+	StopWait time.Duration
 }
 
 // Counter counts page hits. It is an http.Handler and safe for concurrent use.
@@ -54,6 +61,7 @@ type Counter struct {
 
 	mu      sync.Mutex
 	pending map[hitKey]int64
+	spilled bool // pending holds counts read from the spill file
 
 	flushMu sync.Mutex // one flush at a time
 }
@@ -79,6 +87,9 @@ func New(ctx context.Context, cfg Config) (*Counter, error) {
 		pending: map[hitKey]int64{},
 	}
 	if err := c.Refresh(ctx); err != nil {
+		return nil, err
+	}
+	if err := c.loadSpill(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -197,6 +208,7 @@ func (c *Counter) Flush(ctx context.Context) error {
 	c.pending = make(map[hitKey]int64, len(batch))
 	c.mu.Unlock()
 	if len(batch) == 0 {
+		c.dropSpill()
 		return nil
 	}
 	list := make([]store.HitCount, 0, len(batch))
@@ -212,5 +224,6 @@ func (c *Counter) Flush(ctx context.Context) error {
 		c.cfg.Metrics.FlushError()
 		return err
 	}
+	c.dropSpill()
 	return nil
 }

@@ -38,8 +38,9 @@ func Server(h http.Handler) *http.Server {
 
 // Run serves on ln until ctx is done, flushing counts every FlushInterval
 // and reloading the countable paths every RefreshInterval. When ctx is done
-// it stops accepting requests, waits for those under way, and flushes: no
-// hit counted before shutdown is lost.
+// it stops accepting requests, waits for those under way, and flushes,
+// trying again for up to Config.StopWait and then spilling the counts to
+// Config.Spill: no hit counted before shutdown is lost.
 func (c *Counter) Run(ctx context.Context, ln net.Listener) error {
 	srv := Server(c)
 	served := make(chan error, 1)
@@ -51,7 +52,7 @@ func (c *Counter) Run(ctx context.Context, ln net.Listener) error {
 	for {
 		select {
 		case err := <-served:
-			return errors.Join(err, c.Flush(context.WithoutCancel(ctx)))
+			return errors.Join(err, c.finalFlush(context.WithoutCancel(ctx)))
 		case <-flush.C:
 			if err := c.Flush(ctx); err != nil {
 				c.cfg.Log.Error("write hit counts; kept for the next try", "err", err)
@@ -76,9 +77,9 @@ func (c *Counter) shutdown(ctx context.Context, srv *http.Server) error {
 	if err != nil {
 		srv.Close()
 	}
-	if ferr := c.Flush(ctx); ferr != nil {
+	if ferr := c.finalFlush(ctx); ferr != nil {
 		return errors.Join(err, ferr)
 	}
-	c.cfg.Log.Info("hit counter stopped; counts written")
+	c.cfg.Log.Info("hit counter stopped; counts kept")
 	return nil
 }
