@@ -17,8 +17,8 @@ func Config(addr, out string) string {
 	return b.String()
 }
 
-const configHead = `# Written by bench/corpus: mirrors the benchmark corpus served on loopback
-# ("go run ./bench/corpus -serve -out DIR"), then "newsmirror sync -c DIR/newsmirror.yaml".
+const configHead = `# Written by tools/corpus: mirrors the benchmark corpus served on loopback
+# ("go run ./tools/corpus -serve -out DIR"), then "newsmirror sync -c DIR/newsmirror.yaml".
 output:
   dir: %s
   page_url: "https://github.com/begood0513/goodnews/blob/master/{path}"

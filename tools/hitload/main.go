@@ -3,8 +3,8 @@
 // second, latency percentiles and the server's memory (from its /metrics).
 // It is a benchmark tool, not a test: see BENCHMARKS.md.
 //
-//	go run ./internal/counter/hitload -base http://127.0.0.1:8080/hit/ -mirror DIR -n 200000
-//	go run ./internal/counter/hitload -base http://127.0.0.1:8080/hit/ -random -n 1000000
+//	go run ./tools/hitload -base http://127.0.0.1:8080/hit/ -mirror DIR -n 200000
+//	go run ./tools/hitload -base http://127.0.0.1:8080/hit/ -random -n 1000000
 //
 // It only targets loopback addresses, and stops after -n requests or -max.
 package main

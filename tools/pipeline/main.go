@@ -1,11 +1,11 @@
-// Command pipeline runs every article of a benchmark corpus (bench/corpus)
+// Command pipeline runs every article of a benchmark corpus (tools/corpus)
 // through mirror.Sync, the code path of "newsmirror sync", over loopback,
 // and, in the same run over the same bytes, the floor: x/net/html
 // tokenising only. It prints articles/s, MB/s, peak RSS, allocations per
 // article and the ratio to the floor.
 //
-//	go run ./bench/corpus -n 10000 -seed 1 -out /tmp/corpus
-//	go run ./bench/pipeline -corpus /tmp/corpus -workers 2
+//	go run ./tools/corpus -n 10000 -seed 1 -out /tmp/corpus
+//	go run ./tools/pipeline -corpus /tmp/corpus -workers 2
 package main
 
 import (
@@ -28,7 +28,7 @@ import (
 )
 
 func main() {
-	dir := flag.String("corpus", "", "`folder` written by bench/corpus")
+	dir := flag.String("corpus", "", "`folder` written by tools/corpus")
 	workers := flag.Int("workers", runtime.NumCPU(), "articles processed at once (fetch.workers)")
 	cpuprof := flag.String("cpuprofile", "", "write a CPU profile of the sync to `file`")
 	memprof := flag.String("memprofile", "", "write a heap profile, taken after the sync, to `file`")

@@ -1,4 +1,4 @@
-// Command corpus writes the benchmark corpus (go run ./bench/corpus -n N
+// Command corpus writes the benchmark corpus (go run ./tools/corpus -n N
 // -seed S -out DIR) and, with -serve, serves it on loopback so that a real
 // "newsmirror sync -c DIR/newsmirror.yaml" can mirror it.
 package main
