@@ -34,8 +34,9 @@ func New(opts Options) *Cleaner {
 	return &Cleaner{policy: policy(opts)}
 }
 
-// HTML returns the safe part of the fragment s.
-func (c *Cleaner) HTML(s string) string { return c.policy.Sanitize(s) }
+// HTML returns the safe part of the fragment s, without the images and
+// elements the sanitizing left empty.
+func (c *Cleaner) HTML(s string) string { return prune(c.policy.Sanitize(s)) }
 
 // safeURL accepts http(s), protocol-relative, rooted and relative URLs:
 // anything with a scheme other than http(s) fails, since a scheme needs a
@@ -61,6 +62,15 @@ var blocks = []string{
 	"picture",
 }
 
+// keptStyles are the CSS properties a style attribute keeps, the same in
+// the Markdown and the HTML output: those that carry the author's meaning
+// in the text itself (a centred poem, a word in bold or struck through).
+// Sizes, spacing, floats and colours go: they were written for the
+// source's layout and theme, leave blank boxes (an ad slot's height) or
+// unreadable text (a colour meant for another background) in the
+// mirror's, which sets its own; see docs/rules.md.
+var keptStyles = []string{"text-align", "font-weight", "font-style", "text-decoration", "text-decoration-line"}
+
 func policy(opts Options) *bluemonday.Policy {
 	p := bluemonday.NewPolicy()
 	p.AllowElements(blocks...)
@@ -68,8 +78,7 @@ func policy(opts Options) *bluemonday.Policy {
 	p.AllowRelativeURLs(true)
 	p.RequireParseableURLs(true)
 	p.AllowAttrs("class", "id", "title", "lang", "dir", "align", "itemprop").Globally()
-	p.AllowStyles("text-align", "width", "max-width", "height", "float", "clear", "margin",
-		"padding", "color", "background-color", "font-weight", "font-style", "text-decoration").Globally()
+	p.AllowStyles(keptStyles...).Globally()
 	p.AllowAttrs("href").Matching(linkURL).OnElements("a")
 	p.AllowAttrs("target").OnElements("a")
 	p.RequireNoFollowOnLinks(true)
@@ -89,7 +98,6 @@ func policy(opts Options) *bluemonday.Policy {
 	p.AllowAttrs("datetime").OnElements("time", "del", "ins")
 	p.AllowAttrs("cite").OnElements("blockquote", "q")
 	p.AllowAttrs("start", "type", "reversed").OnElements("ol")
-	p.AllowAttrs("color", "size").OnElements("font")
 	if opts.DataImages {
 		p.AllowURLSchemeWithCustomPolicy("data", func(u *url.URL) bool { return rasterData.MatchString(u.Opaque) })
 	}

@@ -60,6 +60,7 @@ func runTry(ctx context.Context, e *env, args []string) int {
 		return ExitPartial
 	}
 	body := clean.New(clean.Options{DataImages: pick.rules.DataImages()}).HTML(art.HTML)
+	art.CheckPublished(body)
 	printSummary(e.stdout, pick.name, art, clean.Audit(body))
 	if fl.html {
 		fmt.Fprintf(e.stdout, "\n── body HTML ──\n%s\n", strings.ReplaceAll(body, extract.PromoMarker, "<!-- promo -->"))

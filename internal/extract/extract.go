@@ -10,8 +10,6 @@ import (
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
-
-	"github.com/newsmirror/newsmirror/internal/htmlnode"
 )
 
 // PromoMarker stands, as a text node, where the promo block goes. Renderers
@@ -30,8 +28,9 @@ type Article struct {
 	// Images are the absolute URLs of the body's images, in order, lead
 	// image first; data: URLs are not listed.
 	Images []string
-	// Removed counts the elements deleted by the unsafe list, Rules.Remove
-	// and the tracking-pixel filter.
+	// Removed counts the elements deleted as never shown (scripts, form
+	// controls, hidden elements), by Rules.Remove and by the tracking-pixel
+	// filter.
 	Removed int
 	// PromoAt says where the promo marker went: "anchor", "lead-image" or "top".
 	PromoAt string
@@ -40,8 +39,18 @@ type Article struct {
 	Rule string
 	// Fallback is true when the rules missed and readability found the body.
 	Fallback bool
+	// SourceText counts the non-space characters a browser shows of the
+	// selected source element (and the lead block), less the text the
+	// rules remove on purpose (remove, replace, a replaced promo anchor).
+	SourceText int
+	// Retained is the share of SourceText the body keeps, 0…1; under
+	// Rules.MinRetained a warning says text was lost. Run measures its
+	// own output; CheckPublished measures the sanitized body.
+	Retained float64
 	// Warnings are the problems worth a rule author's attention.
 	Warnings []string
+
+	guard retention
 }
 
 // MissError means the body selectors matched nothing (or too little) and
@@ -111,7 +120,8 @@ func Run(in Input, rules *Compiled) (*Article, error) {
 		body.Parent.RemoveChild(body)
 	}
 	root.AppendChild(body)
-	st := &state{page: in.URL, rules: rules, art: art, body: body}
+	art.guard = retention{source: visibleLen(root), warning: -1, min: rules.minRetained}
+	st := &state{page: in.URL, rules: rules, art: art, body: body, guard: &art.guard}
 	for _, step := range chain {
 		step(root, st)
 	}
@@ -151,7 +161,7 @@ func findBody(in Input, doc *html.Node, rules *Compiled, art *Article) (*html.No
 	if rules.fallback != FallbackNone {
 		found, err = readable(in.Page, in.URL)
 	}
-	if err == nil && textLen(found) > max(n, rules.minText-1) {
+	if err == nil && acceptFallback(found, body, n, rules.minText) {
 		art.Rule, art.Fallback = "readability", true
 		art.Warnings = append(art.Warnings, "fallback used: readability picked the body (selector broken?)")
 		return found, nil
@@ -161,12 +171,36 @@ func findBody(in Input, doc *html.Node, rules *Compiled, art *Article) (*html.No
 		return body, nil
 	}
 	if err == nil {
-		err = fmt.Errorf("readability found only %d characters", textLen(found))
+		err = fmt.Errorf("readability found no text")
 	}
 	if rules.fallback != FallbackNone {
 		miss.Reason = err.Error()
 	}
 	return nil, miss
+}
+
+// acceptFallback says whether readability's found beats the selectors'
+// body (n characters, nil when they matched nothing): a short match must
+// be beaten by min_text characters at least, while after a miss any text
+// or image is taken (a short article is still the article).
+func acceptFallback(found, body *html.Node, n, minText int) bool {
+	m := textLen(found)
+	if body == nil {
+		return m > 0 || hasMedia(found)
+	}
+	return m > max(n, minText-1)
+}
+
+// hasMedia reports whether n holds an image, picture, video or audio.
+func hasMedia(n *html.Node) bool {
+	found := false
+	walk(n, func(e *html.Node) {
+		switch e.DataAtom {
+		case atom.Img, atom.Picture, atom.Video, atom.Audio:
+			found = true
+		}
+	})
+	return found
 }
 
 // selectBody returns the first element the body selectors find, in the
@@ -194,30 +228,13 @@ func parseFragment(s string) *html.Node {
 	return div
 }
 
-// pageTitle is og:title, else the <title> text.
-func pageTitle(doc *html.Node) string {
-	if m := cascadia.Query(doc, ogTitle); m != nil {
-		if t := strings.TrimSpace(htmlnode.Attr(m, "content")); t != "" {
-			return t
-		}
-	}
-	if t := cascadia.Query(doc, titleSel); t != nil {
-		return strings.Join(strings.Fields(textOf(t)), " ")
-	}
-	return ""
-}
-
-var (
-	ogTitle  = cascadia.MustCompile(`meta[property="og:title"]`)
-	titleSel = cascadia.MustCompile(`title`)
-)
-
 // state is what the transforms share while they run over one body.
 type state struct {
 	page  *url.URL
 	rules *Compiled
 	art   *Article
 	body  *html.Node // the body element; root also holds the lead block
+	guard *retention
 }
 
 // transform is one step of the chain; it edits root (the lead block, if
@@ -227,8 +244,10 @@ type transform func(root *html.Node, st *state)
 // chain is the order in which transforms run; see docs/rules.md.
 var chain = []transform{
 	removeUnsafe,
+	dropHidden,
 	removeSelected,
 	unwrapNoscript,
+	unwrapRendered,
 	lazyImages,
 	dropTracking,
 	absolutizeURLs,
@@ -240,30 +259,6 @@ var chain = []transform{
 	placePromo,
 	foldWhitespace,
 	measure,
-}
-
-// unsafeElements never reach a page, whatever the rules say.
-var unsafeElements = map[string]bool{
-	"script": true, "iframe": true, "style": true, "link": true, "meta": true,
-	"object": true, "embed": true, "frame": true, "frameset": true, "base": true,
-	"form": true, "applet": true, "template": true,
-}
-
-func removeUnsafe(root *html.Node, st *state) {
-	st.art.Removed += removeMatching(root, func(n *html.Node) bool {
-		return n.Type == html.ElementNode && unsafeElements[strings.ToLower(n.Data)] || n.Type == html.CommentNode
-	})
-}
-
-func removeSelected(root *html.Node, st *state) {
-	for _, sel := range st.rules.remove {
-		for _, n := range cascadia.QueryAll(root, sel) {
-			if n.Parent != nil && n != st.body {
-				n.Parent.RemoveChild(n)
-				st.art.Removed++
-			}
-		}
-	}
 }
 
 // removeMatching deletes every descendant of root for which match is true.
@@ -336,15 +331,4 @@ func textOf(n *html.Node) string {
 		b.WriteString(textOf(c))
 	}
 	return b.String()
-}
-
-func measure(root *html.Node, st *state) {
-	st.art.TextLen = textLen(root) - len([]rune(strings.Trim(PromoMarker, "\uE000")))
-	walk(root, func(n *html.Node) {
-		if n.Data == "img" {
-			if src := htmlnode.Attr(n, "src"); src != "" && !strings.HasPrefix(strings.ToLower(src), "data:") {
-				st.art.Images = append(st.art.Images, src)
-			}
-		}
-	})
 }

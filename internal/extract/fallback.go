@@ -17,7 +17,6 @@ func readable(page []byte, pageURL *url.URL) (*html.Node, error) {
 		return nil, fmt.Errorf("no page to fall back on")
 	}
 	p := readability.NewParser()
-	p.CharThresholds = 200
 	p.KeepClasses = true
 	art, err := p.Parse(bytes.NewReader(page), pageURL)
 	if err != nil {

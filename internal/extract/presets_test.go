@@ -33,6 +33,10 @@ func TestPresetsMirrorTheirFixtures(t *testing.T) {
 				if art.TextLen < extract.DefaultMinText {
 					t.Errorf("text length %d", art.TextLen)
 				}
+				if lost := art.TextLost(); lost != "" {
+					t.Errorf("retention guard fires on the preset's own fixture: %s", lost)
+				}
+				t.Logf("retained %.3f of %d characters", art.Retained, art.SourceText)
 				golden.Compare(t, strings.TrimSuffix(page, ".html")+".golden", report(art))
 			})
 		}
@@ -61,6 +65,7 @@ func extractFixture(t *testing.T, path string, rules *extract.Compiled) *extract
 		t.Fatal(err)
 	}
 	art.HTML = clean.New(clean.Options{DataImages: rules.DataImages()}).HTML(art.HTML)
+	art.CheckPublished(art.HTML)
 	return art
 }
 

@@ -15,6 +15,9 @@ func placePromo(root *html.Node, st *state) {
 	marker := &html.Node{Type: html.TextNode, Data: PromoMarker}
 	if st.rules.promoAnchor != nil {
 		if anchor := cascadia.Query(root, st.rules.promoAnchor); anchor != nil {
+			if st.rules.promoMode == PromoReplace {
+				st.guard.removeChosen(root, anchor)
+			}
 			placeAt(anchor, marker, st.rules.promoMode)
 			st.art.PromoAt = "anchor"
 			return

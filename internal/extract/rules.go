@@ -99,6 +99,10 @@ type Rules struct {
 	Fallback string `yaml:"fallback"`
 	// DataImages keeps <img src="data:image/…"> images through the sanitizer.
 	DataImages *bool `yaml:"data_images"`
+	// MinRetained is the share (0…1) of the source's visible text the
+	// body must keep; under it the article is published with a "text
+	// lost" warning. 0 means DefaultMinRetained.
+	MinRetained float64 `yaml:"min_retained"`
 }
 
 // Replacement is one text replacement: Find (literal) or Regex, never both.
@@ -155,6 +159,9 @@ func (r Rules) Over(base Rules) Rules {
 	if r.DataImages != nil {
 		out.DataImages = r.DataImages
 	}
+	if r.MinRetained != 0 {
+		out.MinRetained = r.MinRetained
+	}
 	return out
 }
 
@@ -199,6 +206,7 @@ type Compiled struct {
 	scheme       string
 	figureBreaks bool
 	minText      int
+	minRetained  float64
 	fallback     string
 	bodySource   string
 	dataImages   bool
@@ -227,7 +235,7 @@ func (r Rules) Compile() (*Compiled, error) {
 	}
 	c := &Compiled{source: r, headings: r.Headings, dropAttrs: r.DropAttributes,
 		lazyAttrs: r.LazyAttributes, figureBreaks: r.FigureBreaks != nil && *r.FigureBreaks,
-		dataImages: r.DataImages != nil && *r.DataImages, minText: r.MinText}
+		dataImages: r.DataImages != nil && *r.DataImages, minText: r.MinText, minRetained: r.MinRetained}
 	if len(r.Body) == 0 {
 		return nil, &FieldError{"body", fmt.Errorf("a body selector is required (or a preset)")}
 	}
@@ -287,6 +295,12 @@ func (c *Compiled) compileOptions(r Rules) error {
 	}
 	if c.minText == 0 {
 		c.minText = DefaultMinText
+	}
+	if c.minRetained < 0 || c.minRetained > 1 {
+		return &FieldError{"min_retained", fmt.Errorf("want a share between 0 and 1, got %g", c.minRetained)}
+	}
+	if c.minRetained == 0 {
+		c.minRetained = DefaultMinRetained
 	}
 	if c.lazyAttrs == nil {
 		c.lazyAttrs = []string{"data-src", "data-original", "data-lazy-src"}

@@ -173,22 +173,3 @@ func figureBreaks(root *html.Node, st *state) {
 }
 
 func newBr() *html.Node { return &html.Node{Type: html.ElementNode, Data: "br", DataAtom: atom.Br} }
-
-// replaceText applies Rules.Replace to every text node.
-func replaceText(root *html.Node, st *state) {
-	if len(st.rules.replace) == 0 {
-		return
-	}
-	var visit func(*html.Node)
-	visit = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			for _, r := range st.rules.replace {
-				n.Data = r.apply(n.Data)
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			visit(c)
-		}
-	}
-	visit(root)
-}

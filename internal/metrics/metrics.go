@@ -30,6 +30,7 @@ type Metrics struct {
 	fetchBytes  *prometheus.CounterVec
 	retries     prometheus.Counter
 	fallbacks   *prometheus.CounterVec
+	textLost    *prometheus.CounterVec
 	pages       *prometheus.CounterVec
 	assets      *prometheus.CounterVec
 	pushes      *prometheus.CounterVec
@@ -58,6 +59,9 @@ func New() *Metrics {
 		}),
 		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsmirror_extract_fallbacks_total", Help: "Articles extracted by the fallback because the source's body selector matched nothing.",
+		}, []string{"source"}),
+		textLost: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_extract_text_lost_total", Help: "Articles whose published body keeps less of the source's visible text than the rules' min_retained.",
 		}, []string{"source"}),
 		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsmirror_pages_total", Help: "Mirror pages by change: written (new), updated, removed.",
@@ -91,7 +95,7 @@ func New() *Metrics {
 			Name: "newsmirror_encoding_guesses_total", Help: "Feeds and pages whose character encoding was guessed, repaired or chosen against a label, by source and reason (detected, utf8-repaired, override, utf8-valid, bom…).",
 		}, []string{"source", "reason"}),
 	}
-	m.reg.MustRegister(m.encGuesses, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.pages, m.assets, m.pushes,
+	m.reg.MustRegister(m.encGuesses, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.textLost, m.pages, m.assets, m.pushes,
 		m.runs, m.lastRun, m.hitsCounted, m.hitsReject, m.knownPaths, m.flushErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, r := range []string{RejectUnknown, RejectBot, RejectRate, RejectMethod} {
@@ -139,6 +143,14 @@ func (m *Metrics) Retry() {
 func (m *Metrics) Fallback(source string) {
 	if m != nil {
 		m.fallbacks.WithLabelValues(source).Inc()
+	}
+}
+
+// TextLost counts one article whose published body lost part of the
+// source's visible text (extract's text-retention guard).
+func (m *Metrics) TextLost(source string) {
+	if m != nil {
+		m.textLost.WithLabelValues(source).Inc()
 	}
 }
 

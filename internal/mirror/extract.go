@@ -58,6 +58,10 @@ func (r *run) extract(ctx context.Context, j job) (*extract.Article, error) {
 	// data:image/… images stay for the image localiser; the last clean,
 	// before render, drops those still inline unless the rules keep them.
 	art.HTML = r.cleaners.dataImages.HTML(art.HTML)
+	if art.CheckPublished(art.HTML); art.TextLost() != "" {
+		r.metrics.TextLost(j.src.ID)
+		r.warn(fmt.Sprintf("%s/%s %s: %s", j.src.ID, j.ch.ID, j.item.URL, art.TextLost()))
+	}
 	return art, nil
 }
 
