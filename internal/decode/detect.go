@@ -37,9 +37,10 @@ const sampleBytes = 256 << 10
 
 // scored is one candidate's score.
 type scored struct {
-	name  string
-	enc   encoding.Encoding
-	score float64 // per non-ASCII byte of the sample
+	name   string
+	enc    encoding.Encoding
+	score  float64 // per non-ASCII byte of the sample
+	errors int     // undecodable sequences (U+FFFD)
 }
 
 // scoreboard is every candidate's score for one body.
@@ -58,21 +59,24 @@ func detect(b []byte) scoreboard {
 		}
 	}
 	for _, c := range candidates {
-		s.all = append(s.all, scored{name: c.name, enc: c.enc, score: s.scoreIn(c.enc)})
+		s.all = append(s.all, s.read(c.name, c.enc))
 	}
 	return s
 }
 
-// scoreIn is the sample's score read in e.
-func (s scoreboard) scoreIn(e encoding.Encoding) float64 {
+// read scores the sample read in e.
+func (s scoreboard) read(name string, e encoding.Encoding) scored {
+	c := scored{name: name, enc: e}
 	if s.high == 0 {
-		return 0
+		return c
 	}
 	text := string(s.sample)
 	if e != utf8Enc {
 		text = string(decodeWith(e, s.sample))
 	}
-	return textScore(text) / float64(s.high)
+	total, errors := textScore(text)
+	c.score, c.errors = total/float64(s.high), errors
+	return c
 }
 
 // best is the candidate with the highest score; the first listed wins a
@@ -106,8 +110,9 @@ func (s scoreboard) confidence() float64 {
 const labelMargin = 0.5
 
 // plausible reports whether following l reads the body about as well as
-// the detector's pick. A label is not second-guessed on a body too short
-// to judge, unless reading it in that encoding fails.
+// the detector's pick. On a body with too little non-ASCII text to judge
+// by frequency, a label is followed unless it reads worse than nothing or
+// meets more undecodable bytes than the pick.
 func plausible(l label, s scoreboard) bool {
 	if isWide(l.name) || l.name == "utf-8" {
 		return false // established by the bytes alone, and they did not
@@ -116,22 +121,17 @@ func plausible(l label, s scoreboard) bool {
 	if l.name == b.name {
 		return true
 	}
-	score := s.scoreIn(l.enc)
-	for _, c := range s.all {
-		if c.name == l.name {
-			score = c.score
-		}
-	}
-	if s.high < 32 && score >= 0 {
+	c := s.read(l.name, l.enc)
+	if s.high < 32 && c.score >= 0 && c.errors <= b.errors {
 		return true
 	}
-	return score >= b.score-labelMargin
+	return c.score >= b.score-labelMargin
 }
 
-// textScore scores decoded text; ASCII counts nothing.
-func textScore(text string) float64 {
+// textScore scores decoded text (ASCII counts nothing) and counts its
+// undecodable sequences.
+func textScore(text string) (total float64, errors int) {
 	t := tables()
-	var total float64
 	prev := ' '
 	for i := 0; i < len(text); {
 		r, n := utf8.DecodeRuneInString(text[i:])
@@ -140,9 +140,12 @@ func textScore(text string) float64 {
 			next, _ := utf8.DecodeRuneInString(text[i:])
 			total += weight(r, prev, next, t)
 		}
+		if r == utf8.RuneError {
+			errors++
+		}
 		prev = r
 	}
-	return total
+	return total, errors
 }
 
 // weight is one non-ASCII character's contribution to a text's score.
