@@ -13,12 +13,21 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 )
 
-// Exit codes, documented in README.md.
+// Exit codes, documented in README.md. A sync stopped by a signal exits
+// 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.
 const (
-	ExitOK      = 0 // everything worked
-	ExitFatal   = 1 // the run stopped: state database, git, I/O
-	ExitUsage   = 2 // bad arguments or a bad configuration
-	ExitPartial = 3 // the run finished and committed, but some articles or channels failed
+	ExitOK    = 0 // everything worked
+	ExitFatal = 1 // the run stopped: state database, git, I/O
+	ExitUsage = 2 // bad arguments or a bad configuration
+	// ExitPartial: the run finished and committed, but some articles or
+	// channels failed (no more than publish.max_failed_share of them), or
+	// a push to a remote failed.
+	ExitPartial = 3
+	// ExitNothingRead: no channel's feed could be read.
+	ExitNothingRead = 5
+	// ExitTooManyFailed: the run committed what it could, but more than
+	// publish.max_failed_share of its channels and articles failed.
+	ExitTooManyFailed = 6
 )
 
 // env is what every command gets.

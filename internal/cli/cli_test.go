@@ -97,8 +97,8 @@ func TestLogFormatJSONWritesOneObjectPerLine(t *testing.T) {
 	// The feed's port is closed: the channel fails and a warning is logged.
 	os.WriteFile(path, []byte("output: {dir: out}\nsources:\n  - id: s\n    rules: {body: div}\n    channels: [{id: c, name: n, feed: \"http://127.0.0.1:1/feed.xml\"}]\n"), 0o644)
 	code, _, stderr := run(t, "sync", "-c", path, "--log-format", "json")
-	if code != cli.ExitPartial {
-		t.Errorf("exit %d, want %d", code, cli.ExitPartial)
+	if code != cli.ExitNothingRead {
+		t.Errorf("exit %d, want %d", code, cli.ExitNothingRead)
 	}
 	lines := strings.Split(strings.TrimSpace(stderr), "\n")
 	for _, l := range lines {

@@ -80,10 +80,15 @@ func syncWith(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps)
 		fmt.Fprintln(e.stderr, "newsmirror:", err)
 		return ExitFatal
 	}
-	if len(rep.Failures) > 0 {
-		return ExitPartial
+	code, why := outcome(rep, cfg.Publish.MaxFailedShare)
+	if stop, ok := stopped(ctx); ok {
+		e.log.Warn("sync stopped by signal; what was complete is committed", "signal", stop.Signal.String())
+		code, why = stop.code(), fmt.Sprintf("stopped by %s before the end; what was complete is committed", stop.Signal)
 	}
-	return ExitOK
+	if why != "" {
+		fmt.Fprintf(e.stdout, "exit %d: %s\n", code, why)
+	}
+	return code
 }
 
 func printReport(w io.Writer, rep *mirror.Report) {

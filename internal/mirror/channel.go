@@ -59,6 +59,7 @@ func (r *run) syncChannels(ctx context.Context) {
 		r.log.Error("read hosts down", "err", err)
 	}
 	r.hosts = newHosts(known)
+	r.report.Channels = channelCount(r.cfg)
 	var jobs []job
 	seen := map[string]bool{}
 	for i := range r.cfg.Sources {
@@ -127,6 +128,7 @@ func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Ch
 		}
 	}
 	jobs = append(jobs, r.requeued(ctx, src, ch, seen)...)
+	r.report.ChannelsRead++
 	r.log.Info("channel read", "source", src.ID, "channel", ch.ID, "items", len(items), "new", len(jobs), "not_modified", unchanged)
 	r.progress.channelRead(len(jobs))
 	return jobs
@@ -237,6 +239,7 @@ func (r *run) runJobs(ctx context.Context, jobs []job) {
 // record notes one finished job; the caller holds the lock.
 func (r *run) record(ctx context.Context, j job, written []string, err error) {
 	r.progress.articleDone()
+	r.report.Articles++
 	if err != nil {
 		r.fail(Failure{Source: j.src.ID, Channel: j.ch.ID, URL: j.item.URL, Err: err})
 		r.recordFailure(ctx, j, err)

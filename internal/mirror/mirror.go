@@ -58,6 +58,9 @@ type Report struct {
 	Removed []string
 	// Failures are the articles and channels that could not be mirrored.
 	Failures []Failure
+	// Channels counts the configuration's channels, ChannelsRead those
+	// whose feed was read (a 304 counts), Articles the articles tried.
+	Channels, ChannelsRead, Articles int
 	// Warnings are problems that skipped nothing important, such as a bad
 	// row of a links file ("file:line: message").
 	Warnings []string

@@ -24,6 +24,10 @@ type Options struct {
 	Upstream string `yaml:"upstream"`
 	// Branch is the mirror's branch.
 	Branch string `yaml:"branch"`
+	// MaxFailedShare is the share (0–1) of a run's channels and articles
+	// that may fail for "newsmirror sync" to exit 3 (partial, tolerated by
+	// the shipped CI workflow); above it the run exits 6.
+	MaxFailedShare float64 `yaml:"max_failed_share"`
 }
 
 // Remote is a repository the mirror is pushed to. Its URL holds no secret:
@@ -36,7 +40,7 @@ type Remote struct {
 
 // DefaultOptions returns the options of a configuration that says nothing.
 func DefaultOptions() Options {
-	return Options{Keep: 500, PushTimeout: 2 * time.Minute, Branch: "main"}
+	return Options{Keep: 500, PushTimeout: 2 * time.Minute, Branch: "main", MaxFailedShare: 0.2}
 }
 
 // FieldError is an option that does not work; Field is its YAML key.
@@ -59,6 +63,9 @@ func (o Options) Validate() []*FieldError {
 	}
 	if o.PushTimeout <= 0 {
 		bad("push_timeout", errors.New("must be positive"))
+	}
+	if o.MaxFailedShare < 0 || o.MaxFailedShare > 1 {
+		bad("max_failed_share", fmt.Errorf("must be within 0–1, got %g", o.MaxFailedShare))
 	}
 	if !remoteName.MatchString(o.Branch) {
 		bad("branch", fmt.Errorf("bad branch name %q", o.Branch))
