@@ -22,6 +22,7 @@ func (c *Config) compile(s *errorSink) {
 	c.compileOutput(s)
 	c.compileSite(s)
 	c.compilePublish(s)
+	expandProxy(s, "fetch.proxy", &c.Fetch.Proxy)
 	if err := c.Fetch.Validate(); err != nil {
 		s.at("fetch", "%v", err)
 	}
@@ -31,9 +32,13 @@ func (c *Config) compile(s *errorSink) {
 	if len(c.Sources) == 0 {
 		s.at("sources", "at least one source is required")
 	}
+	c.checkSourceIDs(s)
 	seen := map[string]string{}
+	lists := names{}
+	checkIndexName(s, "site.hot_name", c.Site.HotName, lists)
+	checkIndexName(s, "indexes.editors.name", c.Indexes.Editors.Name, lists)
 	for i := range c.Sources {
-		c.compileSource(s, fmt.Sprintf("sources[%d]", i), &c.Sources[i], seen)
+		c.compileSource(s, fmt.Sprintf("sources[%d]", i), &c.Sources[i], seen, lists)
 	}
 }
 
@@ -57,7 +62,7 @@ func (c *Config) compileOutput(s *errorSink) {
 	c.Location = loc
 	tmpl, err := template.New("commit").Option("missingkey=error").Parse(o.CommitMessage)
 	if err == nil {
-		err = tmpl.Execute(discard{}, CommitData(time.Now(), 0))
+		err = checkCommitTemplate(tmpl)
 	}
 	if err != nil {
 		s.at("output.commit_message", "bad template: %v", err)
@@ -75,8 +80,8 @@ func checkTemplate(s *errorSink, path string, t URLTemplate) {
 }
 
 func (c *Config) compileSite(s *errorSink) {
-	if c.Site.HotName == "" || strings.ContainsAny(c.Site.HotName, "/\\") {
-		s.at("site.hot_name", "must be a non-empty file name")
+	if c.Site.MaxTitle < 10 || c.Site.MaxTitle > 10000 {
+		s.at("site.max_title", "must be 10 to 10000 letters, got %d", c.Site.MaxTitle)
 	}
 	if c.Site.HotWindow < time.Hour {
 		s.at("site.hot_window", "must be at least 1h, got %s", c.Site.HotWindow)
@@ -112,7 +117,7 @@ func checkLink(s *errorSink, path string, l Link) {
 	}
 }
 
-func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[string]string) {
+func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[string]string, lists names) {
 	if !safeID.MatchString(src.ID) {
 		s.at(path+".id", "want letters, digits, '.', '_' or '-', got %q", src.ID)
 	}
@@ -143,18 +148,20 @@ func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[
 		compileVariant(s, fmt.Sprintf("%s.variants[%d]", path, i), v, seen)
 	}
 	for i := range src.Channels {
-		compileChannel(s, fmt.Sprintf("%s.channels[%d]", path, i), src, &src.Channels[i], seen)
+		compileChannel(s, fmt.Sprintf("%s.channels[%d]", path, i), src, &src.Channels[i], lists)
 	}
+	expandProxy(s, path+".fetch.proxy", &src.Fetch.Proxy)
 	compileSourceFetch(s, path, src)
 }
 
-func compileChannel(s *errorSink, path string, src *Source, ch *Channel, seen map[string]string) {
+func compileChannel(s *errorSink, path string, src *Source, ch *Channel, lists names) {
 	if !safeID.MatchString(ch.ID) {
 		s.at(path+".id", "want letters, digits, '.', '_' or '-', got %q", ch.ID)
-	} else if prev, dup := seen["id:"+ch.ID]; dup {
-		s.at(path+".id", "channel id %q is already used at %s", ch.ID, prev)
+	} else if prev, dup := lists.claim("channel", ch.ID, path); dup {
+		s.at(path+".id", "channel id %q is already used at %s (folder names that differ only in letter case are one folder on macOS and Windows)", ch.ID, prev)
+	} else {
+		checkFolder(s, path+".id", ch.ID)
 	}
-	seen["id:"+ch.ID] = path
 	ch.Compiled = src.Compiled
 	if ch.Rules != nil {
 		ch.Compiled = compileChannelRules(s, path+".rules", *ch.Rules, src.Rules)
@@ -162,11 +169,7 @@ func compileChannel(s *errorSink, path string, src *Source, ch *Channel, seen ma
 	if ch.Name == "" || strings.ContainsAny(ch.Name, "/\\\x00") || strings.HasPrefix(ch.Name, ".") {
 		s.at(path+".name", "must be a non-empty name without '/', '\\' or a leading '.'")
 	}
-	index := src.IndexName(ch)
-	if prev, dup := seen["index:"+index]; dup {
-		s.at(path+".name", "index name %q is already used at %s", index, prev)
-	}
-	seen["index:"+index] = path
+	checkIndexName(s, path+".name", src.IndexName(ch), lists)
 	u, err := url.Parse(ch.Feed)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		s.at(path+".feed", "want an absolute http(s) URL, got %q", ch.Feed)
@@ -180,18 +183,16 @@ func compileVariant(s *errorSink, path string, v zhconv.Variant, seen map[string
 	if !slices.Contains(zhconv.Configs, v.Convert) {
 		s.at(path+".convert", "unknown conversion %q (known: %s)", v.Convert, strings.Join(zhconv.Configs, ", "))
 	}
-	if !safeID.MatchString(v.Dir) || reservedDirs[v.Dir] {
+	if !safeID.MatchString(v.Dir) || reservedDirs[strings.ToLower(v.Dir)] {
 		s.at(path+".dir", "want a folder name of letters, digits, '.', '_' or '-' other than pages, indexes and assets, got %q", v.Dir)
+	} else {
+		checkFolder(s, path+".dir", v.Dir)
 	}
 	if prev, ok := seen["variant:"+v.Dir]; ok && prev != v.Convert {
 		s.at(path+".dir", "folder %q already holds the %s conversion", v.Dir, prev)
 	}
 	seen["variant:"+v.Dir] = v.Convert
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // compileChannelRules compiles a channel's rules over its source's. A
 // problem the source's rules have on their own is reported there only.

@@ -99,6 +99,9 @@ type Site struct {
 	HotWindow time.Duration `yaml:"hot_window"`
 	// HotLength is how many pages the hot list shows.
 	HotLength int `yaml:"hot_length"`
+	// MaxTitle is the most letters (runes) of an article title; a longer
+	// one is cut, with "…", and a warning logged.
+	MaxTitle int `yaml:"max_title"`
 	// Nav are extra links appended to every navigation bar. A relative URL
 	// is relative to the repository root and is rewritten for each page.
 	Nav []Link `yaml:"nav"`
@@ -196,6 +199,7 @@ func Default() Config {
 			HotName:      "热点推荐",
 			HotWindow:    24 * time.Hour,
 			HotLength:    50,
+			MaxTitle:     500,
 			ShareText:    "手机上长按并复制下列链接或二维码分享本文章：",
 			OriginalText: "原文地址（需翻墙访问）：",
 		},

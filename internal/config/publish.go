@@ -10,9 +10,6 @@ func (c *Config) compilePublish(s *errorSink) {
 	for _, e := range c.Publish.Validate() {
 		s.at("publish."+e.Field, "%v", e.Err)
 	}
-	if c.Indexes.Editors.Name == c.Site.HotName {
-		s.at("indexes.editors.name", "must differ from site.hot_name")
-	}
 }
 
 // resolvePublishPaths makes the template folder and the links files

@@ -60,3 +60,22 @@ func TestArticleIDsFitEveryFileSystem(t *testing.T) {
 		t.Errorf("two long ids sharing a beginning were shortened to one: %q", a)
 	}
 }
+
+func TestCapTitleCutsLongTitlesAtALetter(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		max  int
+		want string
+		cut  bool
+	}{
+		{"短标题", 5, "短标题", false},
+		{"五个字标题", 5, "五个字标题", false},
+		{"六个字的标题", 5, "六个字的…", true},
+		{strings.Repeat("x", 10<<20), 500, strings.Repeat("x", 499) + "…", true},
+	} {
+		got, cut := feed.CapTitle(tc.in, tc.max)
+		if got != tc.want || cut != tc.cut {
+			t.Errorf("CapTitle(%.20q, %d) = %.20q, %v", tc.in, tc.max, got, cut)
+		}
+	}
+}

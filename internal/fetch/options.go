@@ -73,15 +73,25 @@ func DefaultOptions() Options {
 	}
 }
 
+// Bounds on options: past them a value is a typo or an attack on the
+// operator (a body cap of a terabyte, a timeout of centuries), not a need.
+const (
+	MaxTimeout     = time.Hour
+	MaxConnect     = 10 * time.Minute
+	MaxBodyLimit   = 1 << 30 // 1 GiB
+	MaxWait        = maxRetryAfter
+	MaxMinInterval = time.Hour
+)
+
 // Validate reports options that cannot work.
 func (o Options) Validate() error {
 	switch {
-	case o.Timeout <= 0:
-		return errors.New("timeout must be positive")
-	case o.ConnectTimeout <= 0:
-		return errors.New("connect_timeout must be positive")
-	case o.MaxBodyBytes <= 0:
-		return errors.New("max_body_bytes must be positive")
+	case o.Timeout <= 0 || o.Timeout > MaxTimeout:
+		return fmt.Errorf("timeout must be positive and at most %s, got %s", MaxTimeout, o.Timeout)
+	case o.ConnectTimeout <= 0 || o.ConnectTimeout > MaxConnect:
+		return fmt.Errorf("connect_timeout must be positive and at most %s, got %s", MaxConnect, o.ConnectTimeout)
+	case o.MaxBodyBytes <= 0 || o.MaxBodyBytes > MaxBodyLimit:
+		return fmt.Errorf("max_body_bytes must be positive and at most %d (1 GiB), got %d", MaxBodyLimit, o.MaxBodyBytes)
 	case o.Workers < 1 || o.Workers > 256:
 		return fmt.Errorf("workers must be 1 to 256, got %d", o.Workers)
 	case o.MaxConnections < 1 || o.MaxConnections > 1024:
@@ -90,10 +100,12 @@ func (o Options) Validate() error {
 		return fmt.Errorf("retries must be 0 to 10, got %d", o.Retries)
 	case o.RetryWait <= 0 || o.MaxRetryWait < o.RetryWait:
 		return errors.New("retry_wait must be positive and max_retry_wait at least retry_wait")
+	case o.MaxRetryWait > MaxWait:
+		return fmt.Errorf("max_retry_wait must be at most %s, got %s", MaxWait, o.MaxRetryWait)
 	case o.PerHost < 1 || o.PerHost > 64:
 		return fmt.Errorf("per_host must be 1 to 64, got %d", o.PerHost)
-	case o.MinInterval < 0:
-		return errors.New("min_interval must not be negative")
+	case o.MinInterval < 0 || o.MinInterval > MaxMinInterval:
+		return fmt.Errorf("min_interval must be 0 to %s, got %s", MaxMinInterval, o.MinInterval)
 	case o.GiveUpAfter < time.Hour:
 		return fmt.Errorf("give_up_after must be at least 1h, got %s", o.GiveUpAfter)
 	case o.HostBackoff <= 0 || o.MaxHostBackoff < o.HostBackoff:
@@ -126,6 +138,12 @@ func (s SourceOptions) Validate() error {
 	switch {
 	case s.Timeout < 0 || s.MaxBodyBytes < 0 || s.PerHost < 0 || s.MinInterval < 0:
 		return errors.New("timeout, max_body_bytes, per_host and min_interval must not be negative")
+	case s.Timeout > MaxTimeout:
+		return fmt.Errorf("timeout must be at most %s, got %s", MaxTimeout, s.Timeout)
+	case s.MaxBodyBytes > MaxBodyLimit:
+		return fmt.Errorf("max_body_bytes must be at most %d (1 GiB), got %d", MaxBodyLimit, s.MaxBodyBytes)
+	case s.MinInterval > MaxMinInterval:
+		return fmt.Errorf("min_interval must be at most %s, got %s", MaxMinInterval, s.MinInterval)
 	case s.Retries != nil && (*s.Retries < 0 || *s.Retries > 10):
 		return fmt.Errorf("retries must be 0 to 10, got %d", *s.Retries)
 	case s.PerHost > 64:
@@ -169,7 +187,7 @@ func checkProxy(p string) error {
 	}
 	u, err := url.Parse(p)
 	if err != nil || u.Host == "" {
-		return fmt.Errorf("proxy: want \"direct\" or an http://, https:// or socks5:// URL, got %q", p)
+		return errors.New("proxy: want \"direct\" or an http://, https:// or socks5:// URL (with any user name and password as ${VAR})")
 	}
 	switch u.Scheme {
 	case "http", "https", "socks5", "socks5h":

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/url"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/feed"
@@ -114,6 +115,10 @@ func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Ch
 	}
 	var jobs []job
 	for _, it := range items {
+		if title, cut := feed.CapTitle(it.Title, r.cfg.Site.MaxTitle); cut {
+			r.log.Warn("title cut to site.max_title", "source", src.ID, "channel", ch.ID, "url", it.URL, "letters", utf8.RuneCountInString(it.Title))
+			it.Title = title
+		}
 		if seen[it.URL] || r.cfg.Indexes.Blacklist.Blocks(it.Title) || src.Blacklist.Blocks(it.Title) {
 			continue // another channel's, or never listed so not worth mirroring
 		}
