@@ -26,50 +26,83 @@ type Item struct {
 	Content string
 }
 
+// Result is what reading a channel's document gave.
+type Result struct {
+	Items []Item
+	// Warnings say what was salvaged from a broken document, or skipped:
+	// each is a repair, a guess or a loss the operator is to see. A
+	// well-formed feed whose items all have a link and a title has none.
+	Warnings []Warning
+}
+
 // Read reads data, served at base for a channel of kind, into items.
-// Items without a link or title are dropped; duplicate links keep their
-// first item (feeds repeat items: secretchina's p1 lists 26 items, 20 of
-// them distinct). o may be nil for defaults.
-func Read(kind string, data []byte, base string, o *Options) ([]Item, error) {
+// Items without a link or title are dropped (with a warning); duplicate
+// links keep their first item (feeds repeat items: secretchina's p1 lists
+// 26 items, 20 of them distinct). A broken feed is salvaged rather than
+// refused: see repair. o may be nil for defaults.
+func Read(kind string, data []byte, base string, o *Options) (Result, error) {
 	if o == nil {
 		o = &Options{}
 	}
 	switch kind {
 	case KindListing:
-		return readListing(data, base, o)
+		items, err := readListing(data, base, o)
+		return Result{Items: items}, err
 	case KindJSON:
-		return readJSON(data, base, o)
+		items, err := readJSON(data, base, o)
+		return Result{Items: items}, err
 	case "", KindFeed:
 		return parseFeed(data, base, o)
 	}
-	return nil, fmt.Errorf("unknown channel kind %q", kind)
+	return Result{}, fmt.Errorf("unknown channel kind %q", kind)
 }
 
 // Parse reads an RSS, Atom or JSON feed fetched from base, dates without a
-// zone in UTC.
+// zone in UTC. It salvages a broken feed as Read does, but keeps no
+// warnings: what runs for an operator calls Read.
 func Parse(data []byte, base string) ([]Item, error) {
-	return parseFeed(data, base, &Options{})
+	res, err := parseFeed(data, base, &Options{})
+	return res.Items, err
 }
 
-func parseFeed(data []byte, base string, o *Options) ([]Item, error) {
+func parseFeed(data []byte, base string, o *Options) (Result, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, fmt.Errorf("parse feed %s: empty document", base)
-	}
-	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("parse feed %s: %w", base, err)
+		return Result{}, fmt.Errorf("parse feed %s: empty document", base)
 	}
 	baseURL, err := url.Parse(base)
 	if err != nil {
-		return nil, fmt.Errorf("parse feed %s: %w", base, err)
+		return Result{}, fmt.Errorf("parse feed %s: %w", base, err)
+	}
+	var w warnings
+	doc := data
+	if !isJSON(data) {
+		doc = repair(data, &w)
+	}
+	p := gofeed.NewParser()
+	p.KeepOriginalFeed = true
+	f, err := p.Parse(bytes.NewReader(doc))
+	if err != nil {
+		if len(w.order) > 0 {
+			return Result{}, fmt.Errorf("parse feed %s: %w (after repairs: %s)", base, err, joinWarnings(w.list()))
+		}
+		return Result{}, fmt.Errorf("parse feed %s: %w", base, err)
 	}
 	var list dedupe
-	for _, it := range f.Items {
-		if item, ok := convert(it, baseURL, o.Location); ok {
+	for i, it := range f.Items {
+		if item, ok := convert(it, links(f, i), baseURL, o.Location, i+1, &w); ok {
 			list.add(item)
 		}
 	}
-	return list.items, nil
+	if len(list.items) == 0 && w.count[WarnTruncated]+w.count[WarnTooDeep] > 0 {
+		return Result{}, fmt.Errorf("parse feed %s: no complete item: %s", base, joinWarnings(w.list()))
+	}
+	return Result{Items: list.items, Warnings: w.list()}, nil
+}
+
+// isJSON reports whether data looks like a JSON Feed.
+func isJSON(data []byte) bool {
+	b := bytes.TrimLeft(bytes.TrimPrefix(data, []byte("\ufeff")), " \t\r\n")
+	return len(b) > 0 && b[0] == '{'
 }
 
 // dedupe collects items, keeping the first of each URL.
@@ -105,15 +138,21 @@ func resolve(base *url.URL, link string) (string, bool) {
 // cleanTitle folds a title's white space.
 func cleanTitle(s string) string { return strings.Join(strings.Fields(s), " ") }
 
-func convert(it *gofeed.Item, base *url.URL, loc *time.Location) (Item, bool) {
-	link := strings.TrimSpace(it.Link)
-	if link == "" {
-		link = strings.TrimSpace(it.GUID)
-	}
-	u, ok := resolve(base, link)
+// convert makes gofeed's item n into an Item at the first of its links
+// that is an absolute http(s) URL; an item without one, or without a
+// title, is skipped with a warning.
+func convert(it *gofeed.Item, ls []link, base *url.URL, loc *time.Location, n int, w *warnings) (Item, bool) {
 	title := cleanTitle(it.Title)
-	if !ok || title == "" {
+	u, why, ok := pickLink(ls, base)
+	switch {
+	case !ok:
+		w.add(WarnNoLink, "item %d %q has no link%s: skipped", n, clip(title, 40), why)
 		return Item{}, false
+	case title == "":
+		w.add(WarnNoTitle, "item %d (%s) has no title: skipped", n, u)
+		return Item{}, false
+	case why != "":
+		w.add(WarnIDAsLink, "item %d %q has no link: %s used as its URL", n, clip(title, 40), why)
 	}
 	item := Item{URL: u, Title: title, Content: content(it)}
 	switch {
@@ -123,6 +162,14 @@ func convert(it *gofeed.Item, base *url.URL, loc *time.Location) (Item, bool) {
 		item.Published = date(it.Updated, it.UpdatedParsed, loc)
 	}
 	return item, true
+}
+
+// clip shortens s to n runes for a message.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }
 
 // date is a feed date: raw read in loc when it names no zone, else the

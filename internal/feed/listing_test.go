@@ -26,7 +26,7 @@ func TestRealJSONListingsReadWithTheMinghuiMapping(t *testing.T) {
 		{"gfw-breaker+mh-news/91.js", 129, "233人声明从新开始修炼", "https://www.minghui.org/mh/articles/2021/7/20/428432.html", time.Date(2021, 7, 20, 0, 0, 0, 0, shanghai)},
 		{"gfw-breaker+mh-news/245.js", 8, "大陆大法学员呼吁中央领导及时制止武汉电视台肇事行为", "https://www.minghui.org/mh/articles/1999/7/19/%E5%A4%A7%E9%99%86%E5%A4%A7%E6%B3%95%E5%AD%A6%E5%91%98%E5%91%BC%E5%90%81%E4%B8%AD%E5%A4%AE%E9%A2%86%E5%AF%BC%E5%8F%8A%E6%97%B6%E5%88%B6%E6%AD%A2%E6%AD%A6%E6%B1%89%E7%94%B5%E8%A7%86%E5%8F%B0%E8%82%87%E4%BA%8B%E8%A1%8C%E4%B8%BA-8624.html", time.Date(1999, 7, 19, 0, 0, 0, 0, shanghai)},
 	} {
-		items, err := feed.Read(feed.KindJSON, readReal(t, tc.file), "https://lists.example/x.js", o)
+		items, err := readItems(feed.KindJSON, readReal(t, tc.file), "https://lists.example/x.js", o)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.file, err)
 		}
@@ -41,7 +41,7 @@ func TestRealJSONListingsReadWithTheMinghuiMapping(t *testing.T) {
 
 func TestBrokenAndEmptyJSONListingsAreErrors(t *testing.T) {
 	for _, file := range []string{"gfw-breaker+mh-news/140.js", "gfw-breaker+mh-news/140.js.empty-at-5e3acc2"} {
-		_, err := feed.Read(feed.KindJSON, readReal(t, file), "https://lists.example/140.js", &feed.Options{})
+		_, err := readItems(feed.KindJSON, readReal(t, file), "https://lists.example/140.js", &feed.Options{})
 		if err == nil || !strings.Contains(err.Error(), "140.js") {
 			t.Errorf("%s: err = %v, want an error naming the listing", file, err)
 		}
@@ -60,7 +60,7 @@ func TestListingResolvesRelativeLinksAndSkipsItemsWithoutOne(t *testing.T) {
 	if err := o.Compile(map[string]bool{feed.KindListing: true}); err != nil {
 		t.Fatal(err)
 	}
-	items, err := feed.Read(feed.KindListing, []byte(page), "http://www.ntdtv.com/gb/prog204.html", o)
+	items, err := readItems(feed.KindListing, []byte(page), "http://www.ntdtv.com/gb/prog204.html", o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestListingDatesAreReadInTheSourceZone(t *testing.T) {
 	if err := o.Compile(map[string]bool{feed.KindListing: true}); err != nil {
 		t.Fatal(err)
 	}
-	items, err := feed.Read(feed.KindListing, []byte(page), "http://x.example/", o)
+	items, err := readItems(feed.KindListing, []byte(page), "http://x.example/", o)
 	if err != nil || len(items) != 3 {
 		t.Fatalf("items %+v, %v", items, err)
 	}
@@ -100,7 +100,7 @@ func TestListingDatesAreReadInTheSourceZone(t *testing.T) {
 
 func TestListingWithoutMatchesIsAnError(t *testing.T) {
 	o := &feed.Options{Listing: feed.Listing{Item: "div.gone"}}
-	_, err := feed.Read(feed.KindListing, []byte("<p>redesigned</p>"), "http://x.example/", o)
+	_, err := readItems(feed.KindListing, []byte("<p>redesigned</p>"), "http://x.example/", o)
 	if err == nil || !strings.Contains(err.Error(), "selector broken?") {
 		t.Errorf("err = %v", err)
 	}
@@ -115,7 +115,7 @@ func TestFeedDatesWithoutZoneUseTheSourceZone(t *testing.T) {
 	if err := o.Compile(nil); err != nil {
 		t.Fatal(err)
 	}
-	items, err := feed.Read(feed.KindFeed, []byte(rss), "http://x.example/", o)
+	items, err := readItems(feed.KindFeed, []byte(rss), "http://x.example/", o)
 	if err != nil || len(items) != 2 {
 		t.Fatalf("items %+v, %v", items, err)
 	}

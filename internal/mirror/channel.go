@@ -106,8 +106,10 @@ func interleaveHosts(jobs []job) []job {
 // its new items, skipping (and then adding) the URLs in seen. A 304 Not
 // Modified means nothing new.
 func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Channel, seen map[string]bool) []job {
-	items, unchanged, err := r.readFeed(ctx, src, ch)
+	res, unchanged, err := r.readFeed(ctx, src, ch)
+	items := res.Items
 	r.channelHealth(ctx, src, ch, len(items), unchanged, err)
+	r.salvaged(src, ch, res.Warnings)
 	if err != nil {
 		r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: ch.Feed, Err: err})
 		r.progress.channelRead(0)
@@ -166,28 +168,28 @@ func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.
 // items; unchanged is true when the server answered 304 Not Modified. The
 // validators are saved only once the document has been read, so a broken
 // answer is fetched whole again next run.
-func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Channel) (items []feed.Item, unchanged bool, err error) {
+func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Channel) (res feed.Result, unchanged bool, err error) {
 	v, err := r.validators(ctx, src, ch)
 	if err != nil {
-		return nil, false, err
+		return res, false, err
 	}
 	resp, err := r.clientFor(src).GetIfChanged(ctx, ch.Feed, fetch.Validators(v))
 	r.observeFetch(src.ID, resp, err)
 	if err != nil {
-		return nil, false, err
+		return res, false, err
 	}
 	if resp.NotModified {
-		return nil, true, nil
+		return res, true, nil
 	}
 	data, dec := resp.Decode(documentKind(ch.Kind), src.Fetch.Charset)
 	r.recordEncoding(ctx, src, ch, "feed", resp.URL, dec)
-	if items, err = feed.Read(ch.Kind, data, resp.URL, &src.Items); err != nil {
-		return nil, false, err
+	if res, err = feed.Read(ch.Kind, data, resp.URL, &src.Items); err != nil {
+		return res, false, err
 	}
 	if err := r.db.SaveValidators(ctx, ch.Feed, store.Validators(resp.Validators()), r.now); err != nil {
 		r.log.Error("save validators", "url", ch.Feed, "err", err)
 	}
-	return items, false, nil
+	return res, false, nil
 }
 
 // validators are what a conditional GET of the channel sends: none when
@@ -268,4 +270,11 @@ func (r *run) fail(f Failure) {
 		r.log.Warn("skipped", "source", f.Source, "channel", f.Channel, "url", f.URL, "err", reason(f.Err, f.URL))
 	}
 	r.report.Failures = append(r.report.Failures, f)
+}
+
+// salvaged logs what was salvaged from a broken feed.
+func (r *run) salvaged(src *config.Source, ch *config.Channel, ws []feed.Warning) {
+	for _, w := range ws {
+		r.log.Warn("feed salvaged", "source", src.ID, "channel", ch.ID, "kind", w.Kind, "warning", w.Message)
+	}
 }
