@@ -92,14 +92,6 @@ func (s *Store) PendingPaths(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// MarkCommitted records that every pending page is now in a commit.
-func (s *Store) MarkCommitted(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `UPDATE articles SET state = 'committed' WHERE state = 'pending'`); err != nil {
-		return fmt.Errorf("mark pages committed: %w", err)
-	}
-	return nil
-}
-
 func unix(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
