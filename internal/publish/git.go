@@ -44,8 +44,10 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string) (stri
 	// update-index takes the paths as they are: no pathspec matching
 	// (which costs paths × files), and a path neither on disk nor in the
 	// index (written and removed again before a commit) is skipped.
+	// --replace drops an entry in the way: a symbolic link "pages/c1" the
+	// tree replaced by a real folder (Tree.Write) gives way to its files.
 	list := strings.NewReader(strings.Join(paths, "\x00") + "\x00")
-	if _, err := r.gitStdin(ctx, list, "update-index", "--add", "--remove", "-z", "--stdin"); err != nil {
+	if _, err := r.gitStdin(ctx, list, "update-index", "--add", "--remove", "--replace", "-z", "--stdin"); err != nil {
 		return "", err
 	}
 	if _, err := r.git(ctx, "diff", "--cached", "--quiet"); err == nil {

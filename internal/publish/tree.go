@@ -7,8 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
+	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 )
@@ -36,42 +39,91 @@ func (e *NotOwnedError) Error() string {
 
 // Write stores data at rel (a slash-separated path inside the tree) through
 // a temporary file (under TempDir) and a rename, so a crash never leaves
-// half a file. It
-// reports false, writing nothing, when the file already holds data.
+// half a file. It reports false, writing nothing, when the file already
+// holds data.
+//
+// Every file is opened beneath the tree with os.Root, which never follows
+// a symbolic link out of it; and a symbolic link on rel's way (a folder
+// "pages/c1" or the file itself, as an upstream can commit) is replaced by
+// a real folder or file, so no write lands anywhere but at rel.
 func (t Tree) Write(rel string, data []byte) (bool, error) {
-	path, err := t.owned(rel, "write")
-	if err != nil {
+	if _, err := t.owned(rel, "write"); err != nil {
 		return false, err
 	}
-	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, data) {
-		return false, nil
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+	root, err := os.OpenRoot(t.Dir)
+	if err != nil {
 		return false, fmt.Errorf("write %s: %w", rel, err)
 	}
-	if err := writeAtomic(filepath.Join(t.Dir, filepath.FromSlash(TempDir)), path, data); err != nil {
+	defer root.Close()
+	if err := unlinkSymlinks(root, rel); err != nil {
+		return false, fmt.Errorf("write %s: %w", rel, err)
+	}
+	if old, err := root.ReadFile(rel); err == nil && bytes.Equal(old, data) {
+		return false, nil
+	}
+	if dir := path.Dir(rel); dir != "." {
+		if err := root.MkdirAll(dir, 0o755); err != nil {
+			return false, fmt.Errorf("write %s: %w", rel, err)
+		}
+	}
+	if err := writeAtomic(root, rel, data); err != nil {
 		return false, fmt.Errorf("write %s: %w", rel, err)
 	}
 	return true, nil
 }
 
-// Exists reports whether rel is a file in the tree.
+// unlinkSymlinks removes each symbolic link among rel's folders and rel
+// itself, so that rel names a place in the tree and nothing else.
+func unlinkSymlinks(root *os.Root, rel string) error {
+	for i := 0; i <= len(rel); i++ {
+		if i < len(rel) && rel[i] != '/' {
+			continue
+		}
+		p := rel[:i]
+		fi, err := root.Lstat(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if fi.Mode()&fs.ModeSymlink != 0 {
+			if err := root.Remove(p); err != nil {
+				return fmt.Errorf("replace the symbolic link %s: %w", p, err)
+			}
+			return nil // the rest of the way is gone with it
+		}
+	}
+	return nil
+}
+
+// Exists reports whether rel is a file in the tree (a symbolic link is
+// not).
 func (t Tree) Exists(rel string) bool {
-	path, err := t.path(rel)
+	if _, err := t.path(rel); err != nil {
+		return false
+	}
+	root, err := os.OpenRoot(t.Dir)
 	if err != nil {
 		return false
 	}
-	_, err = os.Stat(path)
-	return err == nil
+	defer root.Close()
+	fi, err := root.Lstat(rel)
+	return err == nil && fi.Mode().IsRegular()
 }
 
-// Remove deletes rel; a missing file is not an error.
+// Remove deletes rel (a symbolic link itself, never its target); a missing
+// file is not an error.
 func (t Tree) Remove(rel string) error {
-	path, err := t.owned(rel, "remove")
-	if err != nil {
+	if _, err := t.owned(rel, "remove"); err != nil {
 		return err
 	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	root, err := os.OpenRoot(t.Dir)
+	if err != nil {
+		return fmt.Errorf("remove %s: %w", rel, err)
+	}
+	defer root.Close()
+	if err := root.Remove(rel); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("remove %s: %w", rel, err)
 	}
 	return nil
@@ -104,33 +156,48 @@ func (t Tree) Clean(held *MirrorLock) error {
 	if !held.Holds(t.Dir) {
 		return fmt.Errorf("remove temporary files in %s: %w", t.Dir, ErrNotHeld)
 	}
-	if err := os.RemoveAll(filepath.Join(t.Dir, filepath.FromSlash(TempDir))); err != nil {
+	root, err := os.OpenRoot(t.Dir)
+	if err != nil {
+		return fmt.Errorf("remove temporary files: %w", err)
+	}
+	defer root.Close()
+	if err := root.RemoveAll(TempDir); err != nil {
 		return fmt.Errorf("remove temporary files: %w", err)
 	}
 	return nil
 }
 
-func writeAtomic(tmpDir, path string, data []byte) error {
-	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
+// writeAtomic writes data to a new file under TempDir and renames it to
+// rel, all beneath root.
+func writeAtomic(root *os.Root, rel string, data []byte) error {
+	if err := unlinkSymlinks(root, TempDir); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(tmpDir, "w-*")
-	if err != nil {
+	if err := root.MkdirAll(TempDir, 0o755); err != nil {
 		return err
 	}
-	tmp := f.Name()
-	_, err = f.Write(data) // flushed to disk by Tree.Sync, before the commit
+	var f *os.File
+	var tmp string
+	for {
+		tmp = TempDir + "/w-" + strconv.FormatUint(rand.Uint64(), 36)
+		var err error
+		f, err = root.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return err
+		}
+	}
+	_, err := f.Write(data) // flushed to disk by Tree.Sync, before the commit
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
+		err = root.Rename(tmp, rel)
 	}
 	if err != nil {
-		os.Remove(tmp)
+		root.Remove(tmp)
 	}
 	return err
 }
@@ -140,43 +207,52 @@ func writeAtomic(tmpDir, path string, data []byte) error {
 // batch before the commit costs about one. Missing files are skipped.
 func (t Tree) Sync(rels []string) error {
 	dirs := map[string]bool{}
-	var paths []string
+	var names []string
 	for _, rel := range rels {
-		path, err := t.path(rel)
-		if err != nil {
+		if _, err := t.path(rel); err != nil {
 			return err
 		}
-		paths = append(paths, path)
-		dirs[filepath.Dir(path)] = true
+		names = append(names, rel)
+		dirs[path.Dir(rel)] = true
 	}
 	for d := range dirs {
-		paths = append(paths, d)
+		names = append(names, d)
 	}
-	errs := make([]error, len(paths))
+	root, err := os.OpenRoot(t.Dir)
+	if err != nil {
+		return fmt.Errorf("flush: %w", err)
+	}
+	defer root.Close()
+	errs := make([]error, len(names))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, 32)
-	for i, p := range paths {
+	for i, name := range names {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			errs[i] = syncFile(p)
+			errs[i] = syncFile(root, name)
 		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
 
-func syncFile(path string) error {
-	f, err := os.Open(path)
+// syncFile flushes the file or folder name beneath root; a missing one, or
+// a symbolic link, is skipped.
+func syncFile(root *os.Root, name string) error {
+	if fi, err := root.Lstat(name); err != nil || fi.Mode()&fs.ModeSymlink != 0 {
+		return nil
+	}
+	f, err := root.Open(name)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
 	if err != nil {
-		return fmt.Errorf("flush %s: %w", path, err)
+		return fmt.Errorf("flush %s: %w", name, err)
 	}
 	defer f.Close()
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("flush %s: %w", path, err)
+		return fmt.Errorf("flush %s: %w", name, err)
 	}
 	return nil
 }

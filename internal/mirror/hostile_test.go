@@ -1,0 +1,257 @@
+package mirror_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/extension"
+	goldhtml "github.com/yuin/goldmark/renderer/html"
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/fsname"
+	"github.com/newsmirror/newsmirror/internal/mirror"
+)
+
+// hostileItem is one item of a compromised feed: its title and the path
+// of its link on the hostile site.
+type hostileItem struct{ title, path string }
+
+var hostileItems = []hostileItem{
+	{`\[x\](https://evil.example/a) \[y\](javascript:alert(1))`, "/news/1.html"},
+	{`<img src=https://evil.example/t.png> www.evil.example v@evil.example https://evil.example/b`, "/news/2.html?q=<img/src=https://evil.example/q.png>"},
+	{strings.Repeat("长", 20000), "/news/3.html"},
+	{`ends in a backslash \`, "/news/..%2f..%2f..%2fescape.html"},
+	{"device name", "/news/CON.html"},
+	{"long id", "/news/" + strings.Repeat("新", 100) + ".html"},
+	{"decomposed id", "/news/cafe\u0301.html"},
+	{"redirected to loopback", "/to-loopback.html"},
+	{"redirected to a numeric loopback", "/to-numeric.html"},
+	{"![p](https://evil.example/c.png)\n\n[z](https://evil.example/d)", "/news/4.html"},
+}
+
+const secret = "INTERNAL SERVICE SECRET"
+
+// hostileSite serves the compromised feed and its pages; /secret stands
+// for a service on the operator's loopback.
+func hostileSite(t *testing.T) *httptest.Server {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+		switch {
+		case r.URL.Path == "/feed.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			io.WriteString(w, hostileFeed())
+		case r.URL.Path == "/secret":
+			io.WriteString(w, "<html><body><div class=article><p>"+secret+"</p><p>"+secret+"</p></div></body></html>")
+		case r.URL.Path == "/to-loopback.html":
+			http.Redirect(w, r, "http://127.0.0.1:"+port+"/secret", http.StatusFound)
+		case r.URL.Path == "/to-numeric.html":
+			http.Redirect(w, r, "http://2130706433:"+port+"/secret", http.StatusFound)
+		default:
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			fmt.Fprintf(w, `<html><head><title>t</title></head><body><div class="article">
+<p>这是一篇正常的文章，内容足够长，可以通过正文提取的最短长度检查。</p>
+<p>第二段文字，同样是普通的内容，没有任何链接或图片。</p></div></body></html>`)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+func hostileFeed() string {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>c</title>`)
+	for i, it := range hostileItems {
+		b.WriteString("<item><title>")
+		xml.EscapeText(&b, []byte(it.title))
+		b.WriteString("</title><link>")
+		xml.EscapeText(&b, []byte("http://news.example.test"+it.path))
+		fmt.Fprintf(&b, "</link><pubDate>Thu, 13 Jan 2022 0%d:00:00 +0000</pubDate></item>", i%10)
+	}
+	b.WriteString("</channel></rss>")
+	return b.String()
+}
+
+// hostileUpstream is a bare repository whose history holds symbolic links
+// where the mirror writes: pages/c1 and indexes point outside it.
+func hostileUpstream(t *testing.T, outside string) string {
+	root := t.TempDir()
+	bare := filepath.Join(root, "up.git")
+	work := filepath.Join(root, "work")
+	gitOut(t, root, "init", "-q", "--bare", "-b", "main", bare)
+	gitOut(t, root, "init", "-q", "-b", "main", work)
+	os.MkdirAll(filepath.Join(work, "pages"), 0o755)
+	for link, target := range map[string]string{"pages/c1": filepath.Join(outside, "pages"), "indexes": filepath.Join(outside, "indexes")} {
+		if err := os.Symlink(target, filepath.Join(work, filepath.FromSlash(link))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	os.WriteFile(filepath.Join(work, "README.md"), []byte("mirror\n"), 0o644)
+	gitOut(t, work, "add", "-A")
+	gitOut(t, work, "-c", "user.name=x", "-c", "user.email=x@x", "commit", "-qm", "plant symlinks")
+	gitOut(t, work, "push", "-q", "file://"+bare, "main")
+	return bare
+}
+
+func TestHostileUpstreamCannotReachInsidePlantLinksOrWriteOutside(t *testing.T) {
+	site := hostileSite(t)
+	outside := t.TempDir()
+	os.MkdirAll(filepath.Join(outside, "pages"), 0o755)
+	os.MkdirAll(filepath.Join(outside, "indexes"), 0o755)
+	bare := hostileUpstream(t, outside)
+	out := filepath.Join(t.TempDir(), "mirror")
+	cfg, err := config.Parse("config.yaml", []byte(fmt.Sprintf(`output:
+  dir: %s
+  page_url: "https://github.com/o/m/blob/main/{path}"
+  qr_url: "https://raw.example/o/m/{path}.png"
+  pixel_url: "https://count.example/p.png?f={path}"
+publish:
+  upstream: up
+  remotes: [{name: up, url: "file://%s"}]
+sources:
+  - id: ex
+    prefix: X
+    rules: {body: div.article}
+    channels:
+      - {id: c1, name: 频道, feed: "http://news.example.test/feed.xml"}
+`, out, bare)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := site.Listener.Addr().String()
+	d := &net.Dialer{}
+	// The site's name is allowed (its server is on loopback); loopback
+	// addresses themselves are not.
+	client := fetch.New(config.Default().Fetch, fetch.WithDial(func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, addr)
+	}), fetch.Allow("news.example.test"))
+	rep, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Client: client, Now: func() time.Time { return t0 }})
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+
+	// Nothing was written outside the mirror.
+	filepath.WalkDir(outside, func(p string, e fs.DirEntry, _ error) error {
+		if !e.IsDir() {
+			t.Errorf("sync wrote %s outside the mirror", p)
+		}
+		return nil
+	})
+	// The planted links are now real folders, committed as such.
+	for _, dir := range []string{"pages/c1", "indexes"} {
+		fi, err := os.Lstat(filepath.Join(out, dir))
+		if err != nil || !fi.IsDir() {
+			t.Errorf("%s is not a real folder after the run: %v %v", dir, fi, err)
+		}
+	}
+	// Only the redirects to loopback failed, refused by the guard.
+	blocked := 0
+	for _, f := range rep.Failures {
+		if strings.Contains(f.Err.Error(), "address guard") {
+			blocked++
+		} else {
+			t.Errorf("unexpected failure: %v", f)
+		}
+	}
+	if blocked != 2 {
+		t.Errorf("%d redirects to loopback refused, want 2", blocked)
+	}
+
+	files := strings.Split(strings.Trim(gitOut(t, out, "ls-files", "-z"), "\x00"), "\x00")
+	var pages int
+	for _, rel := range files {
+		for _, part := range strings.Split(rel, "/") {
+			if err := fsname.Check(part); err != nil {
+				t.Errorf("committed file %s: %v", rel, err)
+			}
+		}
+		data := readFile(t, out, rel)
+		if strings.Contains(data, secret) {
+			t.Errorf("%s holds the internal service's answer", rel)
+		}
+		if !strings.HasSuffix(rel, ".md") {
+			continue
+		}
+		if strings.HasPrefix(rel, "pages/") {
+			pages++
+		}
+		for _, link := range markdownTargets(t, []byte(data)) {
+			if !madeByMirror(link) {
+				t.Errorf("%s links to %q, which newsmirror did not make", rel, link)
+			}
+		}
+		for _, line := range strings.Split(data, "\n") {
+			if utf8.RuneCountInString(line) > 2*cfg.Site.MaxTitle+200 {
+				t.Errorf("%s has a line of %d letters: the title was not capped", rel, utf8.RuneCountInString(line))
+			}
+		}
+	}
+	if want := len(hostileItems) - 2; pages != want {
+		t.Errorf("%d pages committed, want %d:\n%s", pages, want, strings.Join(files, "\n"))
+	}
+	if st := gitOut(t, out, "status", "--porcelain"); st != "" {
+		t.Errorf("the run left the tree dirty:\n%s", st)
+	}
+}
+
+// markdownTargets renders md as GitHub does (CommonMark + GFM, raw HTML
+// kept) and returns every link and image target in it.
+func markdownTargets(t *testing.T, md []byte) []string {
+	t.Helper()
+	var buf bytes.Buffer
+	gfm := goldmark.New(goldmark.WithExtensions(extension.GFM), goldmark.WithRendererOptions(goldhtml.WithUnsafe()))
+	if err := gfm.Convert(md, &buf); err != nil {
+		t.Fatal(err)
+	}
+	nodes, err := html.ParseFragment(&buf, &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for _, a := range n.Attr {
+			if a.Key == "href" || a.Key == "src" || a.Key == "srcset" {
+				links = append(links, a.Val)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	for _, n := range nodes {
+		walk(n)
+	}
+	return links
+}
+
+// madeByMirror reports a link newsmirror makes: relative inside the
+// mirror, or one of the configured public URLs.
+func madeByMirror(link string) bool {
+	if strings.Contains(link, "evil") {
+		return false
+	}
+	for _, p := range []string{"https://github.com/o/m/blob/main/", "https://raw.example/o/m/", "https://count.example/p.png?f="} {
+		if strings.HasPrefix(link, p) {
+			return true
+		}
+	}
+	return !strings.Contains(link, ":") && !strings.HasPrefix(link, "//")
+}
