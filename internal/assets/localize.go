@@ -61,10 +61,17 @@ type Result struct {
 // failing image is recorded in Result.Failed; the error return is for a
 // body that does not parse or a tree that cannot be written.
 func (l *Localizer) Localize(ctx context.Context, body string) (*Result, error) {
-	nodes, err := parse(body)
+	nodes, err := Parse(body)
 	if err != nil {
 		return nil, err
 	}
+	return l.LocalizeNodes(ctx, nodes)
+}
+
+// LocalizeNodes stores every image of a parsed body (as Parse returns it)
+// and leaves the nodes as they are; RewriteNodes points them at the
+// assets.
+func (l *Localizer) LocalizeNodes(ctx context.Context, nodes []*html.Node) (*Result, error) {
 	res := &Result{Local: map[string]string{}}
 	seen := map[string]bool{}
 	for _, src := range imageURLs(nodes) {
@@ -185,13 +192,11 @@ func Rewrite(body string, local map[string]string, urlFor func(asset string) str
 	if len(local) == 0 {
 		return body, nil
 	}
-	nodes, err := parse(body)
+	nodes, err := Parse(body)
 	if err != nil {
 		return "", err
 	}
-	for _, n := range nodes {
-		rewriteTree(n, local, urlFor)
-	}
+	RewriteNodes(nodes, local, urlFor)
 	var b strings.Builder
 	for _, n := range nodes {
 		if err := html.Render(&b, n); err != nil {
@@ -199,6 +204,16 @@ func Rewrite(body string, local map[string]string, urlFor func(asset string) str
 		}
 	}
 	return b.String(), nil
+}
+
+// RewriteNodes is Rewrite on a parsed body, in place.
+func RewriteNodes(nodes []*html.Node, local map[string]string, urlFor func(asset string) string) {
+	if len(local) == 0 {
+		return
+	}
+	for _, n := range nodes {
+		rewriteTree(n, local, urlFor)
+	}
 }
 
 func rewriteTree(n *html.Node, local map[string]string, urlFor func(string) string) {
@@ -287,8 +302,9 @@ func imageURLs(nodes []*html.Node) []string {
 	return out
 }
 
-// parse reads body as a fragment of a <body>.
-func parse(body string) ([]*html.Node, error) {
+// Parse reads body (HTML as extract returns it) as a fragment of a
+// <body>.
+func Parse(body string) ([]*html.Node, error) {
 	ctx := &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body}
 	nodes, err := html.ParseFragment(strings.NewReader(body), ctx)
 	if err != nil {

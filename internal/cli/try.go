@@ -7,17 +7,20 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"os"
 	"strings"
 
+	"github.com/newsmirror/newsmirror/internal/article"
+	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/clean"
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/decode"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/feed"
 	"github.com/newsmirror/newsmirror/internal/fetch"
-	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/mirror"
 )
 
 // tryFlags are the flags of `newsmirror try`.
@@ -26,8 +29,9 @@ type tryFlags struct {
 	html                               bool
 }
 
-// runTry runs one article through the rules and shows what came out: the
-// rule author's loop.
+// runTry runs one article through the pipeline sync uses and shows what
+// came out: the rule author's loop. The page printed is byte for byte the
+// one sync would write, given the same feed item.
 func runTry(ctx context.Context, e *env, args []string) int {
 	fl, err := parseTry(e.stderr, args)
 	if err != nil {
@@ -43,35 +47,55 @@ func runTry(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "newsmirror try: want an absolute article URL, got %q\n", fl.url)
 		return ExitUsage
 	}
-	pick, err := pickRules(cfg, pageURL, fl)
+	picks, err := pickRules(cfg, pageURL, fl)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror try:", err)
 		return ExitUsage
 	}
-	page, finalURL, dec, err := readTryPage(ctx, cfg, fl, pageURL, pick.charset)
+	// The operator named this URL: its host passes the address guard
+	// (what it redirects to is still checked).
+	client := fetch.New(cfg.Fetch, fetch.Allow(pageURL.Hostname()))
+	return tryArticle(ctx, e, cfg, client, picks, fl, pageURL)
+}
+
+// tryArticle finds the feed item, reads the page and runs the pipeline.
+func tryArticle(ctx context.Context, e *env, cfg *config.Config, client *fetch.Client, picks []*tryPick, fl *tryFlags, u *url.URL) int {
+	pick, item, lacks := findItem(ctx, client, picks, fl, u)
+	client = client.With(pick.src.Fetch)
+	in := article.Input{Source: pick.src, Channel: pick.ch, Item: item}
+	if article.NeedsPage(pick.ch, item) {
+		page, err := readTryPage(ctx, client, fl, u)
+		if err != nil {
+			fmt.Fprintln(e.stderr, "newsmirror try:", err)
+			return ExitFatal
+		}
+		in.Page = page
+	}
+	if pick.src.Images.Localize {
+		in.Images = client
+	}
+	pipe, err := article.New(cfg)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror try:", err)
 		return ExitFatal
 	}
-	printEncoding(e.stdout, dec)
-	art, err := extract.Extract(page, finalURL, pick.rules)
+	res, err := pipe.Run(ctx, in)
+	if res != nil && res.Decoded {
+		printEncoding(e.stdout, res.Decoding)
+	}
 	if err != nil {
 		fmt.Fprintf(e.stdout, "%-9s %s\n%-9s %v\n", "rules", pick.name, "FAILED", err)
 		return ExitPartial
 	}
-	body := clean.New(clean.Options{DataImages: pick.rules.DataImages()}).HTML(art.HTML)
-	art.CheckPublished(body)
-	printSummary(e.stdout, pick.name, art, clean.Audit(body))
+	printSummary(e.stdout, pick.name, res.Extracted, clean.Audit(res.Extracted.HTML))
+	printItem(e.stdout, lacks)
+	printAssets(e.stdout, res.Images)
 	if fl.html {
-		fmt.Fprintf(e.stdout, "\n── body HTML ──\n%s\n", strings.ReplaceAll(body, extract.PromoMarker, "<!-- promo -->"))
+		fmt.Fprintf(e.stdout, "\n── body HTML ──\n%s\n", strings.ReplaceAll(res.Extracted.HTML, extract.PromoMarker, "<!-- promo -->"))
 		return ExitOK
 	}
-	md, err := renderTry(cfg, pick, art, body, finalURL)
-	if err != nil {
-		fmt.Fprintln(e.stderr, "newsmirror try:", err)
-		return ExitFatal
-	}
-	fmt.Fprintf(e.stdout, "\n── page %s ──\n%s", pick.path, md)
+	page := res.Files[0]
+	fmt.Fprintf(e.stdout, "\n── page %s ──\n%s", page.Path, page.Data)
 	return ExitOK
 }
 
@@ -124,23 +148,25 @@ func loadTryConfig(path string) (*config.Config, error) {
 	return config.Load(path)
 }
 
-// tryPick is the rules try uses and where they come from.
+// tryPick is the source and channel try uses and where they come from.
 type tryPick struct {
-	name    string // for people: "secretchina/p9 (config)" or "preset ntdtv"
-	rules   *extract.Compiled
-	channel string
-	index   string
-	path    string
-	charset string // the source's charset override, "" for none
+	name string // for people: "secretchina/p9 (config)" or "preset ntdtv"
+	src  *config.Source
+	ch   *config.Channel
+	// listed says whether the channel has a feed of the configuration's.
+	listed bool
 }
 
-// pickRules chooses the rules: --preset, else --channel, else the channel
-// whose feed is on the article's host, else the preset named in the host.
-func pickRules(cfg *config.Config, u *url.URL, fl *tryFlags) (*tryPick, error) {
+// pickRules lists the rules to choose from: --preset, else --channel,
+// else the channels whose feed is on the article's host (findItem takes
+// the one whose feed lists the article), else the preset named in the
+// host.
+func pickRules(cfg *config.Config, u *url.URL, fl *tryFlags) ([]*tryPick, error) {
 	if fl.preset != "" {
 		return presetPick(fl.preset, "")
 	}
 	host := strings.TrimPrefix(u.Hostname(), "www.")
+	var picks []*tryPick
 	for i := range cfg.Sources {
 		src := &cfg.Sources[i]
 		for j := range src.Channels {
@@ -151,10 +177,12 @@ func pickRules(cfg *config.Config, u *url.URL, fl *tryFlags) (*tryPick, error) {
 				if fl.channel != "" {
 					why = "--channel"
 				}
-				return &tryPick{name: fmt.Sprintf("%s/%s (%s, %s)", src.ID, ch.ID, cfg.File, why), rules: ch.Compiled,
-					channel: ch.ID, index: src.IndexName(ch), charset: src.Fetch.Charset}, nil
+				picks = append(picks, &tryPick{name: fmt.Sprintf("%s/%s (%s, %s)", src.ID, ch.ID, cfg.File, why), src: src, ch: ch, listed: true})
 			}
 		}
+	}
+	if len(picks) > 0 {
+		return picks, nil
 	}
 	if fl.channel != "" {
 		return nil, fmt.Errorf("no channel %q in %s", fl.channel, cfg.File)
@@ -167,32 +195,92 @@ func pickRules(cfg *config.Config, u *url.URL, fl *tryFlags) (*tryPick, error) {
 	return nil, fmt.Errorf("no channel reads %s and no preset is named after it; use --preset (%s) or -c", host, strings.Join(extract.PresetNames(), ", "))
 }
 
-func presetPick(name, why string) (*tryPick, error) {
+// presetPick is a channel of its own for a built-in preset, named after it.
+func presetPick(name, why string) ([]*tryPick, error) {
 	rules, err := extract.Rules{Preset: name}.Compile()
 	if err != nil {
 		return nil, err
 	}
-	return &tryPick{name: "preset " + name + why, rules: rules, channel: name, index: name}, nil
+	src := &config.Source{ID: name, Compiled: rules}
+	ch := &config.Channel{ID: name, Name: name, Compiled: rules}
+	return []*tryPick{{name: "preset " + name + why, src: src, ch: ch}}, nil
 }
 
-// readTryPage reads --file, or fetches the URL with the configured client,
-// and decodes the page as sync does.
-func readTryPage(ctx context.Context, cfg *config.Config, fl *tryFlags, u *url.URL, charset string) ([]byte, *url.URL, decode.Decision, error) {
-	if fl.file != "" {
-		data, err := os.ReadFile(fl.file)
-		if err != nil {
-			return nil, nil, decode.Decision{}, fmt.Errorf("read page: %w", err)
+// findItem is the article's item in the feed of the first channel of
+// picks that lists it, as sync reads it; when no feed is read (--file, a
+// preset) or none lists the URL, the first pick and an item with the URL
+// only, and what that item lacks, for people.
+func findItem(ctx context.Context, client *fetch.Client, picks []*tryPick, fl *tryFlags, u *url.URL) (*tryPick, feed.Item, string) {
+	pick := picks[0]
+	why := "no channel of the configuration"
+	switch {
+	case fl.file != "" && pick.listed:
+		why = "--file: the channel's feed was not read"
+	case pick.listed:
+		for _, p := range picks {
+			found, err := feedItem(ctx, client.With(p.src.Fetch), p, u)
+			if err == nil {
+				return p, found, ""
+			}
+			why = err.Error()
 		}
-		page, d := decode.Decode(decode.Input{Body: data, Kind: decode.HTML, Override: charset})
-		return page, u, d, nil
 	}
-	// The operator named this URL: its host passes the address guard
-	// (what it redirects to is still checked).
-	resp, err := fetch.New(cfg.Fetch, fetch.Allow(u.Hostname())).Get(ctx, u.String())
+	lacks := "title (the page's own is used), published date"
+	if pick.ch.Compiled.FeedBody() {
+		lacks += ", feed content (body_source: feed; the body is cut from the page)"
+	}
+	return pick, feed.Item{URL: u.String()}, why + "; the item lacks: " + lacks
+}
+
+// feedItem reads the channel's feed and finds the item of u in it.
+func feedItem(ctx context.Context, client *fetch.Client, pick *tryPick, u *url.URL) (feed.Item, error) {
+	resp, err := client.Get(ctx, pick.ch.Feed)
 	if err != nil {
-		return nil, nil, decode.Decision{}, err
+		return feed.Item{}, fmt.Errorf("feed not read: %w", err)
 	}
-	return resp.Page(charset)
+	data, _ := resp.Decode(mirror.DocumentKind(pick.ch.Kind), pick.src.Fetch.Charset)
+	items, err := feed.Read(pick.ch.Kind, data, resp.URL, &pick.src.Items)
+	if err != nil {
+		return feed.Item{}, fmt.Errorf("feed not read: %w", err)
+	}
+	for _, it := range items {
+		if it.URL == u.String() {
+			return it, nil
+		}
+	}
+	return feed.Item{}, fmt.Errorf("not in the channel's feed (%d items)", len(items))
+}
+
+// readTryPage reads --file, or fetches the URL.
+func readTryPage(ctx context.Context, client *fetch.Client, fl *tryFlags, u *url.URL) (*fetch.Response, error) {
+	if fl.file == "" {
+		return client.Get(ctx, u.String())
+	}
+	data, err := os.ReadFile(fl.file)
+	if err != nil {
+		return nil, fmt.Errorf("read page: %w", err)
+	}
+	return &fetch.Response{URL: u.String(), Header: http.Header{}, Body: data}, nil
+}
+
+// printItem says where the item came from: the feed, or what it lacks.
+func printItem(w io.Writer, lacks string) {
+	if lacks == "" {
+		fmt.Fprintf(w, "%-9s %s\n", "item", "from the channel's feed, as sync reads it")
+		return
+	}
+	fmt.Fprintf(w, "%-9s ! %s\n", "item", lacks)
+}
+
+// printAssets says how image localisation went, when it ran.
+func printAssets(w io.Writer, res *assets.Result) {
+	if res == nil {
+		return
+	}
+	fmt.Fprintf(w, "%-9s %d localised, %d kept at their original URL\n", "assets", len(res.Assets), len(res.Failed))
+	for _, err := range res.Failed {
+		fmt.Fprintf(w, "%-9s   ! %v\n", "", err)
+	}
 }
 
 // printEncoding prints how the page was decoded, marked "!" when that was
@@ -240,23 +328,4 @@ func orNone(s string) string {
 		return "(none)"
 	}
 	return s
-}
-
-// renderTry renders the page as sync would write it.
-func renderTry(cfg *config.Config, pick *tryPick, a *extract.Article, body string, u *url.URL) ([]byte, error) {
-	id, err := feed.ArticleID(u, nil)
-	if err != nil {
-		id = "article"
-	}
-	pick.path = render.PagePath(pick.channel, id)
-	r, err := render.New(cfg.Site, cfg.Output)
-	if err != nil {
-		return nil, err
-	}
-	title := a.Title
-	if title == "" {
-		title = "(no title)"
-	}
-	return r.Page(render.Article{Path: pick.path, ID: id, Title: title, ChannelID: pick.channel,
-		IndexName: pick.index, ChannelName: pick.channel, Body: body, OriginalURL: u.String()})
 }

@@ -4,6 +4,8 @@ import (
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
+
+	"github.com/newsmirror/newsmirror/internal/htmlnode"
 )
 
 // leadBlock builds the lead image block put before the body: a <div>
@@ -20,10 +22,10 @@ func leadBlock(doc, body *html.Node, rules *Compiled) *html.Node {
 		return nil
 	}
 	block := &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div}
-	block.AppendChild(cloneTree(lead))
+	block.AppendChild(htmlnode.Clone(lead))
 	if rules.leadCaption != nil {
 		if c := cascadia.Query(doc, rules.leadCaption); c != nil && !isInside(c, lead) && !isInside(c, body) {
-			block.AppendChild(cloneTree(c))
+			block.AppendChild(htmlnode.Clone(c))
 		}
 	}
 	return block
@@ -37,14 +39,4 @@ func isInside(n, outer *html.Node) bool {
 		}
 	}
 	return false
-}
-
-// cloneTree is a deep copy of n, detached.
-func cloneTree(n *html.Node) *html.Node {
-	c := &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace}
-	c.Attr = append([]html.Attribute(nil), n.Attr...)
-	for k := n.FirstChild; k != nil; k = k.NextSibling {
-		c.AppendChild(cloneTree(k))
-	}
-	return c
 }

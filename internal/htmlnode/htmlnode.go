@@ -45,3 +45,13 @@ func RemoveAttr(n *html.Node, key string) {
 	}
 	n.Attr = out
 }
+
+// Clone is a deep copy of n, detached from any parent.
+func Clone(n *html.Node) *html.Node {
+	c := &html.Node{Type: n.Type, DataAtom: n.DataAtom, Data: n.Data, Namespace: n.Namespace}
+	c.Attr = append([]html.Attribute(nil), n.Attr...)
+	for ch := n.FirstChild; ch != nil; ch = ch.NextSibling {
+		c.AppendChild(Clone(ch))
+	}
+	return c
+}

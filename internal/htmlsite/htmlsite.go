@@ -37,15 +37,35 @@ type Renderer struct {
 	site config.Site
 	out  config.Output
 	lang string
+	hot  string // the hot list's path, from its unconverted name
 }
 
-// New parses the embedded templates; out.HTML says the pages' language.
-func New(site config.Site, out config.Output) (*Renderer, error) {
+// New parses the embedded templates; out.HTML says the pages' language
+// unless render.Lang does. render.Convert renders in another script.
+func New(site config.Site, out config.Output, opts ...render.Option) (*Renderer, error) {
 	t, err := template.New("").ParseFS(templates, "templates/*.tmpl")
 	if err != nil {
 		return nil, fmt.Errorf("parse html templates: %w", err)
 	}
-	return &Renderer{tmpl: t, site: site, out: out, lang: out.HTML.Lang}, nil
+	r := &Renderer{tmpl: t, site: site, out: out, lang: out.HTML.Lang, hot: render.IndexPath(site.HotName)}
+	text, lang := render.Options(opts...)
+	if lang != "" {
+		r.lang = lang
+	}
+	if text != nil {
+		for _, tt := range t.Templates() {
+			render.ConvertTemplate(tt.Tree, text)
+		}
+		r.site = render.ConvertSite(site, text)
+	}
+	return r, nil
+}
+
+// Style is how the HTML files link: site.HTML.
+func (r *Renderer) Style() site.Style { return site.HTML }
+
+func (r *Renderer) nav(from site.Loc, stamp string, extra ...render.Link) []render.Link {
+	return render.Nav(site.HTML, r.site, r.hot, from, stamp, extra...)
 }
 
 // frame is the data of the layout template.
@@ -84,7 +104,7 @@ func (r *Renderer) Page(a render.Article) ([]byte, error) {
 		OriginalText: r.site.OriginalText,
 		OriginalURL:  a.OriginalURL,
 	}
-	nav := render.Nav(site.HTML, r.site, from, a.ID, render.Link{Label: a.ChannelName, URL: render.IndexPath(a.IndexName)})
+	nav := r.nav(from, a.ID, render.Link{Label: a.ChannelName, URL: render.IndexPath(a.IndexName)})
 	alts := render.Alternates(site.HTML, from, a.ID, a.Alternates)
 	return r.frame(from, a.Title, nav, "page", data, a.ChannelID, a.ID, alts)
 }
@@ -127,7 +147,7 @@ func (r *Renderer) List(l render.List, stamp string) ([]byte, error) {
 	if l.Earlier.URL != "" {
 		data.Earlier = render.Link{Label: l.Earlier.Label, URL: site.HTML.Link(from, l.Earlier.URL, site.Query{Stamp: q})}
 	}
-	return r.frame(from, title, render.Nav(site.HTML, r.site, from, q), "index", data, "", "", nil)
+	return r.frame(from, title, r.nav(from, q), "index", data, "", "", nil)
 }
 
 // HomeData is the data of the home template.
@@ -146,7 +166,7 @@ func (r *Renderer) Home(h render.Home, stamp string) ([]byte, error) {
 		Sections: h.LinkedSections(site.HTML, q),
 		Picks:    h.LinkedPicks(site.HTML, q),
 	}
-	nav := render.Nav(site.HTML, r.site, from, q)[1:]
+	nav := r.nav(from, q)[1:]
 	return r.frame(from, r.site.Title, nav, "home", data, "", "", render.Alternates(site.HTML, from, q, h.Alternates))
 }
 
@@ -161,4 +181,9 @@ func (r *Renderer) frame(from site.Loc, title string, nav []render.Link, kind st
 		return nil, fmt.Errorf("render html %s: %w", site.HTML.File(from), err)
 	}
 	return b.Bytes(), nil
+}
+
+// Static are the site's own files beside each home page: the stylesheet.
+func (r *Renderer) Static() map[string][]byte {
+	return map[string][]byte{StylePath: Stylesheet()}
 }

@@ -2,134 +2,140 @@ package mirror
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
-	"github.com/newsmirror/newsmirror/internal/config"
-	"github.com/newsmirror/newsmirror/internal/feed"
-	"github.com/newsmirror/newsmirror/internal/qr"
-	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/article"
+	"github.com/newsmirror/newsmirror/internal/assets"
+	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/output"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
-// mirrorArticle fetches, extracts, renders and writes one article, then
-// records it as pending. It returns the paths it wrote, page first.
-// Files are written before the database row, so a crash in between only
-// makes the next run mirror the article again.
+// mirrorArticle runs one article through the pipeline, then persists it:
+// its files (each through a temporary file and a rename), then, in one
+// transaction, its row, fallback mark and assets. It returns the paths
+// that changed, page first. Files are written before the database row, so
+// a crash in between only makes the next run mirror the article again.
 func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
-	u, err := url.Parse(j.item.URL)
-	if err != nil {
-		return nil, fmt.Errorf("bad article URL: %w", err)
-	}
-	id, err := feed.ArticleID(u, j.src.Items.ID)
-	if err != nil {
-		return nil, err
-	}
-	art, err := r.extract(ctx, j)
+	in, err := r.input(ctx, j)
 	if err != nil {
 		return nil, fmt.Errorf("extract %s: %w", j.item.URL, err)
 	}
-	sum := sha256.Sum256([]byte(art.HTML))
-	hash := hex.EncodeToString(sum[:])
-	if unchanged(j, hash) {
-		return nil, nil
+	res, err := r.pipe.Run(ctx, in)
+	if res != nil && res.Decoded {
+		r.recordEncoding(ctx, j.src, j.ch, "page", in.Page.URL, res.Decoding)
 	}
-	rel := render.PagePath(j.ch.ID, id)
-	body, imgs, err := r.localize(ctx, j.src, art.HTML, rel)
+	r.recordExtract(ctx, j, res, err)
+	if err != nil || res.Unchanged {
+		return nil, err
+	}
+	r.recordImages(j, res)
+	written, err := r.writeFiles(res.Files)
 	if err != nil {
 		return nil, err
 	}
-	if body != art.HTML || mayHoldDataURL(j.ch, body) {
-		body = r.cleaner(j.ch).HTML(body) // localising re-serialised it: clean last
+	var used []string
+	if res.Images != nil {
+		used = res.Images.Assets
 	}
-	ra := render.Article{
-		Path: rel, ID: id, Title: j.item.Title, ChannelID: j.ch.ID,
-		IndexName: j.src.IndexName(j.ch), ChannelName: j.ch.Name,
-		Body: body, OriginalURL: j.item.URL,
-		Alternates: r.alternates(j.src, "", rel),
-	}
-	md, err := r.render.Page(ra)
-	if err != nil {
-		return nil, err
-	}
-	written, err := r.writePage(rel, md, r.cfg.Output.PageURL.Expand(rel, j.ch.ID, id))
-	if err != nil {
-		return nil, err
-	}
-	twins, err := r.writeTwins(j.src, ra, art.HTML, imgs.Local)
-	if err != nil {
-		return nil, err
-	}
-	written = r.pageFirst(append(append(written, twins...), imgs.Written...))
-	err = r.db.SavePending(ctx, store.Article{
-		URL: j.item.URL, Source: j.src.ID, Channel: j.ch.ID, ID: id, Title: j.item.Title,
-		Published: j.item.Published, Mirrored: r.now, Hash: hash, Path: rel,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := r.db.MarkFallback(ctx, j.item.URL, art.Fallback); err != nil {
-		return nil, err
-	}
-	return written, r.db.SetPageAssets(ctx, rel, imgs.Assets)
+	return written, r.db.SaveMirrored(ctx, store.Article{
+		URL: j.item.URL, Source: j.src.ID, Channel: j.ch.ID, ID: res.ID, Title: j.item.Title,
+		Published: j.item.Published, Mirrored: r.now, Hash: res.Hash, Path: res.Path,
+	}, res.Fallback(), used)
 }
 
-// writePage writes the QR code, then the page. The QR code encodes the
-// page's public URL, or its repository path when no URL is configured.
-func (r *run) writePage(rel string, md []byte, publicURL string) ([]string, error) {
-	if publicURL == "" {
-		publicURL = rel
+// input is the pipeline's input for j: the page fetched when the pipeline
+// needs it. When the body is in the feed, a page that cannot be fetched
+// only costs the lead image.
+func (r *run) input(ctx context.Context, j job) (article.Input, error) {
+	in := article.Input{
+		Source: j.src, Channel: j.ch, Item: j.item, Known: knownAssets{r},
+		Unchanged: func(hash string) bool { return unchanged(j, hash) },
 	}
-	png, err := qr.PNG(publicURL)
-	if err != nil {
-		return nil, err
+	if j.src.Images.Localize {
+		in.Images = r.clientFor(j.src)
 	}
+	if !article.NeedsPage(j.ch, j.item) {
+		return in, nil
+	}
+	resp, err := r.clientFor(j.src).Get(ctx, j.item.URL)
+	r.observeFetch(j.src.ID, resp, err)
+	switch {
+	case err == nil:
+		in.Page = resp
+	case article.FromFeed(j.ch, j.item):
+		r.log.Warn("page for the lead image not fetched", "url", j.item.URL, "err", err)
+	default:
+		return in, err
+	}
+	return in, nil
+}
+
+// recordExtract counts one extraction in the channel's extract health: a
+// miss, a fallback (raising its alert) or a success.
+func (r *run) recordExtract(ctx context.Context, j job, res *article.Result, err error) {
+	var miss *extract.MissError
+	switch {
+	case errors.As(err, &miss):
+		r.health(ctx, j, missed, miss.Error())
+	case err != nil:
+	case res.Fallback():
+		r.health(ctx, j, fallback, strings.Join(res.Extracted.Warnings, "; "))
+		r.log.Warn("selector broken? page extracted by fallback", "source", j.src.ID, "channel", j.ch.ID, "url", j.item.URL)
+	default:
+		r.health(ctx, j, extracted, "")
+	}
+	if err == nil && res.Extracted.TextLost() != "" {
+		r.metrics.TextLost(j.src.ID)
+		r.warn(fmt.Sprintf("%s/%s %s: %s", j.src.ID, j.ch.ID, j.item.URL, res.Extracted.TextLost()))
+	}
+}
+
+// recordImages counts the article's images in the run's tally and logs
+// those kept at their original URL.
+func (r *run) recordImages(j job, res *article.Result) {
+	if res.Images == nil {
+		return
+	}
+	r.images.add(j.src.ID, res.Images)
+	for _, f := range res.Images.Failed {
+		r.log.Warn("image kept at its original URL", "source", j.src.ID, "page", res.Path, "err", f)
+	}
+}
+
+// writeFiles writes an article's files and returns those that changed.
+func (r *run) writeFiles(files []output.File) ([]string, error) {
 	var written []string
-	for _, f := range []struct {
-		path string
-		data []byte
-	}{{rel + ".png", png}, {rel, md}} {
-		if r.skipMarkdown(f.path) {
-			continue
-		}
-		changed, err := r.tree.Write(f.path, f.data)
+	for _, f := range files {
+		changed, err := r.tree.Write(f.Path, f.Data)
 		if err != nil {
 			return nil, err
 		}
 		if changed {
-			written = append(written, f.path)
+			written = append(written, f.Path)
 		}
-	}
-	// The page first: Report.Written lists pages.
-	for i, j := 0, len(written)-1; i < j; i, j = i+1, j-1 {
-		written[i], written[j] = written[j], written[i]
 	}
 	return written, nil
 }
 
-// mayHoldDataURL reports whether the channel's last clean could still
-// change body, which extract cleaned already keeping data: images: only by
-// dropping one. Skipping the clean otherwise saves a second sanitizer pass,
-// about a fifth of an article's time (BENCHMARKS.md).
-func mayHoldDataURL(ch *config.Channel, body string) bool {
-	return !ch.Compiled.DataImages() && containsDataScheme(body)
+// knownAssets looks image URLs up in the state database; a lookup or
+// record that fails only costs a download.
+type knownAssets struct{ r *run }
+
+var _ assets.Known = knownAssets{}
+
+func (k knownAssets) Asset(ctx context.Context, url string) (string, bool) {
+	asset, ok, err := k.r.db.AssetForURL(ctx, url)
+	if err != nil {
+		k.r.log.Warn("image lookup", "url", url, "err", err)
+	}
+	return asset, ok && err == nil && k.r.tree.Exists(asset)
 }
 
-// containsDataScheme reports whether s holds "data:" in any letter case,
-// without lowering the whole (mostly non-ASCII) text.
-func containsDataScheme(s string) bool {
-	for i := 4; i < len(s); i++ {
-		j := strings.IndexByte(s[i:], ':')
-		if j < 0 {
-			return false
-		}
-		i += j
-		if strings.EqualFold(s[i-4:i], "data") {
-			return true
-		}
+func (k knownAssets) Remember(ctx context.Context, url, asset string) {
+	if err := k.r.db.RememberAssetURL(ctx, url, asset); err != nil {
+		k.r.log.Warn("image record", "url", url, "err", err)
 	}
-	return false
 }

@@ -181,7 +181,7 @@ func (r *run) readFeed(ctx context.Context, src *config.Source, ch *config.Chann
 	if resp.NotModified {
 		return res, true, nil
 	}
-	data, dec := resp.Decode(documentKind(ch.Kind), src.Fetch.Charset)
+	data, dec := resp.Decode(DocumentKind(ch.Kind), src.Fetch.Charset)
 	r.recordEncoding(ctx, src, ch, "feed", resp.URL, dec)
 	if res, err = feed.Read(ch.Kind, data, resp.URL, &src.Items); err != nil {
 		return res, false, err

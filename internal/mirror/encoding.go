@@ -9,9 +9,9 @@ import (
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
-// documentKind is how a channel of kind is decoded: a JSON listing is JSON,
+// DocumentKind is how a channel of kind is decoded: a JSON listing is JSON,
 // a listing page HTML, a feed a feed.
-func documentKind(kind string) decode.Kind {
+func DocumentKind(kind string) decode.Kind {
 	switch kind {
 	case feed.KindJSON:
 		return decode.JSON

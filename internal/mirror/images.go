@@ -6,8 +6,6 @@ import (
 	"sync"
 
 	"github.com/newsmirror/newsmirror/internal/assets"
-	"github.com/newsmirror/newsmirror/internal/config"
-	"github.com/newsmirror/newsmirror/internal/site"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
@@ -37,53 +35,6 @@ func (t *imageTally) add(source string, res *assets.Result) {
 		c.LastError = res.Failed[n-1].Error()
 	}
 	t.counts[source] = c
-}
-
-// localize stores the body's images when the source asks for it and
-// returns the body pointing at them from the page at page.
-func (r *run) localize(ctx context.Context, src *config.Source, body, page string) (string, *assets.Result, error) {
-	if !src.Images.Localize {
-		return body, &assets.Result{}, nil
-	}
-	res, err := assets.New(r.clientFor(src), r.tree, src.Images).WithKnown(knownAssets{r}).Localize(ctx, body)
-	if err != nil {
-		return "", nil, err
-	}
-	r.images.add(src.ID, res)
-	for _, f := range res.Failed {
-		r.log.Warn("image kept at its original URL", "source", src.ID, "page", page, "err", f)
-	}
-	out, err := assets.Rewrite(body, res.Local, r.assetURL(site.At(page)))
-	return out, res, err
-}
-
-// knownAssets looks image URLs up in the state database; a lookup or
-// record that fails only costs a download.
-type knownAssets struct{ r *run }
-
-func (k knownAssets) Asset(ctx context.Context, url string) (string, bool) {
-	asset, ok, err := k.r.db.AssetForURL(ctx, url)
-	if err != nil {
-		k.r.log.Warn("image lookup", "url", url, "err", err)
-	}
-	return asset, ok && err == nil && k.r.tree.Exists(asset)
-}
-
-func (k knownAssets) Remember(ctx context.Context, url, asset string) {
-	if err := k.r.db.RememberAssetURL(ctx, url, asset); err != nil {
-		k.r.log.Warn("image record", "url", url, "err", err)
-	}
-}
-
-// assetURL is how the file at page links to an asset: through
-// output.asset_url when set, else by a relative path.
-func (r *run) assetURL(page site.Loc) func(asset string) string {
-	return func(asset string) string {
-		if t := r.cfg.Output.AssetURL; t != "" {
-			return t.Expand(asset, "", "")
-		}
-		return page.To(site.At(asset))
-	}
 }
 
 // finishImages puts the run's image counts in the report and adds them to

@@ -10,12 +10,12 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/newsmirror/newsmirror/internal/article"
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
-	"github.com/newsmirror/newsmirror/internal/htmlsite"
 	"github.com/newsmirror/newsmirror/internal/metrics"
+	"github.com/newsmirror/newsmirror/internal/output"
 	"github.com/newsmirror/newsmirror/internal/publish"
-	"github.com/newsmirror/newsmirror/internal/render"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
@@ -109,18 +109,16 @@ type run struct {
 	db         *store.Store
 	repo       *publish.Repo
 	tree       publish.Tree
-	render     *render.Renderer
 	report     *Report
 	// touched are the repository paths this run wrote or deleted.
-	touched  map[string]bool
-	cleaners cleaners // sanitize extracted bodies
+	touched map[string]bool
+	// pipe turns one article into its files; out renders the lists and
+	// home pages in every tree and format.
+	pipe     *article.Pipeline
+	out      *output.Set
 	images   imageTally
-	html     *htmlsite.Renderer // nil unless output.html is enabled
-	variants []variant          // converted trees, e.g. Traditional Chinese
-	// originalLabel names the original pages' script in links from copies.
-	originalLabel string
-	metrics       *metrics.Metrics
-	progress      *tracker
+	metrics  *metrics.Metrics
+	progress *tracker
 	// owner knows which files of the mirror are newsmirror's.
 	owner *owner
 	// unlock releases the mirror's lock when the run took it.
@@ -218,7 +216,7 @@ func (r *run) push(ctx context.Context) {
 }
 
 func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
-	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, rebuildAll: deps.Rebuild, report: &Report{}, touched: map[string]bool{}, cleaners: newCleaners(), unlock: func() {}}
+	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, rebuildAll: deps.Rebuild, report: &Report{}, touched: map[string]bool{}, unlock: func() {}}
 	r.metrics, r.progress = deps.Metrics, newTracker(deps.Progress, channelCount(cfg))
 	if r.client == nil {
 		r.client = fetch.New(cfg.Fetch, fetch.OnRetry(deps.Metrics.Retry))
@@ -232,15 +230,10 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 	}
 	r.now = r.now.In(cfg.Location)
 	var err error
-	if r.render, err = render.New(cfg.Site, cfg.Output); err != nil {
+	if r.pipe, err = article.New(cfg); err != nil {
 		return nil, err
 	}
-	if err := r.openHTML(); err != nil {
-		return nil, err
-	}
-	if err := r.openVariants(); err != nil {
-		return nil, err
-	}
+	r.out = r.pipe.Outputs()
 	if err := r.claimFolder(deps.Adopt); err != nil {
 		return nil, err
 	}
@@ -324,9 +317,6 @@ func (r *run) warn(msg string) {
 
 // write stores a file of the mirror and remembers it for the commit.
 func (r *run) write(rel string, data []byte) (bool, error) {
-	if r.skipMarkdown(rel) {
-		return false, nil
-	}
 	changed, err := r.tree.Write(rel, data)
 	if err == nil {
 		// Staged even when unchanged: a killed run may have written the

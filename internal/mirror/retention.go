@@ -2,8 +2,6 @@ package mirror
 
 import (
 	"context"
-
-	"github.com/newsmirror/newsmirror/internal/site"
 )
 
 // expire keeps the newest publish.keep pages of each dirty channel: older
@@ -40,12 +38,6 @@ func (r *run) remove(rel string) error {
 	return r.tree.Remove(rel)
 }
 
-// pageFiles are every file the page at p has in the mirror: the page, its
-// QR code, its HTML twin and its copies in the variant folders.
-func (r *run) pageFiles(p string) []string {
-	files := []string{p, p + ".png", site.HTMLPath(p)}
-	for _, v := range r.variants {
-		files = append(files, v.dir+"/"+p, v.dir+"/"+p+".png", v.dir+"/"+site.HTMLPath(p))
-	}
-	return files
-}
+// pageFiles are every file the page at p may have in the mirror: in each
+// tree and format, with its QR code.
+func (r *run) pageFiles(p string) []string { return r.out.Files(p) }

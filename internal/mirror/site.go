@@ -43,14 +43,7 @@ func (r *run) rebuild(ctx context.Context, dirty map[string]bool) error {
 	if err != nil {
 		return err
 	}
-	home, err := r.render.Home(render.Home{Sections: sections, Picks: picks, Alternates: r.alternates(nil, "", "README.md")}, stamp)
-	if err != nil {
-		return err
-	}
-	if _, err := r.write("README.md", home); err != nil {
-		return err
-	}
-	if err := r.writeHomeTwins(sections, picks, stamp); err != nil {
+	if err := r.writeHome(render.Home{Sections: sections, Picks: picks}, stamp); err != nil {
 		return err
 	}
 	return r.writeIgnore()
@@ -84,18 +77,6 @@ func (r *run) writeIndex(ctx context.Context, src *config.Source, ch *config.Cha
 		}
 	}
 	return r.writeList(list, stamp)
-}
-
-// writeList writes a list and its twins (HTML, converted variants).
-func (r *run) writeList(l render.List, stamp string) error {
-	md, err := r.render.List(l, stamp)
-	if err != nil {
-		return err
-	}
-	if _, err = r.write(l.Path, md); err != nil {
-		return err
-	}
-	return r.writeIndexTwins(l, stamp)
 }
 
 func entries(items []indexes.Item) []render.Entry {

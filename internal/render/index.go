@@ -53,7 +53,7 @@ func (r *Renderer) List(l List, stamp string) ([]byte, error) {
 	from := l.Loc()
 	data := IndexData{
 		Title:    l.Title,
-		Nav:      Nav(site.Markdown, r.site, from, q),
+		Nav:      r.nav(from, q),
 		PixelURL: r.out.PixelURL.Expand(l.Path, "", ""),
 		Stamp:    stamp,
 		Entries:  Entries(site.Markdown, from, q, l.Entries),
@@ -154,7 +154,7 @@ func (r *Renderer) Home(h Home, stamp string) ([]byte, error) {
 		PixelURL:   r.out.PixelURL.Expand(from.Path, "", ""),
 		Sections:   h.LinkedSections(site.Markdown, q),
 		Picks:      h.LinkedPicks(site.Markdown, q),
-		Nav:        Nav(site.Markdown, r.site, from, q)[1:], // everything but the home link itself
+		Nav:        r.nav(from, q)[1:], // everything but the home link itself
 		Alternates: Alternates(site.Markdown, from, q, h.Alternates),
 	})
 }

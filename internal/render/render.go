@@ -26,18 +26,30 @@ type Renderer struct {
 	tmpl *template.Template
 	site config.Site
 	out  config.Output
+	// hot is the hot list's path, from its unconverted name.
+	hot string
 }
 
 // New parses the embedded templates, then the *.tmpl files of the folder
 // out.Templates (when set), which replace the embedded ones of the same
-// name and may redefine their parts ("nav", "promo").
-func New(site config.Site, out config.Output) (*Renderer, error) {
+// name and may redefine their parts ("nav", "promo"). Options convert
+// the pages into another script.
+func New(site config.Site, out config.Output, opts ...Option) (*Renderer, error) {
 	r, err := NewFS(site, out, defaultTemplates)
-	if err != nil || out.Templates == "" {
-		return r, err
+	if err != nil {
+		return nil, err
 	}
-	if err := r.override(os.DirFS(out.Templates)); err != nil {
-		return nil, fmt.Errorf("templates folder %s: %w", out.Templates, err)
+	if out.Templates != "" {
+		if err := r.override(os.DirFS(out.Templates)); err != nil {
+			return nil, fmt.Errorf("templates folder %s: %w", out.Templates, err)
+		}
+	}
+	text, _ := Options(opts...)
+	if text != nil {
+		for _, t := range r.tmpl.Templates() {
+			ConvertTemplate(t.Tree, text)
+		}
+		r.site = ConvertSite(site, text)
 	}
 	return r, nil
 }
@@ -48,7 +60,7 @@ func NewFS(site config.Site, out config.Output, fsys fs.FS) (*Renderer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse templates: %w", err)
 	}
-	return &Renderer{tmpl: t, site: site, out: out}, nil
+	return &Renderer{tmpl: t, site: site, out: out, hot: IndexPath(site.HotName)}, nil
 }
 
 // override parses fsys's *.tmpl files over the templates; a name the
@@ -141,7 +153,7 @@ type Link struct{ Label, URL string }
 // cache-busting query, as the reference pages do.
 func (r *Renderer) Page(a Article) ([]byte, error) {
 	from := a.Loc()
-	nav := Nav(site.Markdown, r.site, from, a.ID, Link{a.ChannelName, IndexPath(a.IndexName)})
+	nav := r.nav(from, a.ID, Link{a.ChannelName, IndexPath(a.IndexName)})
 	promo, err := r.promo(from, a.ID)
 	if err != nil {
 		return nil, err
@@ -188,13 +200,20 @@ func PromoLines(s site.Style, cfg config.Site, from site.Loc, stamp string) [][]
 	return lines
 }
 
+func (r *Renderer) nav(from site.Loc, stamp string, extra ...Link) []Link {
+	return Nav(site.Markdown, r.site, r.hot, from, stamp, extra...)
+}
+
+// Style is how the Markdown files link: site.Markdown.
+func (r *Renderer) Style() site.Style { return site.Markdown }
+
 // Nav is the navigation bar of the file at from: home, the given links
-// (the channel index on a page), the hot list, then the configured links,
-// each carrying stamp.
-func Nav(s site.Style, cfg config.Site, from site.Loc, stamp string, extra ...Link) []Link {
+// (the channel index on a page), the hot list (at hot), then the
+// configured links, each carrying stamp.
+func Nav(s site.Style, cfg config.Site, hot string, from site.Loc, stamp string, extra ...Link) []Link {
 	links := []Link{{cfg.HomeLabel, "README.md"}}
 	links = append(links, extra...)
-	links = append(links, Link{cfg.HotName, IndexPath(cfg.HotName)})
+	links = append(links, Link{cfg.HotName, hot})
 	for _, l := range cfg.Nav {
 		links = append(links, Link{l.Label, l.URL})
 	}

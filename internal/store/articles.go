@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"time"
@@ -30,7 +31,32 @@ var ErrDuplicateID = errors.New("another article of the channel has this id")
 
 // SavePending records a page that was written but not yet committed.
 func (s *Store) SavePending(ctx context.Context, a Article) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO articles
+	return savePending(ctx, s.db, a)
+}
+
+// SaveMirrored records a freshly mirrored article in one transaction: its
+// row as SavePending does, whether readability found its body (as
+// MarkFallback), and the assets its page uses (as SetPageAssets). Either
+// all of it is recorded or none.
+func (s *Store) SaveMirrored(ctx context.Context, a Article, fallback bool, assets []string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := savePending(ctx, tx, a); err != nil {
+			return err
+		}
+		if err := markFallback(ctx, tx, a.URL, fallback); err != nil {
+			return err
+		}
+		return setPageAssets(ctx, tx, a.Path, assets)
+	})
+}
+
+// execer is a database or a transaction.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+func savePending(ctx context.Context, db execer, a Article) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO articles
 		(url, source, channel, id, title, published, mirrored, hash, path, state, error)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '')
 		ON CONFLICT(url) DO UPDATE SET source=excluded.source, channel=excluded.channel,
@@ -108,11 +134,15 @@ func fromUnix(s int64) time.Time {
 
 // MarkFallback records whether the page at url was extracted by fallback.
 func (s *Store) MarkFallback(ctx context.Context, url string, fallback bool) error {
+	return markFallback(ctx, s.db, url, fallback)
+}
+
+func markFallback(ctx context.Context, db execer, url string, fallback bool) error {
 	v := 0
 	if fallback {
 		v = 1
 	}
-	if _, err := s.db.ExecContext(ctx, `UPDATE articles SET fallback = ? WHERE url = ?`, v, url); err != nil {
+	if _, err := db.ExecContext(ctx, `UPDATE articles SET fallback = ? WHERE url = ?`, v, url); err != nil {
 		return fmt.Errorf("mark %s extracted by fallback: %w", url, err)
 	}
 	return nil

@@ -10,24 +10,27 @@ import (
 // SetPageAssets records the assets the page at path uses, replacing what
 // was recorded for it before.
 func (s *Store) SetPageAssets(ctx context.Context, page string, assets []string) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM page_assets WHERE page = ?`, page); err != nil {
-			return err
-		}
-		for _, a := range assets {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO assets (path) VALUES (?)`, a); err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO page_assets (page, asset) VALUES (?, ?)`, page, a); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	return s.tx(ctx, func(tx *sql.Tx) error { return setPageAssets(ctx, tx, page, assets) })
+}
+
+func setPageAssets(ctx context.Context, db execer, page string, assets []string) error {
+	if _, err := db.ExecContext(ctx, `DELETE FROM page_assets WHERE page = ?`, page); err != nil {
 		return fmt.Errorf("record assets of %s: %w", page, err)
 	}
+	for _, a := range assets {
+		if err := addPageAsset(ctx, db, page, a); err != nil {
+			return fmt.Errorf("record assets of %s: %w", page, err)
+		}
+	}
 	return nil
+}
+
+func addPageAsset(ctx context.Context, db execer, page, asset string) error {
+	if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO assets (path) VALUES (?)`, asset); err != nil {
+		return err
+	}
+	_, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO page_assets (page, asset) VALUES (?, ?)`, page, asset)
+	return err
 }
 
 // PageAssets lists the assets recorded for the given pages, each once.

@@ -74,3 +74,32 @@ func TestAssetURLsAreForgottenWithTheirAsset(t *testing.T) {
 		t.Errorf("URL of a swept asset still known: %v, %v", ok, err)
 	}
 }
+
+func TestSaveMirroredRecordsRowAndAssetsTogether(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	a := store.Article{URL: "http://x/1", Source: "s", Channel: "c", ID: "1", Title: "一", Path: "pages/c/1.md", Hash: "h1", Mirrored: time.Now()}
+	must(t, db.SaveMirrored(ctx, a, true, []string{"assets/aa/a.png"}))
+	k, err := db.Lookup(ctx, a.URL)
+	if err != nil || k.State != store.Pending || k.Hash != "h1" {
+		t.Errorf("row = %+v, %v", k, err)
+	}
+	used, err := db.PageAssets(ctx, []string{a.Path})
+	if err != nil || !slices.Equal(used, []string{"assets/aa/a.png"}) {
+		t.Errorf("page assets = %v, %v", used, err)
+	}
+	// Another URL under the same id: nothing of it is recorded.
+	b := a
+	b.URL, b.Hash = "http://x/other", "h2"
+	if err := db.SaveMirrored(ctx, b, false, []string{"assets/bb/b.png"}); err == nil {
+		t.Fatal("a second URL saved under the same page")
+	}
+	used, _ = db.PageAssets(ctx, []string{a.Path})
+	if !slices.Equal(used, []string{"assets/aa/a.png"}) {
+		t.Errorf("the failed save changed the page's assets: %v", used)
+	}
+}
