@@ -239,16 +239,16 @@ func feedItem(ctx context.Context, client *fetch.Client, pick *tryPick, u *url.U
 		return feed.Item{}, fmt.Errorf("feed not read: %w", err)
 	}
 	data, _ := resp.Decode(mirror.DocumentKind(pick.ch.Kind), pick.src.Fetch.Charset)
-	items, err := feed.Read(pick.ch.Kind, data, resp.URL, &pick.src.Items)
+	read, err := feed.Read(pick.ch.Kind, data, resp.URL, &pick.src.Items)
 	if err != nil {
 		return feed.Item{}, fmt.Errorf("feed not read: %w", err)
 	}
-	for _, it := range items {
+	for _, it := range read.Items {
 		if it.URL == u.String() {
 			return it, nil
 		}
 	}
-	return feed.Item{}, fmt.Errorf("not in the channel's feed (%d items)", len(items))
+	return feed.Item{}, fmt.Errorf("not in the channel's feed (%d items)", len(read.Items))
 }
 
 // readTryPage reads --file, or fetches the URL.

@@ -484,7 +484,7 @@ func readItems(doc string, data []byte, url string) got {
 		return got{Err: err.Error()}
 	}
 	var g got
-	for _, it := range items {
+	for _, it := range items.Items {
 		g.Titles, g.Bodies = append(g.Titles, it.Title), append(g.Bodies, it.Content)
 	}
 	return g
