@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -92,7 +93,9 @@ func TestServeLosesNoCountedHitOnSIGTERM(t *testing.T) {
 	}
 	bin := buildBinary(t)
 	// A flush interval of an hour: only the shutdown flush writes counts.
-	dir, cfg := demoMirror(t, "serve:\n  client_burst: 1000000\n  client_rate: 1000000\n  flush_interval: 1h\n")
+	// Each request is a reader of its own (X-Real-IP): a reader counts once
+	// per page and hour.
+	dir, cfg := demoMirror(t, "serve:\n  client_burst: 1000000\n  client_rate: 1000000\n  flush_interval: 1h\n  client_header: X-Real-IP\n")
 	pages, _ := filepath.Glob(filepath.Join(dir, "pages", "*", "*.md"))
 	if len(pages) == 0 {
 		t.Fatal("demo wrote no pages")
@@ -109,7 +112,7 @@ func TestServeLosesNoCountedHitOnSIGTERM(t *testing.T) {
 			for i := w; ; i++ {
 				rel, _ := filepath.Rel(dir, pages[i%len(pages)])
 				rel = filepath.ToSlash(rel)
-				if !hit(client, base+"/hit/"+rel) {
+				if !hit(client, base+"/hit/"+rel, fmt.Sprintf("10.%d.%d.%d", w, i/256%256, i%256)) {
 					return
 				}
 				mu.Lock()
@@ -150,9 +153,10 @@ func TestServeLosesNoCountedHitOnSIGTERM(t *testing.T) {
 }
 
 // hit requests the pixel as a browser would, reporting whether it was answered.
-func hit(c *http.Client, url string) bool {
+func hit(c *http.Client, url, reader string) bool {
 	req, _ := http.NewRequest(http.MethodGet, url, nil)
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0")
+	req.Header.Set("X-Real-IP", reader)
 	resp, err := c.Do(req)
 	if err != nil {
 		return false

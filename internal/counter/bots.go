@@ -40,3 +40,22 @@ func (b bots) is(ua string) bool {
 	}
 	return false
 }
+
+// relayMarks are lower-case User-Agent substrings of image proxies that
+// fetch the pixel on behalf of many readers from a few addresses: GitHub's
+// camo, for everyone reading the mirror on github.com. Their hits are not
+// deduplicated per client (that would count one reader per proxy node);
+// the token bucket still bounds them, so a client claiming to be one gains
+// no more than any client did before deduplication.
+var relayMarks = []string{"github-camo"}
+
+// relay reports whether ua is a known image proxy's.
+func relay(ua string) bool {
+	ua = strings.ToLower(ua)
+	for _, m := range relayMarks {
+		if strings.Contains(ua, m) {
+			return true
+		}
+	}
+	return false
+}

@@ -5,7 +5,8 @@
 //
 // It is built to face the internet: only paths of the mirror are counted (a
 // flood of random paths grows neither memory nor the database), crawlers are
-// not counted, a token bucket per client blunts inflation, and no client
+// not counted, a token bucket per client blunts inflation, a client (an IPv4
+// address or an IPv6 /64) counts once per page per hour, and no client
 // address or User-Agent is ever stored or logged.
 package counter
 
@@ -57,6 +58,7 @@ type Counter struct {
 	cfg     Config
 	known   atomic.Pointer[pathSet]
 	limiter *limiter
+	seen    *seenHour
 	bots    bots
 
 	mu      sync.Mutex
@@ -83,6 +85,7 @@ func New(ctx context.Context, cfg Config) (*Counter, error) {
 	c := &Counter{
 		cfg:     cfg,
 		limiter: newLimiter(o.ClientRate, o.ClientBurst, o.MaxClients),
+		seen:    newSeenHour(o.MaxClients * 16),
 		bots:    newBots(o.Bots),
 		pending: map[hitKey]int64{},
 	}
@@ -165,17 +168,24 @@ func (c *Counter) count(r *http.Request) {
 		return
 	}
 	now := c.cfg.Now()
-	if !c.limiter.allow(c.client(r), now) {
+	client := clientKey(c.client(r))
+	if !c.limiter.allow(client, now) {
 		c.cfg.Metrics.HitRejected(metrics.RejectRate)
 		return
 	}
+	hour := now.Unix() / 3600
+	if !relay(r.UserAgent()) && !c.seen.first(client, p, hour) {
+		c.cfg.Metrics.HitRejected(metrics.RejectRepeat)
+		return
+	}
 	c.mu.Lock()
-	c.pending[hitKey{p, now.Unix() / 3600}]++
+	c.pending[hitKey{p, hour}]++
 	c.mu.Unlock()
 	c.cfg.Metrics.HitCounted()
 }
 
-// client is the address the request's token bucket is keyed by (hashed).
+// client is the address the request is counted for (keyed by clientKey,
+// hashed, never stored).
 func (c *Counter) client(r *http.Request) string {
 	if h := c.cfg.Options.ClientHeader; h != "" {
 		if v := r.Header.Get(h); v != "" {

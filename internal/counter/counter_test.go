@@ -3,6 +3,7 @@ package counter_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/gif"
 	"net/http"
 	"net/http/httptest"
@@ -96,7 +97,7 @@ func get(h http.Handler, target, client, ua string) *httptest.ResponseRecorder {
 func TestCountsReadersOfPagesAndIndexesOnly(t *testing.T) {
 	m := newMirror(t)
 	c := m.counter(t, counter.DefaultOptions(), nil)
-	for _, target := range []string{
+	for i, target := range []string{
 		"/goodnews/pages/world/101.md",
 		"/goodnews/pages/world/101.md?from=rss",
 		"/goodnews/README.md",
@@ -107,7 +108,7 @@ func TestCountsReadersOfPagesAndIndexesOnly(t *testing.T) {
 		"/goodnews/pages/world/random-1.md", // random paths create no key
 		"/goodnews//pages/world/101.md",
 	} {
-		rec := get(c, target, "192.0.2.1", reader)
+		rec := get(c, target, fmt.Sprintf("192.0.2.%d", i+1), reader) // a reader each: one counts once per page and hour
 		if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "image/gif" {
 			t.Errorf("%s: %d %s, want the pixel", target, rec.Code, rec.Header().Get("Content-Type"))
 		}
@@ -199,12 +200,17 @@ func TestClientBeyondItsBurstIsNotCounted(t *testing.T) {
 	opts := counter.DefaultOptions()
 	opts.ClientBurst, opts.ClientRate = 3, 0.001
 	c := m.counter(t, opts, nil)
-	for range 10 {
-		get(c, "/goodnews/pages/world/101.md", "192.0.2.1", reader)
+	pages := []string{"pages/world/101.md", "pages/world/102.md", "README.md", "indexes/X看世界.md"}
+	for i := range 10 {
+		get(c, "/goodnews/"+pages[i%len(pages)], "192.0.2.1", reader)
 	}
 	get(c, "/goodnews/pages/world/101.md", "198.51.100.7", reader)
 	c.Flush(context.Background())
-	if n := m.hits(t, "pages/world/101.md"); n != 4 {
+	var n int64
+	for _, p := range pages {
+		n += m.hits(t, p)
+	}
+	if n != 4 {
 		t.Errorf("hits = %d, want 3 from the busy client and 1 from the other", n)
 	}
 }
@@ -246,12 +252,49 @@ func TestRefreshCountsPagesAddedLater(t *testing.T) {
 	}
 }
 
+func TestAReaderCountsOncePerPageAndHour(t *testing.T) {
+	m := newMirror(t)
+	now := epoch
+	opts := counter.DefaultOptions()
+	opts.ClientBurst = 1000
+	c, err := counter.New(context.Background(), counter.Config{DB: m.db, Dir: m.dir, Prefix: "/goodnews/", Options: opts, Now: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 50 {
+		get(c, "/goodnews/pages/world/101.md", "192.0.2.1", reader)
+	}
+	// One host picking addresses all over its IPv6 /64 is one reader.
+	for i := range 50 {
+		get(c, "/goodnews/pages/world/101.md", fmt.Sprintf("[2001:db8:1:2::%x]", i+1), reader)
+		get(c, "/goodnews/pages/world/101.md", fmt.Sprintf("[2001:db8:1:2:%x::1]", i+1), reader)
+	}
+	get(c, "/goodnews/pages/world/102.md", "192.0.2.1", reader)          // another page
+	get(c, "/goodnews/pages/world/101.md", "[2001:db8:1:3::1]", reader)  // another /64
+	get(c, "/goodnews/pages/world/101.md", "[::ffff:192.0.2.1]", reader) // the IPv4 reader again
+	for range 5 { // GitHub's image proxy relays many readers: not deduplicated
+		get(c, "/goodnews/README.md", "140.82.112.1", "github-camo (876de43e)")
+	}
+	now = now.Add(time.Hour)
+	get(c, "/goodnews/pages/world/101.md", "192.0.2.1", reader) // the next hour
+	c.Flush(context.Background())
+	if n := m.hits(t, "pages/world/101.md"); n != 4 {
+		t.Errorf("hits of 101 = %d, want 4: the IPv4 reader in two hours, two IPv6 /64s", n)
+	}
+	if n := m.hits(t, "pages/world/102.md"); n != 1 {
+		t.Errorf("hits of 102 = %d, want 1", n)
+	}
+	if n := m.hits(t, "README.md"); n != 5 {
+		t.Errorf("hits relayed by GitHub's image proxy = %d, want 5", n)
+	}
+}
+
 func TestFlushAddsToEarlierCounts(t *testing.T) {
 	m := newMirror(t)
 	c := m.counter(t, counter.DefaultOptions(), nil)
 	ctx := context.Background()
-	for range 3 {
-		get(c, "/goodnews/pages/world/101.md", "192.0.2.1", reader)
+	for i := range 3 {
+		get(c, "/goodnews/pages/world/101.md", fmt.Sprintf("192.0.2.%d", i+1), reader)
 		if err := c.Flush(ctx); err != nil {
 			t.Fatal(err)
 		}

@@ -19,6 +19,7 @@ const (
 	RejectBot     = "bot"          // a known crawler's User-Agent
 	RejectRate    = "rate"         // the client's token bucket was empty
 	RejectMethod  = "method"       // not GET
+	RejectRepeat  = "repeat"       // the client was counted for the page this hour
 )
 
 // Metrics is every collector newsmirror exports. Its methods are safe for
@@ -98,7 +99,7 @@ func New() *Metrics {
 	m.reg.MustRegister(m.encGuesses, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.textLost, m.pages, m.assets, m.pushes,
 		m.runs, m.lastRun, m.hitsCounted, m.hitsReject, m.knownPaths, m.flushErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	for _, r := range []string{RejectUnknown, RejectBot, RejectRate, RejectMethod} {
+	for _, r := range []string{RejectUnknown, RejectBot, RejectRate, RejectMethod, RejectRepeat} {
 		m.hitsReject.WithLabelValues(r)
 	}
 	return m
