@@ -47,6 +47,10 @@ type status struct {
 	hitFiles int
 	hitSince time.Time
 	alerts   []string
+	// warnings are what was salvaged from broken feeds on their last
+	// read: shown, but no reason to exit non-zero, since the mirror got
+	// what could be read and the feed is the site's to fix.
+	warnings []string
 }
 
 type channelStatus struct {
@@ -100,6 +104,9 @@ func (st *status) readSources(ctx context.Context, db *store.Store, cfg *config.
 				extract: health.Of(store.SubjectExtract, src.ID, ch.ID)}
 			st.channels = append(st.channels, cs)
 			st.alerts = append(st.alerts, cs.alerts()...)
+			if w := cs.feed.LastWarning; w != "" {
+				st.warnings = append(st.warnings, fmt.Sprintf("%s/%s: feed salvaged on its last read: %s", src.ID, ch.ID, clip(w, 300)))
+			}
 		}
 		if h := health.Of(store.SubjectImages, src.ID, ""); h.OK+h.Failed > 0 {
 			st.images = append(st.images, h)
@@ -185,6 +192,12 @@ func (st *status) print(w io.Writer, loc *time.Location) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "hits since %s: %d on %d files\n", stamp(st.hitSince, loc), st.hits, st.hitFiles)
+	if len(st.warnings) > 0 {
+		fmt.Fprintf(w, "\nwarnings (%d):\n", len(st.warnings))
+		for _, a := range st.warnings {
+			fmt.Fprintf(w, "  %s\n", a)
+		}
+	}
 	if len(st.alerts) == 0 {
 		fmt.Fprintln(w, "all well")
 		return

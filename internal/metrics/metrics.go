@@ -42,6 +42,7 @@ type Metrics struct {
 	knownPaths  prometheus.Gauge
 	flushErrors prometheus.Counter
 	encGuesses  *prometheus.CounterVec
+	salvages    *prometheus.CounterVec
 }
 
 // New returns a Metrics registered in a registry of its own, with the Go
@@ -95,8 +96,11 @@ func New() *Metrics {
 		encGuesses: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsmirror_encoding_guesses_total", Help: "Feeds and pages whose character encoding was guessed, repaired or chosen against a label, by source and reason (detected, utf8-repaired, override, utf8-valid, bom…).",
 		}, []string{"source", "reason"}),
+		salvages: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "newsmirror_feed_salvages_total", Help: "Feed reads that salvaged a broken feed, by source and kind (truncated, junk, unescaped, mismatched-tag, too-deep, no-link…).",
+		}, []string{"source", "kind"}),
 	}
-	m.reg.MustRegister(m.encGuesses, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.textLost, m.pages, m.assets, m.pushes,
+	m.reg.MustRegister(m.encGuesses, m.salvages, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.textLost, m.pages, m.assets, m.pushes,
 		m.runs, m.lastRun, m.hitsCounted, m.hitsReject, m.knownPaths, m.flushErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, r := range []string{RejectUnknown, RejectBot, RejectRate, RejectMethod, RejectRepeat} {
@@ -233,5 +237,13 @@ func (m *Metrics) FlushError() {
 func (m *Metrics) EncodingGuess(source, reason string) {
 	if m != nil {
 		m.encGuesses.WithLabelValues(source, reason).Inc()
+	}
+}
+
+// FeedSalvage counts one read of a source's feed that salvaged something
+// of kind (a feed.Warn… kind).
+func (m *Metrics) FeedSalvage(source, kind string) {
+	if m != nil {
+		m.salvages.WithLabelValues(source, kind).Inc()
 	}
 }

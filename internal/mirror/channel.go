@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"strings"
 	"sync"
 	"unicode/utf8"
 
@@ -108,8 +109,7 @@ func interleaveHosts(jobs []job) []job {
 func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Channel, seen map[string]bool) []job {
 	res, unchanged, err := r.readFeed(ctx, src, ch)
 	items := res.Items
-	r.channelHealth(ctx, src, ch, len(items), unchanged, err)
-	r.salvaged(src, ch, res.Warnings)
+	r.channelHealth(ctx, src, ch, res, unchanged, err)
 	if err != nil {
 		r.fail(Failure{Source: src.ID, Channel: ch.ID, URL: ch.Feed, Err: err})
 		r.progress.channelRead(0)
@@ -151,8 +151,9 @@ func stillUpdating(src *config.Source, k store.Known, title string) bool {
 
 // channelHealth records how reading the channel went; a failure to record
 // is only logged.
-func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.Channel, items int, unchanged bool, err error) {
-	e := store.Event{Subject: store.SubjectFeed, Source: src.ID, Channel: ch.ID, OK: 1, Items: items, At: r.now}
+func (r *run) channelHealth(ctx context.Context, src *config.Source, ch *config.Channel, res feed.Result, unchanged bool, err error) {
+	e := store.Event{Subject: store.SubjectFeed, Source: src.ID, Channel: ch.ID, OK: 1, Items: len(res.Items), At: r.now,
+		Warning: r.salvaged(src, ch, res.Warnings)}
 	switch {
 	case err != nil:
 		e.OK, e.Failed, e.Items, e.Err = 0, 1, -1, err.Error()
@@ -272,9 +273,14 @@ func (r *run) fail(f Failure) {
 	r.report.Failures = append(r.report.Failures, f)
 }
 
-// salvaged logs what was salvaged from a broken feed.
-func (r *run) salvaged(src *config.Source, ch *config.Channel, ws []feed.Warning) {
-	for _, w := range ws {
+// salvaged logs what was salvaged from a broken feed and returns it as
+// one line for the channel's health.
+func (r *run) salvaged(src *config.Source, ch *config.Channel, ws []feed.Warning) string {
+	msgs := make([]string, len(ws))
+	for i, w := range ws {
 		r.log.Warn("feed salvaged", "source", src.ID, "channel", ch.ID, "kind", w.Kind, "warning", w.Message)
+		r.metrics.FeedSalvage(src.ID, w.Kind)
+		msgs[i] = w.Message
 	}
+	return strings.Join(msgs, "; ")
 }

@@ -30,6 +30,10 @@ type Event struct {
 	Items int
 	// Err says what went wrong, URL where; "" keeps the previous ones.
 	Err, URL string
+	// Warning says what a successful read had to salvage ("feed truncated
+	// in item 13: kept 12 complete items"); a success replaces the last
+	// warning, so "" clears it, and a failure keeps it.
+	Warning string
 	At       time.Time
 }
 
@@ -49,6 +53,10 @@ type Health struct {
 	LastSuccess, LastFailure time.Time
 	// LastError says what went wrong last, LastURL where.
 	LastError, LastURL string
+	// LastWarning is what the last successful read salvaged, "" when it
+	// needed nothing; Warned counts the reads that salvaged something.
+	LastWarning string
+	Warned      int
 }
 
 // Failing reports whether the subject's last outcome was a failure.
@@ -91,8 +99,8 @@ func (s *Store) RecordHealth(ctx context.Context, e Event) error {
 		bad = at
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO health (subject, source, channel, ok, fallbacks, failed, streak, items,
-			last_success, last_failure, last_error, last_url)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?4 > 0 THEN 0 ELSE ?6 END, MAX(?7, 0), ?8, ?9, ?10, ?11)
+			last_success, last_failure, last_error, last_url, last_warning, warned)
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?4 > 0 THEN 0 ELSE ?6 END, MAX(?7, 0), ?8, ?9, ?10, ?11, ?12, ?12 != '')
 		ON CONFLICT(subject, source, channel) DO UPDATE SET ok = ok + excluded.ok,
 			fallbacks = fallbacks + excluded.fallbacks, failed = failed + excluded.failed,
 			streak = CASE WHEN excluded.ok > 0 THEN 0 ELSE streak + excluded.failed END,
@@ -100,8 +108,10 @@ func (s *Store) RecordHealth(ctx context.Context, e Event) error {
 			last_success = MAX(last_success, excluded.last_success),
 			last_failure = MAX(last_failure, excluded.last_failure),
 			last_error = CASE WHEN excluded.last_error = '' THEN last_error ELSE excluded.last_error END,
-			last_url = CASE WHEN excluded.last_url = '' THEN last_url ELSE excluded.last_url END`,
-		string(e.Subject), e.Source, e.Channel, e.OK, e.Fallbacks, e.Failed, e.Items, ok, bad, e.Err, e.URL)
+			last_url = CASE WHEN excluded.last_url = '' THEN last_url ELSE excluded.last_url END,
+			last_warning = CASE WHEN excluded.ok > 0 THEN excluded.last_warning ELSE last_warning END,
+			warned = warned + excluded.warned`,
+		string(e.Subject), e.Source, e.Channel, e.OK, e.Fallbacks, e.Failed, e.Items, ok, bad, e.Err, e.URL, e.Warning)
 	if err != nil {
 		return fmt.Errorf("record %s health of %s/%s: %w", e.Subject, e.Source, e.Channel, err)
 	}
@@ -111,7 +121,7 @@ func (s *Store) RecordHealth(ctx context.Context, e Event) error {
 // Health reads every health row in one query.
 func (s *Store) Health(ctx context.Context) (HealthTable, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT subject, source, channel, ok, fallbacks, failed, streak, items,
-		last_success, last_failure, last_error, last_url FROM health`)
+		last_success, last_failure, last_error, last_url, last_warning, warned FROM health`)
 	if err != nil {
 		return nil, fmt.Errorf("read health: %w", err)
 	}
@@ -121,7 +131,7 @@ func (s *Store) Health(ctx context.Context) (HealthTable, error) {
 		var h Health
 		var ok, bad int64
 		if err := rows.Scan(&h.Subject, &h.Source, &h.Channel, &h.OK, &h.Fallbacks, &h.Failed, &h.Streak, &h.Items,
-			&ok, &bad, &h.LastError, &h.LastURL); err != nil {
+			&ok, &bad, &h.LastError, &h.LastURL, &h.LastWarning, &h.Warned); err != nil {
 			return nil, fmt.Errorf("read health: %w", err)
 		}
 		h.LastSuccess, h.LastFailure = fromUnix(ok), fromUnix(bad)

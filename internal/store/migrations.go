@@ -161,6 +161,10 @@ var migrations = []string{
 		not_before INTEGER NOT NULL DEFAULT 0,
 		last_error TEXT NOT NULL DEFAULT ''
 	);`,
+	// What was salvaged from a broken feed on its last read (a truncated
+	// feed, junk before the declaration...), and how many reads were.
+	`ALTER TABLE health ADD COLUMN last_warning TEXT NOT NULL DEFAULT '';
+	ALTER TABLE health ADD COLUMN warned INTEGER NOT NULL DEFAULT 0;`,
 }
 
 // migrateTo applies the migrations up to schema version target.
