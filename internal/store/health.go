@@ -34,7 +34,7 @@ type Event struct {
 	// in item 13: kept 12 complete items"); a success replaces the last
 	// warning, so "" clears it, and a failure keeps it.
 	Warning string
-	At       time.Time
+	At      time.Time
 }
 
 // Health is one subject's health summed over every run.
