@@ -32,8 +32,10 @@ var candidates = []struct {
 	{"windows-1251", charmap.Windows1251},
 }
 
-// sampleBytes bounds how much of a body is scored.
-const sampleBytes = 256 << 10
+// sampleHigh bounds how much of a body is scored: up to the first ASCII
+// byte after this many non-ASCII bytes, a few thousand characters of text,
+// which settles any real document.
+const sampleHigh = 8 << 10
 
 // scored is one candidate's score.
 type scored struct {
@@ -52,10 +54,13 @@ type scoreboard struct {
 
 // detect scores b in every candidate encoding.
 func detect(b []byte) scoreboard {
-	s := scoreboard{sample: b[:min(len(b), sampleBytes)]}
-	for _, c := range s.sample {
+	s := scoreboard{sample: b}
+	for i, c := range b {
 		if c >= utf8.RuneSelf {
 			s.high++
+		} else if s.high >= sampleHigh {
+			s.sample = b[:i]
+			break
 		}
 	}
 	for _, c := range candidates {
@@ -149,9 +154,9 @@ func textScore(text string) (total float64, errors int) {
 }
 
 // weight is one non-ASCII character's contribution to a text's score.
-func weight(r, prev, next rune, t map[rune]int8) float64 {
-	if w, ok := t[r]; ok {
-		return float64(w)
+func weight(r, prev, next rune, t *freqTable) float64 {
+	if r >= hanLo && r <= hanHi && t[r-hanLo] > 0 {
+		return float64(t[r-hanLo])
 	}
 	switch {
 	case r == utf8.RuneError:
@@ -197,15 +202,29 @@ func cjkPunct(r rune) bool {
 	return false
 }
 
-// tables maps frequent and common Chinese characters to their weight:
-// tier 1 scores 3, tier 2 scores 2, the rest of GB2312's level 1 and of
-// Big5's frequent block (A440–C67E) score 1.
-var tables = sync.OnceValue(func() map[rune]int8 {
-	t := map[rune]int8{}
+// hanLo and hanHi bound the CJK ideographs the frequency table covers
+// (Extension A and the Unified block).
+const hanLo, hanHi = 0x3400, 0x9FFF
+
+// freqTable is the weight of each ideograph from hanLo to hanHi; 0 for
+// one that is not common.
+type freqTable [hanHi - hanLo + 1]int8
+
+func (t *freqTable) set(r rune, w int8) {
+	if r >= hanLo && r <= hanHi {
+		t[r-hanLo] = w
+	}
+}
+
+// tables weighs frequent and common Chinese characters: tier 1 scores 3,
+// tier 2 scores 2, the rest of GB2312's level 1 and of Big5's frequent
+// block (A440–C67E) score 1.
+var tables = sync.OnceValue(func() *freqTable {
+	t := new(freqTable)
 	add := func(b []byte, e encoding.Encoding) {
 		for _, r := range string(decodeWith(e, b)) {
-			if unicode.Is(unicode.Han, r) && t[r] == 0 {
-				t[r] = 1
+			if r >= hanLo && r <= hanHi && t[r-hanLo] == 0 {
+				t[r-hanLo] = 1
 			}
 		}
 	}
@@ -224,12 +243,12 @@ var tables = sync.OnceValue(func() map[rune]int8 {
 	}
 	for _, s := range []string{tier2Simplified, tier2Traditional} {
 		for _, r := range s {
-			t[r] = 2
+			t.set(r, 2)
 		}
 	}
 	for _, s := range []string{tier1Simplified, tier1Traditional} {
 		for _, r := range s {
-			t[r] = 3
+			t.set(r, 3)
 		}
 	}
 	add(gb, simplifiedchinese.GB18030)

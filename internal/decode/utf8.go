@@ -14,8 +14,8 @@ type utf8Check struct {
 func checkUTF8(b []byte) utf8Check {
 	if utf8.Valid(b) {
 		c := utf8Check{valid: true}
-		for _, r := range string(b) {
-			if r >= utf8.RuneSelf {
+		for _, x := range b {
+			if x >= 0xC0 { // a lead byte
 				c.multi++
 			}
 		}
