@@ -142,9 +142,10 @@ func decodeWith(e encoding.Encoding, b []byte) []byte {
 	return out
 }
 
-// declareUTF8 rewrites the encoding of a leading XML declaration to UTF-8.
+// declareUTF8 rewrites the encoding of the XML declaration near the start
+// of b to UTF-8.
 func declareUTF8(b []byte) []byte {
-	m := xmlDecl.FindSubmatchIndex(b)
+	m := xmlDecl.FindSubmatchIndex(b[:min(len(b), declWindow)])
 	if m == nil || strings.EqualFold(string(b[m[2]:m[3]]), "utf-8") {
 		return b
 	}

@@ -83,6 +83,14 @@ func TestDecodeRewritesTheXMLDeclaration(t *testing.T) {
 	}
 }
 
+func TestDecodeFindsTheXMLDeclarationAfterJunk(t *testing.T) {
+	body := enc(t, simplifiedchinese.GBK, "\n<b>Warning</b>: session_start() failed\n"+`<?xml version="1.0" encoding="gbk"?><rss><channel><title>`+simplified[2].Title+`</title></channel></rss>`)
+	out, d := decode.Decode(decode.Input{Body: body, Kind: decode.Feed})
+	if !strings.Contains(string(out), `<?xml version="1.0" encoding="UTF-8"?>`) || !strings.Contains(string(out), simplified[2].Title) || d.Reason != decode.ByXMLDeclaration {
+		t.Errorf("decision %s, output %.120q", d, out)
+	}
+}
+
 func TestDecisionSaysWhatItChose(t *testing.T) {
 	_, d := decode.Decode(decode.Input{Body: enc(t, simplifiedchinese.GBK, page(simplified)), ContentType: "text/html; charset=utf-8"})
 	if s := d.String(); !strings.HasPrefix(s, "gb18030 (detected ") || !strings.HasSuffix(s, ", label said utf-8)") || d.Confidence < 0.5 {

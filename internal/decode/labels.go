@@ -17,7 +17,7 @@ import (
 var utf8Enc encoding.Encoding = encoding.Nop
 
 var (
-	xmlDecl     = regexp.MustCompile(`^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
+	xmlDecl     = regexp.MustCompile(`<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._:-]+)["']`)
 	metaCharset = regexp.MustCompile(`(?i)<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)`)
 	headerParam = regexp.MustCompile(`(?i)charset\s*=\s*["']?([A-Za-z0-9._:-]+)`)
 )
@@ -25,6 +25,11 @@ var (
 // metaWindow is how far into an HTML page a <meta> charset is looked for;
 // browsers look at 1 KiB, real pages put it later.
 const metaWindow = 4096
+
+// declWindow is how far into a document its XML declaration is looked
+// for: at the start, or after junk a broken server put before it (white
+// space, a PHP warning), which the feed parser's salvage skips.
+const declWindow = 1024
 
 // label is a charset some part of the document or its server declared.
 type label struct {
@@ -49,7 +54,7 @@ func findLabels(in Input) []label {
 		return out
 	}
 	head := in.Body[:min(len(in.Body), metaWindow)]
-	if m := xmlDecl.FindSubmatch(head); m != nil {
+	if m := xmlDecl.FindSubmatch(head[:min(len(head), declWindow)]); m != nil {
 		add(string(m[1]), ByXMLDeclaration)
 	}
 	if in.Kind == HTML {
