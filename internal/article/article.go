@@ -71,6 +71,10 @@ type Input struct {
 	// body whose hash is given, so that nothing needs rendering; nil for
 	// never.
 	Unchanged func(hash string) bool
+	// Claim takes the derived id for the article before any file of it is
+	// rendered and returns the id to use (another when the id is another
+	// article's page); nil keeps the derived id.
+	Claim func(id string) (string, error)
 }
 
 // Result is what mirroring one article produced.
@@ -132,6 +136,12 @@ func (p *Pipeline) Run(ctx context.Context, in Input) (*Result, error) {
 	if in.Unchanged != nil && in.Unchanged(res.Hash) {
 		res.Unchanged = true
 		return res, nil
+	}
+	if in.Claim != nil {
+		if id, err = in.Claim(id); err != nil {
+			return nil, err
+		}
+		res.ID, res.Path = id, render.PagePath(in.Channel.ID, id)
 	}
 	body, err := p.localize(ctx, in, art.HTML, res)
 	if err != nil {

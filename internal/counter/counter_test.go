@@ -272,7 +272,8 @@ func TestAReaderCountsOncePerPageAndHour(t *testing.T) {
 	get(c, "/goodnews/pages/world/102.md", "192.0.2.1", reader)          // another page
 	get(c, "/goodnews/pages/world/101.md", "[2001:db8:1:3::1]", reader)  // another /64
 	get(c, "/goodnews/pages/world/101.md", "[::ffff:192.0.2.1]", reader) // the IPv4 reader again
-	for range 5 {                                                        // GitHub's image proxy relays many readers: not deduplicated
+	// GitHub's image proxy relays many readers: not deduplicated.
+	for range 5 {
 		get(c, "/goodnews/README.md", "140.82.112.1", "github-camo (876de43e)")
 	}
 	now = now.Add(time.Hour)

@@ -53,6 +53,7 @@ func (r *run) input(ctx context.Context, j job) (article.Input, error) {
 	in := article.Input{
 		Source: j.src, Channel: j.ch, Item: j.item, Known: knownAssets{r},
 		Unchanged: func(hash string) bool { return unchanged(j, hash) },
+		Claim:     func(id string) (string, error) { return r.claimID(ctx, j, id) },
 	}
 	if j.src.Images.Localize {
 		in.Images = r.clientFor(j.src)

@@ -255,3 +255,117 @@ func madeByMirror(link string) bool {
 	}
 	return !strings.Contains(link, ":") && !strings.HasPrefix(link, "//")
 }
+
+// markedSite serves a feed of the given links (paths on news.example.test
+// and other.example.test) and, for every page, a body naming its own URL,
+// so each page file shows whose it is.
+func markedSite(t *testing.T, links *[]string) *fetch.Client {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/feed.xml" {
+			var b strings.Builder
+			b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>c</title>`)
+			for i, l := range *links {
+				b.WriteString("<item><title>")
+				fmt.Fprintf(&b, "文章%d", i+1)
+				b.WriteString("</title><link>")
+				xml.EscapeText(&b, []byte(l))
+				fmt.Fprintf(&b, "</link><pubDate>Thu, 13 Jan 2022 0%d:00:00 +0000</pubDate></item>", i%10)
+			}
+			b.WriteString("</channel></rss>")
+			io.WriteString(w, b.String())
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<html><body><div class="article"><p>这是一篇正常的文章，内容足够长，可以通过正文提取的最短长度检查。</p>
+<p>MARK[%s%s]</p></div></body></html>`, r.Host, r.URL.RequestURI())
+	}))
+	t.Cleanup(srv.Close)
+	addr := srv.Listener.Addr().String()
+	d := &net.Dialer{}
+	return fetch.New(config.Default().Fetch, fetch.WithDial(func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, addr)
+	}), fetch.Allow("news.example.test", "other.example.test"))
+}
+
+func TestArticlesWithOneIdNeverShareAPage(t *testing.T) {
+	links := []string{
+		"http://news.example.test/gb/?p=1",
+		"http://news.example.test/gb/?p=2",
+		"http://news.example.test/gb/?p=3",
+		"http://news.example.test/news/A1.html",
+		"http://news.example.test/news/a1.html", // a case twin
+	}
+	client := markedSite(t, &links)
+	out := t.TempDir()
+	cfg, err := config.Parse("config.yaml", []byte(fmt.Sprintf(`output:
+  dir: %s
+sources:
+  - id: ex
+    prefix: X
+    rules: {body: div.article}
+    channels:
+      - {id: c1, name: 频道, feed: "http://news.example.test/feed.xml"}
+`, out)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(rep *mirror.Report) map[string]string {
+		t.Helper()
+		for _, f := range rep.Failures {
+			t.Errorf("failure: %v", f)
+		}
+		byURL := map[string]string{}
+		keys := map[string]string{}
+		pages, _ := filepath.Glob(filepath.Join(out, "pages", "c1", "*.md"))
+		for _, p := range pages {
+			data, _ := os.ReadFile(p)
+			i := bytes.Index(data, []byte("MARK["))
+			if i < 0 {
+				t.Fatalf("%s holds no mark", p)
+			}
+			mark := string(data[i+5 : i+bytes.IndexByte(data[i:], ']')])
+			if prev, dup := byURL[mark]; dup {
+				t.Errorf("%s and %s both hold %s", prev, p, mark)
+			}
+			byURL[mark] = filepath.Base(p)
+			if prev, twin := keys[fsname.Key(filepath.Base(p))]; twin {
+				t.Errorf("%s and %s are one file on macOS and Windows", prev, p)
+			}
+			keys[fsname.Key(filepath.Base(p))] = p
+		}
+		return byURL
+	}
+	rep := syncAt(t, cfg, client, t0)
+	first := check(rep)
+	if len(first) != len(links) {
+		t.Fatalf("%d pages for %d articles: %v", len(first), len(links), first)
+	}
+	// Articles are mirrored at once: which of the twins gets the plain id
+	// is the first to claim it, the others get it with their own suffix.
+	plain := 0
+	for _, page := range first {
+		if page == "gb.md" || strings.EqualFold(page, "a1.md") {
+			plain++
+		}
+	}
+	if plain != 2 {
+		t.Errorf("%d pages have a plain id, want one per id (gb, a1): %v", plain, first)
+	}
+
+	// A later item on another host with a live page's id gets a page of its
+	// own; the live page and its history are left alone.
+	links = append(links, "http://other.example.test/elsewhere/gb.html")
+	rep = syncAt(t, cfg, client, t0.Add(time.Hour))
+	second := check(rep)
+	for u, page := range first {
+		if second[u] != page {
+			t.Errorf("%s moved from %s to %s", u, page, second[u])
+		}
+	}
+	if p := second["other.example.test/elsewhere/gb.html"]; p == "" || p == "gb.md" {
+		t.Errorf("the impostor's page is %q", p)
+	}
+	if st := gitOut(t, out, "status", "--porcelain"); st != "" {
+		t.Errorf("the working tree differs from the commit:\n%s", st)
+	}
+}

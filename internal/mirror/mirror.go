@@ -124,6 +124,8 @@ type run struct {
 	// unlock releases the mirror's lock when the run took it.
 	unlock func()
 	hosts  *hosts // how the articles' hosts are doing
+	// claims are the page ids this run's articles took (claimID).
+	claims claims
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel
