@@ -6,16 +6,16 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/newsmirror/newsmirror/internal/benchcorpus"
 	"github.com/newsmirror/newsmirror/internal/clean"
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 )
 
 // BenchmarkSanitize cleans the body extracted from the reference page and
 // from a 150 KB page, as a sync does.
 func BenchmarkSanitize(b *testing.B) {
-	pages, err := benchcorpus.BenchPages()
+	pages, err := fakenews.BenchPages()
 	if err != nil {
 		b.Fatal(err)
 	}

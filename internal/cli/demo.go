@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/config"
-	"github.com/newsmirror/newsmirror/internal/demo"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/mirror"
 	"github.com/newsmirror/newsmirror/internal/publish"
@@ -35,7 +35,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	if err := fs.Parse(args); err != nil {
 		return ExitUsage
 	}
-	site, err := demo.Load()
+	site, err := fakenews.Load()
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror demo:", err)
 		return ExitFatal
@@ -118,7 +118,7 @@ sources:
 // writeDemoConfig writes the demo's configuration into dir/.newsmirror
 // (ignored by the mirror's Git) and loads it. Unless adopt, a folder that
 // holds files and is not a mirror is refused and left as it was.
-func writeDemoConfig(dir string, site *demo.Site, adopt bool) (*config.Config, error) {
+func writeDemoConfig(dir string, site *fakenews.Site, adopt bool) (*config.Config, error) {
 	path := filepath.Join(dir, publish.OwnDir, "demo.yaml")
 	_, statErr := os.Stat(filepath.Dir(path))
 	cfg, err := loadDemoConfig(path, site)
@@ -131,15 +131,15 @@ func writeDemoConfig(dir string, site *demo.Site, adopt bool) (*config.Config, e
 	return cfg, err
 }
 
-func loadDemoConfig(path string, site *demo.Site) (*config.Config, error) {
+func loadDemoConfig(path string, site *fakenews.Site) (*config.Config, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err
 	}
 	var b strings.Builder
 	data := struct {
 		Host     string
-		Site     *demo.Site
-		Channels []demo.Channel
+		Site     *fakenews.Site
+		Channels []fakenews.Channel
 	}{demoHost, site, site.Channels()}
 	if err := demoConfig.Execute(&b, data); err != nil {
 		return nil, err

@@ -9,14 +9,14 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/newsmirror/newsmirror/internal/benchcorpus"
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 )
 
 // benchPages runs fn for the reference page and a 150 KB page.
 func benchPages(b *testing.B, fn func(b *testing.B, page []byte)) {
-	pages, err := benchcorpus.BenchPages()
+	pages, err := fakenews.BenchPages()
 	if err != nil {
 		b.Fatal(err)
 	}

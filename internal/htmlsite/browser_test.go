@@ -18,7 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/newsmirror/newsmirror/internal/config"
-	"github.com/newsmirror/newsmirror/internal/demo"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/mirror"
 )
@@ -33,7 +33,7 @@ const demoHost = "demo.newsmirror.test"
 // pixel (the one request a configuration may add to another host).
 func mirrorDemo(t *testing.T) string {
 	t.Helper()
-	site, err := demo.Load()
+	site, err := fakenews.Load()
 	if err != nil {
 		t.Fatal(err)
 	}

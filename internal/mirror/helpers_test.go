@@ -3,60 +3,42 @@ package mirror_test
 import (
 	"context"
 	"net"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
+
 	"testing"
 	"time"
 
 	"golang.org/x/tools/txtar"
 
 	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/mirror"
 )
 
 // fakeSite serves the files of a txtar archive on loopback, for any host.
 type fakeSite struct {
-	mu    sync.Mutex
-	files map[string][]byte
-	srv   *httptest.Server
+	*fakenews.Files
+	srv *httptest.Server
 }
 
 func newFakeSite(t *testing.T, ar *txtar.Archive) *fakeSite {
 	t.Helper()
-	s := &fakeSite{files: map[string][]byte{}}
+	files := map[string][]byte{}
 	for _, f := range ar.Files {
-		s.files["/"+f.Name] = f.Data
+		files["/"+f.Name] = f.Data
 	}
-	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
+	s := &fakeSite{Files: fakenews.NewFiles(files)}
+	s.srv = httptest.NewServer(s.Files)
 	t.Cleanup(s.srv.Close)
 	return s
 }
 
-func (s *fakeSite) serve(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	data, ok := s.files[r.URL.Path]
-	s.mu.Unlock()
-	if !ok {
-		http.NotFound(w, r)
-		return
-	}
-	if strings.HasSuffix(r.URL.Path, ".html") {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	}
-	w.Write(data)
-}
-
-func (s *fakeSite) set(path, data string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.files[path] = []byte(data)
-}
+func (s *fakeSite) set(path, data string) { s.Set(path, []byte(data)) }
 
 // client dials every host on the fake site.
 func (s *fakeSite) client() *fetch.Client {

@@ -88,7 +88,7 @@ func TestCountedHitsMakeTheHotListAtTheNextSync(t *testing.T) {
 // addArticle puts a new article at the top of the china feed, so that the
 // next sync has a page to write and rebuilds the indexes.
 func addArticle(site *fakeSite, id string) {
-	site.set("/feeds/china.xml", strings.Replace(string(site.files["/feeds/china.xml"]), "<entry>",
+	site.set("/feeds/china.xml", strings.Replace(string(site.Get("/feeds/china.xml")), "<entry>",
 		`<entry><title>新增`+id+`</title><link href="http://news.example.test/news/`+id+`.html"/><updated>2022-01-13T05:00:00Z</updated></entry><entry>`, 1))
 	site.set("/news/"+id+".html", `<div class="article"><p>新增正文。</p></div>`)
 }

@@ -27,7 +27,7 @@ func TestListingAndJSONChannelsMirrorEndToEnd(t *testing.T) {
 	site := newFakeSite(t, ar)
 	// The listing page is GBK, served with a wrong "charset=utf-8" header;
 	// its <meta> says gb2312.
-	page := string(site.files["/gb/prog1.html"])
+	page := string(site.Get("/gb/prog1.html"))
 	gbk, err := simplifiedchinese.GBK.NewEncoder().String(page)
 	if err != nil {
 		t.Fatal(err)
@@ -92,9 +92,7 @@ func TestUnchangedFeedIsAnsweredNotModifiedAndCostsNothing(t *testing.T) {
 	site := newFakeSite(t, ar)
 	var pages, notModified atomic.Int32
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		site.mu.Lock()
-		data := site.files[r.URL.Path]
-		site.mu.Unlock()
+		data := site.Get(r.URL.Path)
 		if strings.HasPrefix(r.URL.Path, "/feeds/") {
 			sum := sha256.Sum256(data)
 			etag := `"` + hex.EncodeToString(sum[:8]) + `"`
@@ -107,7 +105,7 @@ func TestUnchangedFeedIsAnsweredNotModifiedAndCostsNothing(t *testing.T) {
 		} else {
 			pages.Add(1)
 		}
-		site.serve(w, r)
+		site.ServeHTTP(w, r)
 	}))
 	defer srv.Close()
 	d := &net.Dialer{}

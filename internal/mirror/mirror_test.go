@@ -68,7 +68,7 @@ func TestSyncMirrorsSiteEndToEnd(t *testing.T) {
 	}
 
 	// A new feed item gives exactly one new page in one new commit.
-	site.set("/feeds/china.xml", strings.Replace(string(site.files["/feeds/china.xml"]), "<entry>",
+	site.set("/feeds/china.xml", strings.Replace(string(site.Get("/feeds/china.xml")), "<entry>",
 		`<entry><title>新增的一篇</title><link href="http://news.example.test/news/202.html"/><updated>2022-01-13T05:00:00Z</updated></entry><entry>`, 1))
 	site.set("/news/202.html", `<div class="article"><p>新增正文。</p></div>`)
 	rep = syncAt(t, cfg, site.client(), runTime.Add(2*time.Hour))

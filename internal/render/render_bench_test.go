@@ -6,17 +6,17 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/newsmirror/newsmirror/internal/benchcorpus"
 	"github.com/newsmirror/newsmirror/internal/clean"
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/render"
 )
 
 // BenchmarkPage renders the Markdown page of the reference article and of
 // a 150 KB page, from their extracted and cleaned bodies.
 func BenchmarkPage(b *testing.B) {
-	pages, err := benchcorpus.BenchPages()
+	pages, err := fakenews.BenchPages()
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"os/signal"
 	"path/filepath"
 
-	benchcorpus "github.com/newsmirror/newsmirror/internal/benchcorpus"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 )
 
 func main() {
@@ -28,14 +28,14 @@ func main() {
 
 func run(n int, seed uint64, out, addr string, serve bool) error {
 	if !serve {
-		st, err := benchcorpus.Generate(out, n, seed)
+		st, err := fakenews.WriteCorpus(out, n, seed)
 		if err != nil {
 			return err
 		}
 		fmt.Printf("%d articles, %.1f MB (%.1f KB average) in %s\n", st.Articles, float64(st.Bytes)/1e6, float64(st.Bytes)/float64(st.Articles)/1024, out)
 		return writeConfig(out, addr)
 	}
-	got, stop, err := benchcorpus.Serve(out, addr)
+	got, stop, err := fakenews.ServeCorpus(out, addr)
 	if err != nil {
 		return err
 	}
@@ -51,5 +51,5 @@ func run(n int, seed uint64, out, addr string, serve bool) error {
 }
 
 func writeConfig(out, addr string) error {
-	return os.WriteFile(filepath.Join(out, "newsmirror.yaml"), []byte(benchcorpus.Config(addr, "mirror")), 0o644)
+	return os.WriteFile(filepath.Join(out, "newsmirror.yaml"), []byte(fakenews.CorpusConfig(addr, "mirror")), 0o644)
 }

@@ -21,8 +21,8 @@ import (
 	"syscall"
 	"time"
 
-	benchcorpus "github.com/newsmirror/newsmirror/internal/benchcorpus"
 	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/mirror"
 	"golang.org/x/net/html"
 )
@@ -48,7 +48,7 @@ func main() {
 type profiles struct{ cpu, mem string }
 
 func run(dir string, workers int, prof profiles, out string) error {
-	pages, bytes, err := listPages(filepath.Join(dir, benchcorpus.SiteDir))
+	pages, bytes, err := listPages(filepath.Join(dir, fakenews.CorpusDir))
 	if err != nil {
 		return err
 	}
@@ -86,12 +86,12 @@ type syncStats struct {
 
 func syncCorpus(dir, out string, workers int, prof profiles) (syncStats, error) {
 	var s syncStats
-	addr, stop, err := benchcorpus.Serve(dir, "127.0.0.1:0")
+	addr, stop, err := fakenews.ServeCorpus(dir, "127.0.0.1:0")
 	if err != nil {
 		return s, err
 	}
 	defer stop()
-	cfg, err := config.Parse("bench.yaml", []byte(benchcorpus.Config(addr, out)))
+	cfg, err := config.Parse("bench.yaml", []byte(fakenews.CorpusConfig(addr, out)))
 	if err != nil {
 		return s, err
 	}

@@ -1,7 +1,8 @@
-// Package benchcorpus generates the benchmark corpus: deterministic article pages
-// of the reference layout (div.article_right) and per-channel RSS feeds
-// listing them, written under a folder and served from it on loopback.
-package benchcorpus
+// The benchmark corpus: deterministic article pages of the reference
+// layout (div.article_right) and per-channel RSS feeds listing them,
+// written under a folder and served from it on loopback.
+
+package fakenews
 
 import (
 	"fmt"
@@ -15,8 +16,8 @@ import (
 	"time"
 )
 
-// Channels are the corpus's channels, as the reference mirror's.
-var Channels = []struct{ ID, Name string }{
+// CorpusChannels are the corpus's channels, as the reference mirror's.
+var CorpusChannels = []struct{ ID, Name string }{
 	{"p1", "看大陆"}, {"p2", "看官场"}, {"p3", "看民生"}, {"p4", "看博谈"}, {"p5", "看财经"},
 	{"p6", "看史海"}, {"p7", "看文化"}, {"p8", "看生活"}, {"p9", "看世界"},
 }
@@ -29,36 +30,36 @@ const (
 	sigma    = 0.6
 )
 
-// SiteDir is the served folder inside a corpus folder.
-const SiteDir = "site"
+// CorpusDir is the served folder inside a corpus folder.
+const CorpusDir = "site"
 
-// Stats describe a generated corpus.
-type Stats struct {
+// CorpusStats describe a generated corpus.
+type CorpusStats struct {
 	Articles int
 	Bytes    int64
 }
 
 // Generate writes n articles made from seed under dir/site and one feed per
 // channel; the same n and seed give the same bytes.
-func Generate(dir string, n int, seed uint64) (Stats, error) {
+func WriteCorpus(dir string, n int, seed uint64) (CorpusStats, error) {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	feeds := make([]strings.Builder, len(Channels))
-	var st Stats
+	feeds := make([]strings.Builder, len(CorpusChannels))
+	var st CorpusStats
 	start := time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
 	for i := range n {
-		ch := i % len(Channels)
-		a := newArticle(rng, 1000000+i, ch, start.Add(time.Duration(i)*time.Minute))
+		ch := i % len(CorpusChannels)
+		a := newCorpusArticle(rng, 1000000+i, ch, start.Add(time.Duration(i)*time.Minute))
 		page := a.page(rng, targetSize(rng))
-		if err := writeFile(filepath.Join(dir, SiteDir, a.path()), page); err != nil {
+		if err := writeFile(filepath.Join(dir, CorpusDir, a.path()), page); err != nil {
 			return st, err
 		}
 		st.Articles++
 		st.Bytes += int64(len(page))
 		feeds[ch].WriteString(a.feedItem())
 	}
-	for i, c := range Channels {
+	for i, c := range CorpusChannels {
 		xml := feedHead + feeds[i].String() + "</channel>\n</rss>\n"
-		if err := writeFile(filepath.Join(dir, SiteDir, FeedPath(c.ID)), []byte(xml)); err != nil {
+		if err := writeFile(filepath.Join(dir, CorpusDir, CorpusFeedPath(c.ID)), []byte(xml)); err != nil {
 			return st, err
 		}
 	}
@@ -79,7 +80,7 @@ func writeFile(path string, data []byte) error {
 }
 
 // FeedPath is the path of a channel's feed on the corpus site.
-func FeedPath(channel string) string { return "news/gb/rss/" + channel + ".xml" }
+func CorpusFeedPath(channel string) string { return "news/gb/rss/" + channel + ".xml" }
 
 const feedHead = `<?xml version="1.0" encoding="UTF-8"?>
 <rss xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0">
@@ -91,7 +92,7 @@ const feedHead = `<?xml version="1.0" encoding="UTF-8"?>
 
 // Serve serves dir/site on addr, which must be a loopback address; it
 // returns the address listened on and a stop function.
-func Serve(dir, addr string) (string, func(), error) {
+func ServeCorpus(dir, addr string) (string, func(), error) {
 	host, _, err := net.SplitHostPort(addr)
 	if err != nil {
 		return "", nil, fmt.Errorf("serve address %q: %w", addr, err)
@@ -103,20 +104,20 @@ func Serve(dir, addr string) (string, func(), error) {
 	if err != nil {
 		return "", nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: http.FileServer(http.Dir(filepath.Join(dir, SiteDir))), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: http.FileServer(http.Dir(filepath.Join(dir, CorpusDir))), ReadHeaderTimeout: 5 * time.Second}
 	go srv.Serve(ln)
 	return ln.Addr().String(), func() { srv.Close() }, nil
 }
 
-// Page is one generated article page of about size bytes (the stage
+// Page is one generated corpusArticle page of about size bytes (the stage
 // benchmarks' large page).
-func Page(seed uint64, size int) []byte {
+func CorpusPage(seed uint64, size int) []byte {
 	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	a := newArticle(rng, 1000000, 8, time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC))
+	a := newCorpusArticle(rng, 1000000, 8, time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC))
 	return a.page(rng, size)
 }
 
-// ReferencePage is the seed article's page, relative to a package folder
+// ReferencePage is the seed corpusArticle's page, relative to a package folder
 // of internal/.
 const ReferencePage = "../mirror/testdata/seed/994979.html"
 
@@ -127,5 +128,5 @@ func BenchPages() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{"reference": ref, "150KB": Page(1, maxSize)}, nil
+	return map[string][]byte{"reference": ref, "150KB": CorpusPage(1, maxSize)}, nil
 }

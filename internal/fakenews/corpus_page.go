@@ -1,4 +1,4 @@
-package benchcorpus
+package fakenews
 
 import (
 	"fmt"
@@ -21,9 +21,9 @@ var phrases = []string{
 
 var punct = []string{"，", "，", "，", "。", "；", "、"}
 
-var tags = []string{"普京", "习近平", "哈萨克斯坦", "土耳其", "疫情", "经济", "人权", "历史", "文化", "房地产"}
+var corpusTags = []string{"普京", "习近平", "哈萨克斯坦", "土耳其", "疫情", "经济", "人权", "历史", "文化", "房地产"}
 
-type article struct {
+type corpusArticle struct {
 	id      int
 	channel int
 	title   string
@@ -33,12 +33,12 @@ type article struct {
 	date    time.Time
 }
 
-func newArticle(rng *rand.Rand, id, channel int, date time.Time) *article {
-	a := &article{id: id, channel: channel, date: date, source: []string{"美国之音", "自由亚洲", "看中国"}[rng.IntN(3)]}
+func newCorpusArticle(rng *rand.Rand, id, channel int, date time.Time) *corpusArticle {
+	a := &corpusArticle{id: id, channel: channel, date: date, source: []string{"美国之音", "自由亚洲", "看中国"}[rng.IntN(3)]}
 	a.title = phrase(rng) + " " + phrase(rng) + "(图)"
 	a.lead = sentence(rng, 4)
 	for range 2 + rng.IntN(4) {
-		a.tags = append(a.tags, tags[rng.IntN(len(tags))])
+		a.tags = append(a.tags, corpusTags[rng.IntN(len(corpusTags))])
 	}
 	return a
 }
@@ -59,22 +59,22 @@ func sentence(rng *rand.Rand, n int) string {
 	return b.String()
 }
 
-func (a *article) path() string {
+func (a *corpusArticle) path() string {
 	return fmt.Sprintf("news/gb/%s/%d.html", a.date.Format("2006/01/02"), a.id)
 }
 
-func (a *article) feedItem() string {
+func (a *corpusArticle) feedItem() string {
 	return fmt.Sprintf("<item>\n<title>%s</title>\n<link>/%s</link>\n<description>%s</description>\n<pubDate>%s</pubDate>\n<guid>/%s</guid>\n</item>\n",
 		html.EscapeString(a.title), a.path(), html.EscapeString(a.lead), a.date.Format(time.RFC1123Z), a.path())
 }
 
-// page renders the article's page, its body grown to about size bytes.
-func (a *article) page(rng *rand.Rand, size int) []byte {
+// page renders the corpusArticle's page, its body grown to about size bytes.
+func (a *corpusArticle) page(rng *rand.Rand, size int) []byte {
 	var b strings.Builder
 	b.Grow(size + 4096)
-	ch := Channels[a.channel]
+	ch := CorpusChannels[a.channel]
 	fmt.Fprintf(&b, pageHead, a.title, strings.Join(a.tags, ","), a.lead, a.path(), a.path())
-	for _, c := range Channels {
+	for _, c := range CorpusChannels {
 		fmt.Fprintf(&b, "<li><a href=\"/news/gb/%s.html\">%s</a></li>\n", c.ID, c.Name)
 	}
 	fmt.Fprintf(&b, articleHead, ch.ID, ch.Name, a.title, a.date.Format("2006-01-02 15:04"), a.source)
@@ -93,7 +93,7 @@ func (a *article) page(rng *rand.Rand, size int) []byte {
 		case i%13 == 12:
 			fmt.Fprintf(&b, "<p style=\"text-align: center;\"><img alt=\"%s\" src=\"//img5.secretchina.com/pic/%d-%d.jpg\" style=\"height:337px; width:600px\"/><br/>%s</p>\n", phrase(rng), a.id, i, phrase(rng))
 		default:
-			t := tags[rng.IntN(len(tags))]
+			t := corpusTags[rng.IntN(len(corpusTags))]
 			fmt.Fprintf(&b, "<p>%s<a href=\"/news/gb/tag/%s\" target=\"_blank\">%s</a>%s</p>\n", sentence(rng, 3+rng.IntN(6)), t, t, sentence(rng, 2+rng.IntN(8)))
 		}
 	}

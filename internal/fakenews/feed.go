@@ -1,4 +1,4 @@
-package demo
+package fakenews
 
 import (
 	"bytes"
@@ -41,7 +41,7 @@ func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request, c Channel) {
 		Language:    "zh-cn",
 	}}
 	for _, a := range s.channelArticles(c.ID) {
-		doc.Channel.Items = append(doc.Channel.Items, feedItem(a, base))
+		doc.Channel.Items = append(doc.Channel.Items, feedItem(a, hostOf(r)))
 	}
 	if items := doc.Channel.Items; len(items) > 0 {
 		doc.Channel.LastBuildDate = items[0].PubDate
@@ -58,8 +58,8 @@ func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request, c Channel) {
 	w.Write(buf.Bytes())
 }
 
-func feedItem(a Article, base string) rssItem {
-	link := base + a.Path()
+func feedItem(a Article, host string) rssItem {
+	link := a.URL(host)
 	var desc string
 	if len(a.Paragraphs) > 0 {
 		desc = a.Paragraphs[0]

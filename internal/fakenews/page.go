@@ -1,4 +1,4 @@
-package demo
+package fakenews
 
 import (
 	"strings"
@@ -65,7 +65,7 @@ func (s *Site) pageData(a Article, host string) pageData {
 		Body:     bodyOf(a),
 		Related:  s.related(a),
 		Latest:   s.latest(a.Channel),
-		Channels: s.channels,
+		Channels: s.Channels(),
 	}
 }
 
@@ -111,7 +111,7 @@ func (s *Site) related(a Article) []link {
 	var out []link
 	for _, o := range s.channelArticles(a.Channel) {
 		if o.ID != a.ID && len(out) < 6 {
-			out = append(out, link{o.Title, o.Path()})
+			out = append(out, link{o.Title, o.URLPath()})
 		}
 	}
 	return out
@@ -120,9 +120,9 @@ func (s *Site) related(a Article) []link {
 // latest lists the newest article of each other channel.
 func (s *Site) latest(except string) []link {
 	var out []link
-	for _, c := range s.channels {
+	for _, c := range s.Channels() {
 		if list := s.channelArticles(c.ID); c.ID != except && len(list) > 0 {
-			out = append(out, link{list[0].Title, list[0].Path()})
+			out = append(out, link{list[0].Title, list[0].URLPath()})
 		}
 	}
 	return out
@@ -131,7 +131,7 @@ func (s *Site) latest(except string) []link {
 func (s *Site) list(c Channel) channelList {
 	l := channelList{Channel: c, FeedPath: s.FeedPath(c.ID)}
 	for _, a := range s.channelArticles(c.ID) {
-		l.Articles = append(l.Articles, link{a.Title, a.Path()})
+		l.Articles = append(l.Articles, link{a.Title, a.URLPath()})
 	}
 	return l
 }

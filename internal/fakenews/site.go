@@ -1,10 +1,16 @@
-// Package demo is a bundled sample news site shaped like secretchina.com.
+// Package fakenews is newsmirror's one fake news site, shared by the demo,
+// the tests and the benchmarks, so that each can mirror a realistic site
+// without touching the network.
 //
-// It serves RSS feeds, article pages, generated images and a stylesheet from
-// embedded data, so that `newsmirror demo` and tests can mirror a realistic
-// site without touching the network. Absolute URLs are built from the
-// request's Host header, so the site works on any loopback port.
-package demo
+// A Site serves RSS feeds, article pages shaped like secretchina.com's
+// (the body in div.article_right), their lead pictures, channel listings
+// and a stylesheet. Load returns the bundled sample site `newsmirror demo`
+// mirrors; New returns an empty site a test fills with Add and Generate.
+// Absolute URLs are built from the request's Host header, so a site works
+// on any loopback port. WriteCorpus writes the benchmark corpus (large
+// generated pages of the reference layout) to a folder and ServeCorpus
+// serves it; Files serves a test's hand-written files.
+package fakenews
 
 import (
 	"embed"
@@ -13,6 +19,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 )
@@ -39,12 +46,29 @@ type Article struct {
 	Paragraphs []string  `json:"paragraphs"`
 	// Subheads maps a paragraph index to a subheading shown before it.
 	Subheads map[int]string `json:"subheads,omitempty"`
+	// Host is the host the article's URL names in feeds; empty means the
+	// host the feed was asked on. A test can so list "www.secretchina.com"
+	// URLs from a server on 127.0.0.1.
+	Host string `json:"-"`
+	// Path is the article's URL path; empty means the dated path (URLPath).
+	Path string `json:"-"`
 }
 
-// Path is the article's URL path, dated in the site's zone (UTC+8):
-// "/news/gb/2026/11/02/1100101.html".
-func (a Article) Path() string {
+// URLPath is the article's URL path: Path, or the path dated in the
+// site's zone (UTC+8), "/news/gb/2026/11/02/1100101.html".
+func (a Article) URLPath() string {
+	if a.Path != "" {
+		return a.Path
+	}
 	return "/news/gb/" + a.Published.In(siteZone()).Format("2006/01/02") + "/" + a.ID + ".html"
+}
+
+// URL is the article's address when its feed is served on host.
+func (a Article) URL(host string) string {
+	if a.Host != "" {
+		host = a.Host
+	}
+	return "http://" + host + a.URLPath()
 }
 
 // Site is the sample news site. It is an http.Handler.
@@ -57,6 +81,7 @@ type Site struct {
 
 	mu       sync.RWMutex
 	articles map[string]Article
+	byPath   map[string]string // URL path → article id
 
 	picMu sync.Mutex
 	pics  map[string][]byte
@@ -67,8 +92,9 @@ type siteData struct {
 	Articles []Article `json:"articles"`
 }
 
-// Load parses the embedded data; it never fails on the shipped data but
-// returns an error for a broken embed.
+// Load returns the bundled sample site (three channels, 24 articles) that
+// `newsmirror demo` mirrors. It never fails on the shipped data but returns
+// an error for a broken embed.
 func Load() (*Site, error) {
 	data, err := siteFS.ReadFile("site/articles.json")
 	if err != nil {
@@ -78,11 +104,29 @@ func Load() (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
+	return s, s.open()
+}
+
+// New returns an empty site: channels appear as Add fills them.
+func New() *Site {
+	s := empty()
+	if err := s.open(); err != nil {
+		panic(err) // the embedded templates are part of the build
+	}
+	return s
+}
+
+func empty() *Site {
+	return &Site{articles: map[string]Article{}, byPath: map[string]string{}, pics: map[string][]byte{}}
+}
+
+// open parses the templates and builds the router.
+func (s *Site) open() error {
 	if err := s.loadAssets(); err != nil {
-		return nil, err
+		return err
 	}
 	s.mux = s.routes()
-	return s, nil
+	return nil
 }
 
 // parse decodes and validates the article data.
@@ -94,9 +138,10 @@ func parse(data []byte) (*Site, error) {
 	if err := validate(d); err != nil {
 		return nil, fmt.Errorf("demo: articles.json: %w", err)
 	}
-	s := &Site{channels: d.Channels, articles: map[string]Article{}, pics: map[string][]byte{}}
+	s := empty()
+	s.channels = d.Channels
 	for _, a := range d.Articles {
-		s.articles[a.ID] = a
+		s.put(a)
 	}
 	return s, nil
 }
@@ -170,8 +215,11 @@ func siteZone() *time.Location {
 	return time.FixedZone("CST", 8*60*60)
 }
 
-// Channels returns the site's channels in order (p1, p5, p9).
+// Channels returns the site's channels in order (the sample site's: p1,
+// p5, p9).
 func (s *Site) Channels() []Channel {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	return append([]Channel(nil), s.channels...)
 }
 
@@ -187,14 +235,57 @@ func (s *Site) ArticleCount() int {
 	return len(s.articles)
 }
 
-// AddArticle adds an extra article at run time (used by tests to make a feed
-// grow); an article with the same ID is replaced. It is safe for concurrent
-// use with ServeHTTP. The article is copied, so the caller may reuse it.
+// AddArticle adds an article of a known channel at run time (tests make a
+// feed grow with it); an article with the same ID is replaced. It is safe
+// for concurrent use with ServeHTTP. The article is copied, so the caller
+// may reuse it.
 func (s *Site) AddArticle(a Article) {
 	a = a.clone()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.put(a)
+}
+
+// Add publishes articles in channel, creating the channel (named by its
+// id) when new. An article without Path is served at "/news/<id>.html";
+// one without text gets two short paragraphs made of its title and id.
+func (s *Site) Add(channel string, arts ...Article) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !slices.ContainsFunc(s.channels, func(c Channel) bool { return c.ID == channel }) {
+		s.channels = append(s.channels, Channel{ID: channel, Name: channel})
+	}
+	for _, a := range arts {
+		a = a.clone()
+		a.Channel = channel
+		if a.Path == "" {
+			a.Path = "/news/" + a.ID + ".html"
+		}
+		if len(a.Paragraphs) == 0 {
+			a.Paragraphs = []string{a.Title + " 的正文。", "第二段：" + a.ID + "。"}
+		}
+		s.put(a)
+	}
+}
+
+// put stores a; the caller holds mu for writing (or owns s alone).
+func (s *Site) put(a Article) {
+	if old, ok := s.articles[a.ID]; ok {
+		delete(s.byPath, old.URLPath())
+	}
 	s.articles[a.ID] = a
+	s.byPath[a.URLPath()] = a.ID
+}
+
+// Generate returns n articles with ids prefix+"1"… and titles "新闻 <id>",
+// one per minute after start, newest last.
+func Generate(prefix string, n int, start time.Time) []Article {
+	out := make([]Article, n)
+	for i := range out {
+		id := fmt.Sprintf("%s%d", prefix, i+1)
+		out[i] = Article{ID: id, Title: "新闻 " + id, Published: start.Add(time.Duration(i) * time.Minute)}
+	}
+	return out
 }
 
 func (a Article) clone() Article {

@@ -1,4 +1,4 @@
-package benchcorpus
+package fakenews
 
 import (
 	"fmt"
@@ -8,11 +8,11 @@ import (
 // Config is a newsmirror configuration that mirrors the corpus served at
 // addr into out, laid out as examples/goodnews.yaml (images not localised,
 // as the reference pipeline did not).
-func Config(addr, out string) string {
+func CorpusConfig(addr, out string) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, configHead, out)
-	for _, c := range Channels {
-		fmt.Fprintf(&b, "      - {id: %s, name: %s, feed: \"http://%s/%s\"}\n", c.ID, c.Name, addr, FeedPath(c.ID))
+	for _, c := range CorpusChannels {
+		fmt.Fprintf(&b, "      - {id: %s, name: %s, feed: \"http://%s/%s\"}\n", c.ID, c.Name, addr, CorpusFeedPath(c.ID))
 	}
 	return b.String()
 }

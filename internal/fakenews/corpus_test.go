@@ -1,4 +1,4 @@
-package benchcorpus
+package fakenews
 
 import (
 	"bytes"
@@ -15,11 +15,11 @@ import (
 func TestGenerateIsDeterministicAndSized(t *testing.T) {
 	a, b := t.TempDir(), t.TempDir()
 	for _, dir := range []string{a, b} {
-		if _, err := Generate(dir, 30, 7); err != nil {
+		if _, err := WriteCorpus(dir, 30, 7); err != nil {
 			t.Fatal(err)
 		}
 	}
-	err := filepath.WalkDir(filepath.Join(a, SiteDir), func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(filepath.Join(a, CorpusDir), func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -43,22 +43,22 @@ func TestGenerateIsDeterministicAndSized(t *testing.T) {
 }
 
 func TestServeRefusesNonLoopbackAddresses(t *testing.T) {
-	if _, _, err := Serve(t.TempDir(), "0.0.0.0:0"); err == nil {
+	if _, _, err := ServeCorpus(t.TempDir(), "0.0.0.0:0"); err == nil {
 		t.Fatal("Serve listened on 0.0.0.0")
 	}
 }
 
 func TestConfigMirrorsServedFeeds(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Generate(dir, 9, 1); err != nil {
+	if _, err := WriteCorpus(dir, 9, 1); err != nil {
 		t.Fatal(err)
 	}
-	addr, stop, err := Serve(dir, "127.0.0.1:0")
+	addr, stop, err := ServeCorpus(dir, "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer stop()
-	cfg, err := config.Parse("bench.yaml", []byte(Config(addr, filepath.Join(dir, "mirror"))))
+	cfg, err := config.Parse("bench.yaml", []byte(CorpusConfig(addr, filepath.Join(dir, "mirror"))))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package demo
+package fakenews
 
 import (
 	"bytes"
@@ -16,7 +16,9 @@ func (s *Site) routes() *http.ServeMux {
 	m.HandleFunc("GET /static/site.css", s.serveCSS)
 	m.HandleFunc("GET /pic/{file}", s.servePic)
 	m.HandleFunc("GET /news/gb/{file}", s.serveChannel)
-	m.HandleFunc("GET /news/gb/{y}/{m}/{d}/{file}", s.serveArticle)
+	// The short feed path the tests' configurations use.
+	m.HandleFunc("GET /feeds/{file}", s.serveChannel)
+	m.HandleFunc("GET /", s.serveArticle)
 	return m
 }
 
@@ -50,7 +52,7 @@ func newestFirst(a, b Article) int {
 }
 
 func (s *Site) channel(id string) (Channel, bool) {
-	for _, c := range s.channels {
+	for _, c := range s.Channels() {
 		if c.ID == id {
 			return c, true
 		}
@@ -68,18 +70,20 @@ func (s *Site) serveChannel(w http.ResponseWriter, r *http.Request) {
 	case ok && ext == "xml":
 		s.serveFeed(w, r, c)
 	case ok && ext == "html":
-		s.renderHTML(w, s.index, indexData{Title: c.Name, Channels: s.channels, Lists: []channelList{s.list(c)}})
+		s.renderHTML(w, s.index, indexData{Title: c.Name, Channels: s.Channels(), Lists: []channelList{s.list(c)}})
 	default:
 		http.NotFound(w, r)
 	}
 }
 
-// serveArticle serves "/news/gb/YYYY/MM/DD/<id>.html"; the date must match
-// the article's.
+// serveArticle serves an article at its URL path (by default
+// "/news/gb/YYYY/MM/DD/<id>.html": the date must match the article's).
 func (s *Site) serveArticle(w http.ResponseWriter, r *http.Request) {
-	id, ok := strings.CutSuffix(r.PathValue("file"), ".html")
+	s.mu.RLock()
+	id, ok := s.byPath[r.URL.Path]
+	s.mu.RUnlock()
 	a, found := s.lookup(id)
-	if !ok || !found || a.Path() != r.URL.Path {
+	if !ok || !found {
 		http.NotFound(w, r)
 		return
 	}
@@ -87,8 +91,8 @@ func (s *Site) serveArticle(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Site) serveIndex(w http.ResponseWriter, r *http.Request) {
-	d := indexData{Title: "首页", Channels: s.channels}
-	for _, c := range s.channels {
+	d := indexData{Title: "首页", Channels: s.Channels()}
+	for _, c := range d.Channels {
 		d.Lists = append(d.Lists, s.list(c))
 	}
 	s.renderHTML(w, s.index, d)
