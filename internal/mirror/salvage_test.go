@@ -59,7 +59,7 @@ func TestTruncatedFeedMirrorsItsCompleteItemsAndRecordsTheSalvage(t *testing.T) 
 
 	// The site repairs its feed: the next read has nothing to salvage,
 	// and the warning is cleared.
-	feed := string(site.files["/rss.xml"])
+	feed := string(site.Get("/rss.xml"))
 	feed = strings.TrimSuffix(feed[strings.Index(feed, "<?xml"):], "\n") + `04.html</link></item></channel></rss>`
 	site.set("/rss.xml", feed)
 	rep = syncAt(t, cfg, site.client(), runTime.Add(time.Hour))
