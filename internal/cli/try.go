@@ -218,9 +218,9 @@ func findItem(ctx context.Context, client *fetch.Client, picks []*tryPick, fl *t
 		why = "--file: the channel's feed was not read"
 	case pick.listed:
 		for _, p := range picks {
-			found, err := feedItem(ctx, client.With(p.src.Fetch), p, u)
+			found, note, err := feedItem(ctx, client.With(p.src.Fetch), p, u)
 			if err == nil {
-				return p, found, ""
+				return p, found, note
 			}
 			why = err.Error()
 		}
@@ -232,23 +232,34 @@ func findItem(ctx context.Context, client *fetch.Client, picks []*tryPick, fl *t
 	return pick, feed.Item{URL: u.String()}, why + "; the item lacks: " + lacks
 }
 
-// feedItem reads the channel's feed and finds the item of u in it.
-func feedItem(ctx context.Context, client *fetch.Client, pick *tryPick, u *url.URL) (feed.Item, error) {
+// feedItem reads the channel's feed and finds the item of u in it; note
+// says, for people, what was salvaged from a broken feed ("" for none).
+func feedItem(ctx context.Context, client *fetch.Client, pick *tryPick, u *url.URL) (it feed.Item, note string, err error) {
 	resp, err := client.Get(ctx, pick.ch.Feed)
 	if err != nil {
-		return feed.Item{}, fmt.Errorf("feed not read: %w", err)
+		return it, "", fmt.Errorf("feed not read: %w", err)
 	}
 	data, _ := resp.Decode(mirror.DocumentKind(pick.ch.Kind), pick.src.Fetch.Charset)
 	read, err := feed.Read(pick.ch.Kind, data, resp.URL, &pick.src.Items)
 	if err != nil {
-		return feed.Item{}, fmt.Errorf("feed not read: %w", err)
+		return it, "", fmt.Errorf("feed not read: %w", err)
+	}
+	var salvaged []string
+	for _, w := range read.Warnings {
+		salvaged = append(salvaged, w.Message)
+	}
+	if len(salvaged) > 0 {
+		note = "from the channel's feed, salvaged: " + strings.Join(salvaged, "; ")
 	}
 	for _, it := range read.Items {
 		if it.URL == u.String() {
-			return it, nil
+			return it, note, nil
 		}
 	}
-	return feed.Item{}, fmt.Errorf("not in the channel's feed (%d items)", len(read.Items))
+	if note != "" {
+		return it, "", fmt.Errorf("not in the channel's feed (%d items; %s)", len(read.Items), strings.TrimPrefix(note, "from the channel's feed, "))
+	}
+	return it, "", fmt.Errorf("not in the channel's feed (%d items)", len(read.Items))
 }
 
 // readTryPage reads --file, or fetches the URL.
