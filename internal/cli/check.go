@@ -31,7 +31,10 @@ func runCheck(_ context.Context, e *env, args []string) int {
 // check, a bad row only warns (a run skips it too).
 func checkPublishFiles(e *env, cfg *config.Config) bool {
 	ok := true
-	if _, err := render.New(cfg.Site, cfg.Output); err != nil {
+	if r, err := render.New(cfg.Site, cfg.Output); err != nil {
+		fmt.Fprintln(e.stderr, err)
+		ok = false
+	} else if err := r.Check(); err != nil {
 		fmt.Fprintln(e.stderr, err)
 		ok = false
 	}

@@ -41,3 +41,43 @@ func TestTemplatesFolderRejectsUnknownName(t *testing.T) {
 		t.Errorf("err = %v, want the unknown name reported", err)
 	}
 }
+
+func TestCheckRefusesTemplatesThatRenderNothingOrTooMuch(t *testing.T) {
+	for _, tc := range []struct{ file, text, want string }{
+		{"hot.md.tmpl", `{{range 100000000}}{{end}}x`, "takes more than"},
+		{"index.md.tmpl", `{{range 100000000}}{{$.Title}}{{end}}`, "renders more than|takes more than"},
+		{"page.md.tmpl", `{{range .Nav}}{{range $.Nav}}{{range $.Nav}}{{range $.Nav}}{{range $.Nav}}{{$.Body}}{{end}}{{end}}{{end}}{{end}}{{end}}`, "renders more than"},
+		{"home.md.tmpl", `{{if false}}x{{end}}   `, "renders nothing"},
+		{"editors.md.tmpl", `{{.Nope}}`, "can't evaluate field Nope"},
+		{"page.md.tmpl", `### {{md .Title}}{{.Body}}`, ""},
+	} {
+		dir := t.TempDir()
+		os.WriteFile(filepath.Join(dir, tc.file), []byte(tc.text), 0o644)
+		cfg := config.Default()
+		cfg.Output.Templates = dir
+		r, err := render.New(cfg.Site, cfg.Output)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = r.Check()
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%s %q refused: %v", tc.file, tc.text, err)
+		case tc.want != "" && (err == nil || !containsAny(err.Error(), strings.Split(tc.want, "|"))):
+			t.Errorf("%s %q: err = %v, want %q", tc.file, tc.text, err, tc.want)
+		}
+	}
+	r, _ := render.New(config.Default().Site, config.Default().Output)
+	if err := r.Check(); err != nil {
+		t.Errorf("the embedded templates fail the check: %v", err)
+	}
+}
+
+func containsAny(s string, subs []string) bool {
+	for _, sub := range subs {
+		if strings.Contains(s, sub) {
+			return true
+		}
+	}
+	return false
+}
