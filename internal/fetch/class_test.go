@@ -2,10 +2,12 @@ package fetch_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -81,5 +83,28 @@ func TestHostBackoffDoublesUpToItsCapWithJitter(t *testing.T) {
 				t.Errorf("streak %d: backoff %s outside [%s, %s]", streak, d, limit/2, limit)
 			}
 		}
+	}
+}
+
+func TestDeferringClientNeverSleepsOutARetryAfter(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+	}))
+	defer srv.Close()
+	c := fetch.New(fetch.Options{Retries: 2, MaxRetryWait: time.Minute}, fetch.Allow("127.0.0.1")).Deferring()
+	_, err := c.Get(context.Background(), srv.URL+"/a")
+	var later *fetch.RetryLaterError
+	if !errors.As(err, &later) || time.Until(later.At) < 25*time.Second || !fetch.Transient(err) {
+		t.Fatalf("err = %v; want a transient *RetryLaterError about 30 s ahead", err)
+	}
+	if p := c.PausedUntil(srv.URL + "/b"); p.Before(later.At.Add(-time.Second)) {
+		t.Errorf("host paused until %v, want about %v", p, later.At)
+	}
+	// Another page of the paused host is not even asked for.
+	if _, err := c.Get(context.Background(), srv.URL+"/b"); !errors.As(err, &later) || hits.Load() != 1 {
+		t.Errorf("second fetch: %v after %d requests; want a RetryLaterError and no request", err, hits.Load())
 	}
 }

@@ -74,3 +74,23 @@ func Transient(err error) bool {
 type URLError struct{ URL string }
 
 func (e *URLError) Error() string { return fmt.Sprintf("fetch %s: not an absolute http(s) URL", e.URL) }
+
+// RetryLaterError ends a fetch of a Deferring client that would otherwise
+// wait: the server asked (Retry-After) not to be asked again before At.
+// Err is the failure that asked; the fetch is transient.
+type RetryLaterError struct {
+	At  time.Time
+	Err error
+}
+
+func (e *RetryLaterError) Error() string {
+	return fmt.Sprintf("%v (retry after %s)", e.Err, e.At.Format(time.RFC3339))
+}
+
+func (e *RetryLaterError) Unwrap() error { return e.Err }
+
+// askedToWait reports whether err carries a server's Retry-After.
+func askedToWait(err error) bool {
+	var status *StatusError
+	return errors.As(err, &status) && status.RetryAfter > 0
+}

@@ -23,6 +23,9 @@ type DialFunc func(ctx context.Context, network, addr string) (net.Conn, error)
 type Client struct {
 	opts   Options
 	shared *shared
+	// deferWaits ends a fetch with a *RetryLaterError instead of sleeping
+	// out a server's Retry-After or a paused host (Deferring).
+	deferWaits bool
 }
 
 // shared is what every view of a client uses.
@@ -136,7 +139,25 @@ func fill(o Options) Options {
 
 // With returns the client as configured for one source.
 func (c *Client) With(s SourceOptions) *Client {
-	return &Client{opts: s.Over(c.opts), shared: c.shared}
+	return &Client{opts: s.Over(c.opts), shared: c.shared, deferWaits: c.deferWaits}
+}
+
+// Deferring returns a view of c that never sleeps out a wait the server
+// asked for: where c would wait for a Retry-After (or for a host paused by
+// one), the fetch ends at once with a *RetryLaterError saying when to try
+// again, so that the caller's worker can do other work meanwhile.
+func (c *Client) Deferring() *Client {
+	return &Client{opts: c.opts, shared: c.shared, deferWaits: true}
+}
+
+// PausedUntil is when the host of rawURL may be asked again after it
+// answered with a Retry-After; zero when it is not paused.
+func (c *Client) PausedUntil(rawURL string) time.Time {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return time.Time{}
+	}
+	return c.shared.gates.pausedUntil(u.Host)
 }
 
 // Options are the client's options.
@@ -225,6 +246,9 @@ func (c *Client) GetIfChanged(ctx context.Context, rawURL string, v Validators) 
 		if !retry {
 			return nil, last
 		}
+		if c.deferWaits && askedToWait(err) {
+			return nil, &RetryLaterError{At: time.Now().Add(wait), Err: last}
+		}
 		if c.shared.onRetry != nil {
 			c.shared.onRetry()
 		}
@@ -236,6 +260,9 @@ func (c *Client) GetIfChanged(ctx context.Context, rawURL string, v Validators) 
 
 // attempt makes one request, holding the host's and a global slot.
 func (c *Client) attempt(ctx context.Context, hc *http.Client, u *url.URL, v Validators) (*Response, error) {
+	if until := c.shared.gates.pausedUntil(u.Host); c.deferWaits && !until.IsZero() {
+		return nil, &RetryLaterError{At: until, Err: fmt.Errorf("fetch %s: host paused by its Retry-After", u)}
+	}
 	release, err := c.shared.gates.acquire(ctx, u.Host, c.opts.PerHost, c.opts.MinInterval)
 	if err != nil {
 		return nil, fmt.Errorf("fetch %s: %w", u, err)
@@ -262,7 +289,11 @@ func (c *Client) attempt(ctx context.Context, hc *http.Client, u *url.URL, v Val
 	case resp.StatusCode == http.StatusNotModified && v != (Validators{}):
 		return &Response{URL: final, Header: resp.Header, NotModified: true}, nil
 	case resp.StatusCode != http.StatusOK:
-		return nil, &StatusError{Code: resp.StatusCode, URL: u.String(), RetryAfter: retryAfter(resp.Header, time.Now())}
+		wait := retryAfter(resp.Header, time.Now())
+		if wait > 0 && wait <= c.opts.MaxRetryWait && retryable(&StatusError{Code: resp.StatusCode}) {
+			c.shared.gates.pause(u.Host, time.Now().Add(wait))
+		}
+		return nil, &StatusError{Code: resp.StatusCode, URL: u.String(), RetryAfter: wait}
 	case resp.ContentLength > c.opts.MaxBodyBytes:
 		return nil, &TooLargeError{Limit: c.opts.MaxBodyBytes, URL: u.String()}
 	}

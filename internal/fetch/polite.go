@@ -20,6 +20,9 @@ type hostGate struct {
 	slots chan struct{}
 	mu    sync.Mutex
 	next  time.Time // earliest start of the next request
+	// paused is when the host's last Retry-After ends: no request starts
+	// before it.
+	paused time.Time
 }
 
 func newGates(max int) *gates {
@@ -39,10 +42,43 @@ func (g *gates) host(host string, perHost int) *hostGate {
 	return h
 }
 
-// acquire waits for a slot of host, then its interval, then a global slot,
-// and returns the function that gives the slots back. Every wait ends
-// when ctx does.
+// pause keeps every request to host from starting before until (a
+// Retry-After it sent); a later pause extends it, an earlier one does not
+// shorten it.
+func (g *gates) pause(host string, until time.Time) {
+	h := g.host(host, 1)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if until.After(h.paused) {
+		h.paused = until
+	}
+}
+
+// pausedUntil is when host's pause ends; zero when it is not paused.
+func (g *gates) pausedUntil(host string) time.Time {
+	g.mu.Lock()
+	h := g.hosts[host]
+	g.mu.Unlock()
+	if h == nil {
+		return time.Time{}
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.paused.After(time.Now()) {
+		return time.Time{}
+	}
+	return h.paused
+}
+
+// acquire waits out host's pause, then for a slot of host, then its
+// interval, then a global slot, and returns the function that gives the
+// slots back. Every wait ends when ctx does.
 func (g *gates) acquire(ctx context.Context, host string, perHost int, interval time.Duration) (func(), error) {
+	if until := g.pausedUntil(host); !until.IsZero() {
+		if err := sleep(ctx, time.Until(until)); err != nil {
+			return nil, err
+		}
+	}
 	h := g.host(host, perHost)
 	if err := take(ctx, h.slots); err != nil {
 		return nil, err

@@ -61,7 +61,7 @@ func (r *run) input(ctx context.Context, j job) (article.Input, error) {
 	if !article.NeedsPage(j.ch, j.item) {
 		return in, nil
 	}
-	resp, err := r.clientFor(j.src).Get(ctx, j.item.URL)
+	resp, err := r.pageClientFor(j.src).Get(ctx, j.item.URL)
 	r.observeFetch(j.src.ID, resp, err)
 	switch {
 	case err == nil:

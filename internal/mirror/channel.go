@@ -3,9 +3,7 @@ package mirror
 import (
 	"context"
 	"errors"
-	"net/url"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"github.com/newsmirror/newsmirror/internal/config"
@@ -51,10 +49,9 @@ func (r *run) mirrorUnlessDown(ctx context.Context, j job) ([]string, error) {
 	return r.mirrorArticle(ctx, j)
 }
 
-// syncChannels reads every channel, then mirrors all their new items on
-// one pool of workers, the items of different hosts interleaved so that
-// every host's politeness slots are kept busy. An article listed by two
-// channels is mirrored once, for the first.
+// syncChannels reads every channel's feed, several at once, then mirrors
+// all their new items on one pool of workers (runJobs). An article listed
+// by two channels is mirrored once, for the first in configuration order.
 func (r *run) syncChannels(ctx context.Context) {
 	known, err := r.db.Hosts(ctx)
 	if err != nil {
@@ -62,52 +59,70 @@ func (r *run) syncChannels(ctx context.Context) {
 	}
 	r.hosts = newHosts(known)
 	r.report.Channels = channelCount(r.cfg)
-	var jobs []job
-	seen := map[string]bool{}
+	var chans []channelRef
 	for i := range r.cfg.Sources {
 		src := &r.cfg.Sources[i]
 		for j := range src.Channels {
-			if ctx.Err() != nil {
-				break
-			}
-			jobs = append(jobs, r.readChannel(ctx, src, &src.Channels[j], seen)...)
+			chans = append(chans, channelRef{src, &src.Channels[j]})
 		}
 	}
-	r.runJobs(ctx, interleaveHosts(jobs))
+	reads := r.readFeeds(ctx, chans)
+	var jobs []job
+	seen := map[string]bool{}
+	for i, c := range chans {
+		if res, ok := <-reads[i]; ok {
+			jobs = append(jobs, r.channelJobs(ctx, c.src, c.ch, res, seen)...)
+		}
+	}
+	r.runJobs(ctx, jobs)
 }
 
-// interleaveHosts orders jobs round-robin over their hosts, keeping each
-// host's jobs in order.
-func interleaveHosts(jobs []job) []job {
-	var hosts []string
-	byHost := map[string][]job{}
-	for _, j := range jobs {
-		h := j.item.URL
-		if u, err := url.Parse(j.item.URL); err == nil {
-			h = u.Host
-		}
-		if _, ok := byHost[h]; !ok {
-			hosts = append(hosts, h)
-		}
-		byHost[h] = append(byHost[h], j)
-	}
-	out := make([]job, 0, len(jobs))
-	for len(out) < len(jobs) {
-		for _, h := range hosts {
-			if q := byHost[h]; len(q) > 0 {
-				out = append(out, q[0])
-				byHost[h] = q[1:]
+// channelRef is one channel of the configuration, with its source.
+type channelRef struct {
+	src *config.Source
+	ch  *config.Channel
+}
+
+// feedRead is how reading one channel's feed went.
+type feedRead struct {
+	result    feed.Result
+	unchanged bool
+	err       error
+}
+
+// readFeeds reads the channels' feeds, up to fetch.workers at once (each
+// host's politeness limits still hold), so that a hanging feed delays the
+// others by nothing. Each channel's result arrives on its own channel, in
+// the order of chans; a feed not read because ctx ended closes its
+// channel without a result.
+func (r *run) readFeeds(ctx context.Context, chans []channelRef) []chan feedRead {
+	out := make([]chan feedRead, len(chans))
+	slots := make(chan struct{}, max(r.cfg.Fetch.Workers, 1))
+	for i, c := range chans {
+		out[i] = make(chan feedRead, 1)
+		go func() {
+			defer close(out[i])
+			select {
+			case slots <- struct{}{}:
+			case <-ctx.Done():
+				return
 			}
-		}
+			defer func() { <-slots }()
+			if ctx.Err() != nil {
+				return
+			}
+			res, unchanged, err := r.readFeed(ctx, c.src, c.ch)
+			out[i] <- feedRead{res, unchanged, err}
+		}()
 	}
 	return out
 }
 
-// readChannel reads the channel's feed (or listing) and returns the jobs of
+// channelJobs records how reading the channel went and returns the jobs of
 // its new items, skipping (and then adding) the URLs in seen. A 304 Not
 // Modified means nothing new.
-func (r *run) readChannel(ctx context.Context, src *config.Source, ch *config.Channel, seen map[string]bool) []job {
-	res, unchanged, err := r.readFeed(ctx, src, ch)
+func (r *run) channelJobs(ctx context.Context, src *config.Source, ch *config.Channel, read feedRead, seen map[string]bool) []job {
+	res, unchanged, err := read.result, read.unchanged, read.err
 	items := res.Items
 	r.channelHealth(ctx, src, ch, res, unchanged, err)
 	if err != nil {
@@ -207,41 +222,15 @@ func (r *run) validators(ctx context.Context, src *config.Source, ch *config.Cha
 	return r.db.Validators(ctx, ch.Feed)
 }
 
+// pageClientFor is the client for src's article pages: it never sleeps
+// out a Retry-After, which would hold a worker (runJobs requeues instead).
+func (r *run) pageClientFor(src *config.Source) *fetch.Client {
+	return r.clientFor(src).Deferring()
+}
+
 // clientFor is the fetch client as configured for src.
 func (r *run) clientFor(src *config.Source) *fetch.Client {
 	return r.client.With(src.Fetch)
-}
-
-// runJobs mirrors jobs on the configured number of workers. When ctx is
-// cancelled no new job starts, but the articles in hand are finished (their
-// requests are still bounded by the fetch timeout), so that they can be
-// committed.
-func (r *run) runJobs(ctx context.Context, jobs []job) {
-	work := context.WithoutCancel(ctx)
-	queue := make(chan job)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for range min(r.cfg.Fetch.Workers, len(jobs)) {
-		wg.Go(func() {
-			for j := range queue {
-				written, err := r.mirrorUnlessDown(work, j)
-				mu.Lock()
-				r.record(work, j, written, err)
-				mu.Unlock()
-			}
-		})
-	}
-	for _, j := range jobs {
-		select {
-		case queue <- j:
-		case <-ctx.Done():
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	close(queue)
-	wg.Wait()
 }
 
 // record notes one finished job; the caller holds the lock.

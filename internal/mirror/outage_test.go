@@ -79,7 +79,7 @@ func newArticleHost(t *testing.T, gone ...string) *articleHost {
 }
 
 // routedClient dials each host name to its own loopback server.
-func routedClient(t *testing.T, cfg *config.Config, routes map[string]*httptest.Server) *fetch.Client {
+func routedClient(t testing.TB, cfg *config.Config, routes map[string]*httptest.Server) *fetch.Client {
 	t.Helper()
 	d := &net.Dialer{}
 	return fetch.New(cfg.Fetch, fetch.WithDial(func(ctx context.Context, network, addr string) (net.Conn, error) {
