@@ -8,19 +8,13 @@ import (
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/decode"
+
+	"github.com/newsmirror/newsmirror/internal/testfix"
 )
 
-// realDir holds real feeds and pages from public mirrors (not part of the
-// repository).
-const realDir = "../../../shared/fixtures/real"
-
 func TestRealFeedsAndPagesKeepTheirUTF8(t *testing.T) {
-	if _, err := os.Stat(realDir); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("real fixtures missing: %v", err)
-		}
-		t.Skipf("real fixtures not found at %s: real feeds and pages not checked", realDir)
-	}
+	// Real feeds and pages from public mirrors (not part of the repository).
+	realDir := testfix.SharedPath(t, "fixtures/real")
 	n := 0
 	err := filepath.WalkDir(realDir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || strings.HasSuffix(path, ".md") && strings.Contains(path, "README") {

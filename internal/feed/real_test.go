@@ -1,27 +1,19 @@
 package feed_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/feed"
+
+	"github.com/newsmirror/newsmirror/internal/testfix"
 )
 
-// realFeeds is the folder of feeds copied from the reference system's mirrors.
-const realFeeds = "../../../shared/fixtures/real/feeds"
-
+// readReal reads a feed copied from the reference system's mirrors (in
+// the shared folder, not the repository).
 func readReal(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(realFeeds, filepath.FromSlash(name)))
-	if os.IsNotExist(err) {
-		t.Skip("shared fixtures not present")
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return testfix.Shared(t, "fixtures/real/feeds/"+name)
 }
 
 func TestRealFeedsParseWithTheirItemsAndTitles(t *testing.T) {

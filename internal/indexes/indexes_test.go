@@ -1,13 +1,13 @@
 package indexes_test
 
 import (
-	"errors"
-	"io/fs"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/indexes"
+
+	"github.com/newsmirror/newsmirror/internal/testfix"
 )
 
 func items(titles ...string) []indexes.Item {
@@ -61,10 +61,7 @@ func TestBlacklistReportsBadPatternWithItsIndex(t *testing.T) {
 }
 
 func TestReadCSVReadsRealStickyNote(t *testing.T) {
-	rows, bad, err := indexes.ReadCSV("../../../shared/fixtures/real/pages/begood0513+goodnews/indexes/A-stickynote.csv")
-	if err != nil && errors.Is(err, fs.ErrNotExist) {
-		t.Skip("real fixtures not available")
-	}
+	rows, bad, err := indexes.ReadCSV(testfix.SharedPath(t, "fixtures/real/pages/begood0513+goodnews/indexes/A-stickynote.csv"))
 	if err != nil || len(bad) != 0 {
 		t.Fatalf("err %v, bad rows %v", err, bad)
 	}

@@ -9,15 +9,12 @@ import (
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/fakenews"
+
+	"github.com/newsmirror/newsmirror/internal/testfix"
 )
 
-const realEditors = "../../../shared/fixtures/real/pages/begood0513+goodnews/indexes/ABC.csv.EXCERPT-first55lines"
-
 func TestEditorsListLinksMirroredURLsToOurPages(t *testing.T) {
-	data, err := os.ReadFile(realEditors)
-	if err != nil {
-		t.Skip("real fixtures not available:", err)
-	}
+	data := testfix.Shared(t, "fixtures/real/pages/begood0513+goodnews/indexes/ABC.csv.EXCERPT-first55lines")
 	f := newNewsFixture(t)
 	// Articles the real list names in three spellings: https with www.
 	// (line 8), without a scheme (29, 32) and on http with a bare host

@@ -19,6 +19,8 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+
+	"github.com/newsmirror/newsmirror/internal/testfix"
 )
 
 const seedURL = "https://www.secretchina.com/news/gb/2022/01/13/994979.html"
@@ -86,10 +88,7 @@ func mirrorSeed(t *testing.T) string {
 }
 
 func TestSeedPageMatchesReference(t *testing.T) {
-	want, err := os.ReadFile("../../../shared/reference/seed-page.md")
-	if err != nil {
-		t.Skipf("reference page not beside the repository: %v", err)
-	}
+	want := testfix.Shared(t, "reference/seed-page.md")
 	got := mirrorSeed(t)
 	ref := string(want)
 
