@@ -74,9 +74,9 @@ func parseFeed(data []byte, base string, o *Options) (Result, error) {
 		return Result{}, fmt.Errorf("parse feed %s: %w", base, err)
 	}
 	var w warnings
-	doc := data
+	doc, complete := data, -1
 	if !isJSON(data) {
-		doc = repair(data, &w)
+		doc, complete = repair(data, &w)
 	}
 	p := gofeed.NewParser()
 	p.KeepOriginalFeed = true
@@ -86,6 +86,9 @@ func parseFeed(data []byte, base string, o *Options) (Result, error) {
 			return Result{}, fmt.Errorf("parse feed %s: %w (after repairs: %s)", base, err, joinWarnings(w.list()))
 		}
 		return Result{}, fmt.Errorf("parse feed %s: %w", base, err)
+	}
+	if len(f.Items) < complete {
+		w.add(WarnUnparseable, "the feed parser read %d of the feed's %d complete items", len(f.Items), complete)
 	}
 	var list dedupe
 	for i, it := range f.Items {

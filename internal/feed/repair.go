@@ -14,15 +14,16 @@ import (
 const MaxDepth = 256
 
 // repair streams an XML feed through a tolerant lexer and returns it as
-// well-formed XML holding every complete item, with what it repaired. A
-// well-formed document comes back as itself (no copy); otherwise the copy
-// is at most a small multiple of the document's size. It never fails:
-// what cannot be read is dropped and said in a warning.
-func repair(data []byte, w *warnings) []byte {
+// well-formed XML holding every complete item (items counts them), with
+// what it repaired in w. A well-formed document comes back as itself (no
+// copy); otherwise the copy is at most a small multiple of the document's
+// size. It never fails: what cannot be read is dropped and said in a
+// warning.
+func repair(data []byte, w *warnings) (doc []byte, items int) {
 	start := docStart(data, w)
 	r := &repairer{lex: lexer{data: data, pos: start}, out: output{src: data, origin: start, next: start}, item: -1, w: w}
 	r.run()
-	return r.out.bytes()
+	return r.out.bytes(), r.kept
 }
 
 // repairer holds the state of one repair: the open elements and the item

@@ -30,7 +30,7 @@ const (
 	WarnNoLink      = "no-link"        // an item without a usable article URL, skipped
 	WarnNoTitle     = "no-title"       // an item without a title, skipped
 	WarnIDAsLink    = "id-as-link"     // an Atom or JSON Feed entry's URL id used as its link
-	WarnUnparseable = "unparseable"    // the repaired document still failed to parse
+	WarnUnparseable = "unparseable"    // the parser read fewer items than the repair found complete
 )
 
 // warnings collects salvages, one Warning per kind: the first occurrence
