@@ -74,7 +74,7 @@ func (a *Article) TextLost() string {
 // published (the sanitized Article.HTML), so text the sanitizer drops
 // counts too. Retained, SourceText and the guard's warning are updated.
 func (a *Article) CheckPublished(body string) {
-	a.guard.check(a, visibleLen(parseFragment(body)))
+	a.guard.check(a, visibleTextLen(body))
 }
 
 func hiddenWarning(chars int) string {

@@ -55,7 +55,7 @@ func pageTitle(doc *html.Node) string {
 
 // trimSiteName cuts one site name off t: the part after a separator (or
 // before it) that is the site's name, or whose other part is one of the
-// page's <h1> and is the shorter part (a logo <h1> names the site). When several cuts qualify (a logo <h1> and the headline's
+// page's <h1>. When several cuts qualify (a logo <h1> and the headline's
 // both match), cutting a suffix wins over cutting a prefix, since sites
 // put their name last far more often, then the longest title left.
 func trimSiteName(t, site string, h1s []string) string {
@@ -85,8 +85,10 @@ func trimSiteName(t, site string, h1s []string) string {
 			if before == "" || after == "" {
 				continue
 			}
-			nb, na := len([]rune(before)), len([]rune(after)) // site names are the short part
-			if isSiteName(after, site) || isH1(before) && na < nb {
+			// A prefix is cut for an <h1> only when it is the shorter part:
+			// a logo <h1> naming the site at the end must not win.
+			nb, na := len([]rune(before)), len([]rune(after))
+			if isSiteName(after, site) || isH1(before) {
 				longer(&head, before)
 			}
 			if isSiteName(before, site) || isH1(after) && nb < na {

@@ -9,12 +9,21 @@ import (
 	"github.com/newsmirror/newsmirror/internal/htmlnode"
 )
 
-// unwrapNoscript replaces every <noscript> with the HTML it holds (the
-// parser keeps it as text). A lazy <img> right before it is the script
-// twin of the image inside, and goes.
-func unwrapNoscript(root *html.Node, _ *state) {
+// unwrapNoscript replaces every <noscript> that holds an image or other
+// media with the HTML it holds (the parser keeps it as text): the mirror
+// runs no script, so that is the copy its readers need, and a lazy <img>
+// right before it is the script twin of the image inside, and goes. A
+// <noscript> of text only ("enable JavaScript to see the comments") is
+// dropped: browsers with scripts, what the source's readers use, never
+// show it.
+func unwrapNoscript(root *html.Node, st *state) {
 	for _, ns := range elements(root, "noscript") {
 		frag := parseFragment(textOf(ns))
+		if !hasMedia(frag) {
+			ns.Parent.RemoveChild(ns)
+			st.art.Removed++
+			continue
+		}
 		if len(elements(frag, "img")) > 0 {
 			if prev := prevElement(ns); prev != nil && prev.DataAtom == atom.Img {
 				ns.Parent.RemoveChild(prev)
