@@ -310,7 +310,7 @@ func printSummary(w io.Writer, rules string, a *extract.Article, problems []stri
 	row("rules", "%s", rules)
 	row("matched", "%s", a.Rule)
 	row("title", "%s", orNone(a.Title))
-	row("text", "%d characters", a.TextLen)
+	row("text", "%d characters, %.0f%% of the %d the source shows", a.TextLen, 100*a.Retained, a.SourceText)
 	row("images", "%d", len(a.Images))
 	for _, img := range a.Images {
 		fmt.Fprintf(w, "%-9s   %s\n", "", img)

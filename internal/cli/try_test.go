@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -70,6 +71,35 @@ func TestTryWarnsWhenTheSelectorMisses(t *testing.T) {
 	for _, want := range []string{"matched   readability", "! body selector div#storytext matched nothing", "! fallback used"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestTryKeepsEveryParagraphOfAnUnclosedForm: old CMS pages wrap the whole
+// article in one <form>, sometimes unclosed; every paragraph must reach
+// the page, the form controls must not, and the retention shows it.
+func TestTryKeepsEveryParagraphOfAnUnclosedForm(t *testing.T) {
+	paras := []string{"第一段：区议会昨晚通过了新一年的预算案。", "第二段：道路维修是预算中最大的一项。",
+		"第三段：图书馆的经费被削减，引起了争议。", "第四段：议长说明年春天会再举行听证。"}
+	page := filepath.Join(t.TempDir(), "p.html")
+	body := `<html><head><title>区议会通过新预算</title></head><body><div class="article_right">` +
+		`<form name="aspnetForm" method="post" action="./news.aspx"><input type="hidden" name="__VIEWSTATE" value="dDwtMTA4MTk=">` +
+		"<p>" + strings.Join(paras, "</p><p>") + `</p><input type="text" name="q"><button>搜索</button></div></body></html>`
+	if err := os.WriteFile(page, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, "try", "--preset", "secretchina", "--file", page, "--url", "https://www.secretchina.com/news/gb/1.html", "--html")
+	if code != cli.ExitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range append(paras, "100% of the", "warnings  none", "sanitized ok") {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, not := range []string{"VIEWSTATE", "搜索", "<form", "<input"} {
+		if strings.Contains(out, not) {
+			t.Errorf("output keeps %q:\n%s", not, out)
 		}
 	}
 }
