@@ -75,22 +75,28 @@ func (r *run) input(ctx context.Context, j job) (article.Input, error) {
 }
 
 // recordExtract counts one extraction in the channel's extract health: a
-// miss, a fallback (raising its alert) or a success.
+// miss, a fallback (raising its alert) or a success; a page that lost part
+// of the source's text (the retention guard) is also counted as a warning
+// there and in /metrics, and logged.
 func (r *run) recordExtract(ctx context.Context, j job, res *article.Result, err error) {
+	lost := ""
+	if err == nil {
+		if lost = res.Extracted.TextLost(); lost != "" {
+			lost = fmt.Sprintf("%s (%s)", lost, j.item.URL)
+			r.metrics.TextLost(j.src.ID)
+			r.warn(fmt.Sprintf("%s/%s: %s", j.src.ID, j.ch.ID, lost))
+		}
+	}
 	var miss *extract.MissError
 	switch {
 	case errors.As(err, &miss):
-		r.health(ctx, j, missed, miss.Error())
+		r.health(ctx, j, missed, miss.Error(), "")
 	case err != nil:
 	case res.Fallback():
-		r.health(ctx, j, fallback, strings.Join(res.Extracted.Warnings, "; "))
+		r.health(ctx, j, fallback, strings.Join(res.Extracted.Warnings, "; "), lost)
 		r.log.Warn("selector broken? page extracted by fallback", "source", j.src.ID, "channel", j.ch.ID, "url", j.item.URL)
 	default:
-		r.health(ctx, j, extracted, "")
-	}
-	if err == nil && res.Extracted.TextLost() != "" {
-		r.metrics.TextLost(j.src.ID)
-		r.warn(fmt.Sprintf("%s/%s %s: %s", j.src.ID, j.ch.ID, j.item.URL, res.Extracted.TextLost()))
+		r.health(ctx, j, extracted, "", lost)
 	}
 }
 

@@ -7,11 +7,11 @@ import (
 )
 
 // health records one extraction; a failure to record is only logged.
-func (r *run) health(ctx context.Context, j job, outcome extractOutcome, alert string) {
+func (r *run) health(ctx context.Context, j job, outcome extractOutcome, alert, warning string) {
 	if outcome == fallback {
 		r.metrics.Fallback(j.src.ID)
 	}
-	if err := r.db.RecordHealth(ctx, extractEvent(j, outcome, alert, r.now)); err != nil {
+	if err := r.db.RecordHealth(ctx, extractEvent(j, outcome, alert, warning, r.now)); err != nil {
 		r.log.Error("record extract health", "err", err)
 	}
 }

@@ -114,8 +114,8 @@ const (
 
 // extractEvent is one extraction of j's page as a health event; alert
 // says what went wrong when outcome is not extracted.
-func extractEvent(j job, outcome extractOutcome, alert string, at time.Time) store.Event {
-	e := store.Event{Subject: store.SubjectExtract, Source: j.src.ID, Channel: j.ch.ID, At: at}
+func extractEvent(j job, outcome extractOutcome, alert, warning string, at time.Time) store.Event {
+	e := store.Event{Subject: store.SubjectExtract, Source: j.src.ID, Channel: j.ch.ID, Warning: warning, At: at}
 	switch outcome {
 	case fallback:
 		e.Fallbacks, e.Err, e.URL = 1, alert, j.item.URL
