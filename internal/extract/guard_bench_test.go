@@ -9,8 +9,8 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/newsmirror/newsmirror/internal/benchcorpus"
 	"github.com/newsmirror/newsmirror/internal/clean"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 )
 
 // BenchmarkRetentionGuard is what the text-retention guard adds to one
@@ -21,7 +21,7 @@ import (
 //
 //	go test -run '^$' -bench RetentionGuard -benchmem ./internal/extract/
 func BenchmarkRetentionGuard(b *testing.B) {
-	pages, err := benchcorpus.BenchPages()
+	pages, err := fakenews.BenchPages()
 	if err != nil {
 		b.Fatal(err)
 	}
