@@ -8,7 +8,6 @@ import (
 	"image"
 	"image/color"
 	"image/png"
-	"sync"
 
 	qrcode "github.com/skip2/go-qrcode"
 )
@@ -21,16 +20,28 @@ var palette = color.Palette{color.White, color.Black}
 
 // encoder reuses its compressor between pages (building one allocates about
 // a megabyte); the pool is the package's only state, safe for concurrent use.
-var encoder = png.Encoder{BufferPool: &bufferPool{}}
+var encoder = png.Encoder{BufferPool: make(bufferPool, 8)}
 
-type bufferPool struct{ p sync.Pool }
+// bufferPool keeps up to cap(p) compressors alive. A sync.Pool is emptied
+// by every other garbage collection, and a sync allocates enough to
+// collect often: one compressor in seven was built anew.
+type bufferPool chan *png.EncoderBuffer
 
-func (b *bufferPool) Get() *png.EncoderBuffer {
-	buf, _ := b.p.Get().(*png.EncoderBuffer)
-	return buf
+func (p bufferPool) Get() *png.EncoderBuffer {
+	select {
+	case buf := <-p:
+		return buf
+	default:
+		return nil
+	}
 }
 
-func (b *bufferPool) Put(buf *png.EncoderBuffer) { b.p.Put(buf) }
+func (p bufferPool) Put(buf *png.EncoderBuffer) {
+	select {
+	case p <- buf:
+	default:
+	}
+}
 
 // PNG encodes content (the page's public URL) as a QR code PNG: a two-colour
 // (1 bit per pixel) image, the modules centred as go-qrcode draws them. It

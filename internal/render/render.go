@@ -94,7 +94,14 @@ func (r *Renderer) known() string {
 }
 
 func (r *Renderer) execute(name string, data any) ([]byte, error) {
+	return r.executeSized(name, data, 0)
+}
+
+// executeSized executes a template whose output is about size bytes, so
+// that the buffer is allocated once.
+func (r *Renderer) executeSized(name string, data any, size int) ([]byte, error) {
 	var b bytes.Buffer
+	b.Grow(size)
 	if err := r.tmpl.ExecuteTemplate(&b, name, data); err != nil {
 		return nil, fmt.Errorf("render %s: %w", name, err)
 	}
@@ -159,7 +166,7 @@ func (r *Renderer) Page(a Article) ([]byte, error) {
 		return nil, err
 	}
 	body := strings.Replace(a.Body, extract.PromoMarker, promo, 1)
-	return r.execute("page.md.tmpl", PageData{
+	return r.executeSized("page.md.tmpl", PageData{
 		Title: a.Title, Body: body, Nav: nav,
 		PageURL:      from.Public(r.out.PageURL, a.ChannelID, a.ID),
 		QRURL:        from.Public(r.out.QRURL, a.ChannelID, a.ID),
@@ -168,7 +175,7 @@ func (r *Renderer) Page(a Article) ([]byte, error) {
 		OriginalText: r.site.OriginalText,
 		OriginalURL:  a.OriginalURL,
 		Alternates:   Alternates(site.Markdown, from, a.ID, a.Alternates),
-	})
+	}, len(body)+4<<10)
 }
 
 // Alternates are the links from the file at from to its copies.
