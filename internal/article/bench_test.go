@@ -58,4 +58,3 @@ func BenchmarkRun(b *testing.B) {
 }
 
 const seedURL = "https://www.secretchina.com/news/gb/2022/01/13/994979.html"
-
