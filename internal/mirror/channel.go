@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"errors"
+	"sort"
 	"strings"
 	"unicode/utf8"
 
@@ -150,10 +151,28 @@ func (r *run) channelJobs(ctx context.Context, src *config.Source, ch *config.Ch
 		}
 	}
 	jobs = append(jobs, r.requeued(ctx, src, ch, seen)...)
+	jobs = r.newestKept(src, ch, jobs)
 	r.report.ChannelsRead++
 	r.log.Info("channel read", "source", src.ID, "channel", ch.ID, "items", len(items), "new", len(jobs), "not_modified", unchanged)
 	r.progress.channelRead(len(jobs))
 	return jobs
+}
+
+// newestKept keeps, of the channel's jobs, only the newest publish.keep
+// (by publication date, then feed order): retention would remove the
+// others in the same run, so a first run of a 10,000-item feed with
+// keep: 500 mirrors 500 pages instead of writing 10,000 and deleting
+// 9,500. The others are not recorded: a later run that has room for them
+// (a larger keep) still finds them new.
+func (r *run) newestKept(src *config.Source, ch *config.Channel, jobs []job) []job {
+	keep := r.cfg.Publish.Keep
+	if keep <= 0 || len(jobs) <= keep {
+		return jobs
+	}
+	sort.SliceStable(jobs, func(a, b int) bool { return jobs[a].item.Published.After(jobs[b].item.Published) })
+	r.log.Info("channel lists more new items than publish.keep; only the newest are mirrored",
+		"source", src.ID, "channel", ch.ID, "new", len(jobs), "keep", keep)
+	return jobs[:keep]
 }
 
 // stillUpdating reports whether a mirrored article is to be fetched again:

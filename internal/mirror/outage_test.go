@@ -217,3 +217,29 @@ func TestAMissingArticleIsGivenUpOnlyAfterTheGiveUpAge(t *testing.T) {
 		t.Errorf("after retry: %d requests, want 1", n)
 	}
 }
+
+// TestFirstRunMirrorsOnlyTheNewestKeepPages: a feed of 30 items with
+// publish.keep 5 makes 5 pages, the newest, and asks for nothing else; no
+// page is written to be removed in the same run.
+func TestFirstRunMirrorsOnlyTheNewestKeepPages(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>W</title>`)
+	base := time.Date(2022, 1, 12, 0, 0, 0, 0, time.UTC)
+	for _, i := range []int{3, 29, 0, 17, 28, 5, 27, 26, 25, 1, 2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 18, 19, 20, 21, 22, 23, 24} {
+		fmt.Fprintf(&b, `<item><title>新闻 %d</title><link>http://news.example.test/news/%d.html</link><pubDate>%s</pubDate></item>`,
+			i, i, base.Add(time.Duration(i)*time.Minute).Format(time.RFC1123Z))
+	}
+	b.WriteString(`</channel></rss>`)
+	cfg, client, news := outageSetup(t, b.String())
+	cfg.Publish.Keep = 5
+	rep := syncAt(t, cfg, client, runTime)
+	if len(rep.Written) != 5 || len(rep.Removed) != 0 || news.requests.Load() != 5 {
+		t.Errorf("wrote %v, removed %v, %d article requests; want the 5 newest, nothing removed, 5 requests",
+			rep.Written, rep.Removed, news.requests.Load())
+	}
+	for _, id := range []string{"25", "26", "27", "28", "29"} {
+		if _, err := os.Stat(filepath.Join(cfg.Output.Dir, "pages/world", id+".md")); err != nil {
+			t.Errorf("newest article %s not mirrored: %v", id, err)
+		}
+	}
+}
