@@ -35,7 +35,9 @@ func (s *Store) HostDown(ctx context.Context, host string, at time.Time, errText
 			h.DownSince = fromUnix(since)
 		}
 		h.Streak++
-		h.NotBefore = at.Add(backoff(h.Streak))
+		// Rounded up to the second it is stored in, so that it never
+		// ends earlier than backoff says.
+		h.NotBefore = at.Add(backoff(h.Streak)).Add(time.Second - 1).Truncate(time.Second)
 		_, err = tx.ExecContext(ctx, `INSERT INTO hosts (host, down_since, streak, not_before, last_error) VALUES (?, ?, ?, ?, ?)
 			ON CONFLICT(host) DO UPDATE SET down_since = excluded.down_since, streak = excluded.streak,
 				not_before = excluded.not_before, last_error = excluded.last_error`,
