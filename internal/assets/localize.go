@@ -57,17 +57,6 @@ type Result struct {
 	Failed []error
 }
 
-// Localize stores every image of body (HTML as extract returns it). A
-// failing image is recorded in Result.Failed; the error return is for a
-// body that does not parse or a tree that cannot be written.
-func (l *Localizer) Localize(ctx context.Context, body string) (*Result, error) {
-	nodes, err := Parse(body)
-	if err != nil {
-		return nil, err
-	}
-	return l.LocalizeNodes(ctx, nodes)
-}
-
 // LocalizeNodes stores every image of a parsed body (as Parse returns it)
 // and leaves the nodes as they are; RewriteNodes points them at the
 // assets.
@@ -185,28 +174,9 @@ func decodeDataURI(src string) ([]byte, error) {
 	return []byte(s), nil
 }
 
-// Rewrite points every localised image of body at urlFor(asset path) and
-// drops srcset candidates that were not localised (a <source> left with
-// none is removed). A body without localised images is returned as is.
-func Rewrite(body string, local map[string]string, urlFor func(asset string) string) (string, error) {
-	if len(local) == 0 {
-		return body, nil
-	}
-	nodes, err := Parse(body)
-	if err != nil {
-		return "", err
-	}
-	RewriteNodes(nodes, local, urlFor)
-	var b strings.Builder
-	for _, n := range nodes {
-		if err := html.Render(&b, n); err != nil {
-			return "", fmt.Errorf("render localised body: %w", err)
-		}
-	}
-	return b.String(), nil
-}
-
-// RewriteNodes is Rewrite on a parsed body, in place.
+// RewriteNodes points every localised image of a parsed body at
+// urlFor(asset path), in place, and drops srcset candidates that were not
+// localised (a <source> left with none is removed).
 func RewriteNodes(nodes []*html.Node, local map[string]string, urlFor func(asset string) string) {
 	if len(local) == 0 {
 		return

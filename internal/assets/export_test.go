@@ -1,0 +1,44 @@
+package assets
+
+// Helpers only the tests use: string-in, string-out forms of the node
+// functions the pipeline calls.
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"golang.org/x/net/html"
+)
+
+// Localize stores every image of body (HTML as extract returns it). A
+// failing image is recorded in Result.Failed; the error return is for a
+// body that does not parse or a tree that cannot be written.
+func (l *Localizer) Localize(ctx context.Context, body string) (*Result, error) {
+	nodes, err := Parse(body)
+	if err != nil {
+		return nil, err
+	}
+	return l.LocalizeNodes(ctx, nodes)
+}
+
+// Rewrite points every localised image of body at urlFor(asset path) and
+// drops srcset candidates that were not localised (a <source> left with
+// none is removed). A body without localised images is returned as is.
+func Rewrite(body string, local map[string]string, urlFor func(asset string) string) (string, error) {
+	if len(local) == 0 {
+		return body, nil
+	}
+	nodes, err := Parse(body)
+	if err != nil {
+		return "", err
+	}
+	RewriteNodes(nodes, local, urlFor)
+	var b strings.Builder
+	for _, n := range nodes {
+		if err := html.Render(&b, n); err != nil {
+			return "", fmt.Errorf("render localised body: %w", err)
+		}
+	}
+	return b.String(), nil
+}
