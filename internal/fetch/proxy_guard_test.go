@@ -148,3 +148,29 @@ func TestConfiguredProxyIsNotAskedForLoopbackTargets(t *testing.T) {
 		t.Errorf("the internal service was reached %d times through the proxy", n)
 	}
 }
+
+func TestSOCKS5ProxyIsNotAskedForLoopbackTargets(t *testing.T) {
+	up := redirector(t)
+	internal, hits := internalService(t)
+	proxy, targets := socks5Server(t, up.Listener.Addr().String())
+	o := testOptions()
+	o.Allow = nil
+	c := fetch.New(o).With(fetch.SourceOptions{Proxy: "socks5://" + proxy})
+	for _, host := range []string{"127.0.0.1", "localhost", "2130706433", "[::1]"} {
+		target := "http://" + host + ":" + port(internal) + "/secret"
+		_, err := c.Get(context.Background(), "http://news.example.test/to?u="+target)
+		var be *fetch.BlockedError
+		if !errors.As(err, &be) {
+			t.Errorf("redirect to %s through SOCKS5: err = %v, want a *BlockedError", target, err)
+		}
+	}
+	close(targets)
+	for got := range targets {
+		if got != "news.example.test:80" {
+			t.Errorf("the SOCKS5 proxy was asked for %s", got)
+		}
+	}
+	if n := hits.Load(); n != 0 {
+		t.Errorf("the internal service was reached %d times", n)
+	}
+}
