@@ -182,11 +182,10 @@ func (r *repairer) start(t token) {
 		}
 		r.skip = 0
 	}
-	if len(r.stack) == 0 && r.done {
-		return
-	}
 	if isItem && r.item >= 0 {
-		r.w.add(WarnUnclosed, "item %d was not closed before the next one: ended there", r.seen)
+		if r.bad == "" {
+			r.w.add(WarnUnclosed, "item %d was not closed before the next one: ended there", r.seen)
+		}
 		r.closeTo(r.item)
 	}
 	if isItem && r.item < 0 && len(r.stack) <= 3 {
