@@ -85,7 +85,7 @@ func New(ctx context.Context, cfg Config) (*Counter, error) {
 	c := &Counter{
 		cfg:     cfg,
 		limiter: newLimiter(o.ClientRate, o.ClientBurst, o.MaxClients),
-		seen:    newSeenHour(o.MaxClients * 16),
+		seen:    newSeenHour(o.MaxClients * 4),
 		bots:    newBots(o.Bots),
 		pending: map[hitKey]int64{},
 	}

@@ -122,6 +122,7 @@ func TestHostileUpstreamCannotReachInsidePlantLinksOrWriteOutside(t *testing.T) 
   page_url: "https://github.com/o/m/blob/main/{path}"
   qr_url: "https://raw.example/o/m/{path}.png"
   pixel_url: "https://count.example/p.png?f={path}"
+  html: {enabled: true}
 publish:
   upstream: up
   remotes: [{name: up, url: "file://%s"}]
@@ -175,7 +176,7 @@ sources:
 	}
 
 	files := strings.Split(strings.Trim(gitOut(t, out, "ls-files", "-z"), "\x00"), "\x00")
-	var pages int
+	var pages, htmlFiles int
 	for _, rel := range files {
 		for _, part := range strings.Split(rel, "/") {
 			if err := fsname.Check(part); err != nil {
@@ -185,6 +186,14 @@ sources:
 		data := readFile(t, out, rel)
 		if strings.Contains(data, secret) {
 			t.Errorf("%s holds the internal service's answer", rel)
+		}
+		if strings.HasSuffix(rel, ".html") {
+			htmlFiles++
+			for _, link := range htmlTargets(t, data) {
+				if !madeByMirror(link) {
+					t.Errorf("%s links to %q, which newsmirror did not make", rel, link)
+				}
+			}
 		}
 		if !strings.HasSuffix(rel, ".md") {
 			continue
@@ -202,6 +211,9 @@ sources:
 				t.Errorf("%s has a line of %d letters: the title was not capped", rel, utf8.RuneCountInString(line))
 			}
 		}
+	}
+	if htmlFiles < len(hostileItems)-2 {
+		t.Errorf("%d HTML files checked, want the HTML twin of every page", htmlFiles)
 	}
 	if want := len(hostileItems) - 2; pages != want {
 		t.Errorf("%d pages committed, want %d:\n%s", pages, want, strings.Join(files, "\n"))
@@ -239,6 +251,29 @@ func markdownTargets(t *testing.T, md []byte) []string {
 	for _, n := range nodes {
 		walk(n)
 	}
+	return links
+}
+
+// htmlTargets returns every link and image target of an HTML page.
+func htmlTargets(t *testing.T, page string) []string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		for _, a := range n.Attr {
+			if a.Key == "href" || a.Key == "src" || a.Key == "srcset" || a.Key == "action" {
+				links = append(links, a.Val)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
 	return links
 }
 
