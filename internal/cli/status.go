@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -82,6 +83,9 @@ func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status
 	if err := st.readRemotes(ctx, db, cfg); err != nil {
 		return nil, err
 	}
+	if err := st.readEncodings(ctx, db); err != nil {
+		return nil, err
+	}
 	if st.hits, st.hitFiles, err = db.HitTotal(ctx, st.hitSince); err != nil {
 		return nil, err
 	}
@@ -113,6 +117,34 @@ func (st *status) readSources(ctx context.Context, db *store.Store, cfg *config.
 		}
 	}
 	return nil
+}
+
+// readEncodings warns of channels whose feed or pages had their character
+// encoding guessed (detected, repaired or set by the source's override):
+// what was published may be garbled. Labels overruled by the bytes
+// themselves (valid UTF-8, a BOM) are certain and not repeated here.
+func (st *status) readEncodings(ctx context.Context, db *store.Store) error {
+	es, err := db.Encodings(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		if uncertain(e.LastGuess) {
+			st.warnings = append(st.warnings, fmt.Sprintf("%s/%s: %d %s(s) decoded by a guess; last: %s", e.Source, e.Channel, e.Guesses, e.Document, clip(e.LastGuess, 300)))
+		}
+	}
+	return nil
+}
+
+// uncertain reports whether a recorded guess ("big5 (detected 0.91) URL")
+// is one the bytes do not prove.
+func uncertain(guess string) bool {
+	for _, r := range []string{"(detected", "(utf8-repaired", "(override"} {
+		if strings.Contains(guess, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // readRemotes lists every configured remote's last push; a remote never

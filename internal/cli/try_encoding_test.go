@@ -67,6 +67,10 @@ func TestTryFileDecodesAGBKPageAsSyncDoes(t *testing.T) {
 	if !strings.Contains(tried, "encoding  ! gb18030 (detected ") {
 		t.Errorf("try does not say how it decoded the page:\n%s", tried)
 	}
+	_, status, _ := run(t, "status", "-c", cfg)
+	if !strings.Contains(status, "  ex/c: 1 page(s) decoded by a guess; last: gb18030 (detected ") {
+		t.Errorf("status does not warn of the guessed page:\n%s", status)
+	}
 	db, err := store.Open(context.Background(), filepath.Join(dir, "out", ".newsmirror", "state.db"))
 	if err != nil {
 		t.Fatal(err)
