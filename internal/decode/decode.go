@@ -122,10 +122,11 @@ func (d Decision) String() string {
 func Decode(in Input) ([]byte, Decision) {
 	enc, d := decide(in)
 	out := in.Body
-	if d.Reason == ByUTF8Repaired {
-		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
-	} else if d.Encoding != "utf-8" {
+	switch {
+	case d.Encoding != "utf-8":
 		out = decodeWith(enc, out)
+	case d.Reason != ByUTF8Valid: // a BOM, the detector or the override may pick UTF-8 for bytes that are not all valid
+		out = bytes.ToValidUTF8(out, []byte("\uFFFD"))
 	}
 	out = bytes.TrimPrefix(out, []byte("\uFEFF"))
 	return declareUTF8(out), d

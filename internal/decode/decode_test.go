@@ -3,6 +3,7 @@ package decode_test
 import (
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
@@ -88,6 +89,21 @@ func TestDecodeFindsTheXMLDeclarationAfterJunk(t *testing.T) {
 	out, d := decode.Decode(decode.Input{Body: body, Kind: decode.Feed})
 	if !strings.Contains(string(out), `<?xml version="1.0" encoding="UTF-8"?>`) || !strings.Contains(string(out), simplified[2].Title) || d.Reason != decode.ByXMLDeclaration {
 		t.Errorf("decision %s, output %.120q", d, out)
+	}
+}
+
+func TestDecodeAlwaysReturnsValidUTF8(t *testing.T) {
+	zh := page(simplified)
+	gbkBytes := string(enc(t, simplifiedchinese.GBK, "新闻"))
+	for name, body := range map[string]string{
+		"BOM on damaged UTF-8":      "\xEF\xBB\xBF" + zh[:28] + "\xFF\xFE" + zh[28:],
+		"UTF-8 with GBK pasted in":  zh[:100] + strings.Repeat(gbkBytes, 20) + zh[100:400],
+		"UTF-8 override on garbage": "\x81\x82\xFF\xFE\x80",
+	} {
+		out, d := decode.Decode(decode.Input{Body: []byte(body), Override: "utf-8"})
+		if !utf8.Valid(out) {
+			t.Errorf("%s: decision %s, output not valid UTF-8: %q", name, d, out)
+		}
 	}
 }
 
