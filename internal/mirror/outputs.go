@@ -44,3 +44,16 @@ func (r *run) touchTwins(pending []string) {
 		}
 	}
 }
+
+// removeList removes the list at path in every tree and format.
+func (r *run) removeList(path string) error {
+	for _, f := range r.out.ListFiles(path) {
+		if !r.tree.Exists(f) {
+			continue
+		}
+		if err := r.remove(f); err != nil {
+			return err
+		}
+	}
+	return nil
+}

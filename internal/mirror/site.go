@@ -50,7 +50,8 @@ func (r *run) rebuild(ctx context.Context, dirty map[string]bool) error {
 }
 
 // writeIndex writes a channel's index and its "earlier" page (removing
-// the earlier page when the index no longer overflows).
+// the earlier page, in every tree and format, when the index no longer
+// overflows).
 func (r *run) writeIndex(ctx context.Context, src *config.Source, ch *config.Channel, sticky []indexes.Block, stamp string) error {
 	arts, err := r.db.Channel(ctx, ch.ID, r.cfg.Publish.Keep)
 	if err != nil {
@@ -71,10 +72,8 @@ func (r *run) writeIndex(ctx context.Context, src *config.Source, ch *config.Cha
 		if err := r.writeList(more, stamp); err != nil {
 			return err
 		}
-	} else if r.tree.Exists(earlier) {
-		if err := r.remove(earlier); err != nil {
-			return err
-		}
+	} else if err := r.removeList(earlier); err != nil {
+		return err
 	}
 	return r.writeList(list, stamp)
 }

@@ -1,10 +1,16 @@
 package mirror_test
 
 import (
+	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/newsmirror/newsmirror/internal/mirror"
 )
 
 func TestSyncWritesTraditionalVariantBesideSimplified(t *testing.T) {
@@ -138,4 +144,27 @@ func variantArchive(t *testing.T, html, extra string) *txtar.Archive {
 		}
 	}
 	return ar
+}
+
+func TestEarlierPageGoesFromEveryTreeAndFormatWhenTheIndexShrinks(t *testing.T) {
+	site := newFakeSite(t, variantArchive(t, "{enabled: true}", ""))
+	site.set("/a.png", string(solidPNG(t, 30, 20)))
+	out := t.TempDir()
+	cfg := loadConfig(t, variantArchive(t, "{enabled: true}", ""), out)
+	cfg.Indexes.Length = 1
+	syncAt(t, cfg, site.client(), runTime)
+	files := []string{"indexes/P看图-earlier.md", "indexes/P看图-earlier.html", "zh-Hant/indexes/P看图-earlier.md", "zh-Hant/indexes/P看图-earlier.html"}
+	for _, f := range files {
+		readFile(t, out, f) // fails the test when missing
+	}
+
+	cfg.Indexes.Length = 10
+	if _, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Client: site.client(), Now: func() time.Time { return runTime.Add(time.Hour) }, Rebuild: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if _, err := os.Stat(filepath.Join(out, f)); !os.IsNotExist(err) {
+			t.Errorf("%s is still there (%v)", f, err)
+		}
+	}
 }

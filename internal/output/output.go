@@ -181,14 +181,22 @@ func (s *Set) Alternates(src *config.Source, t *Tree, path string) []render.Alte
 
 // Files are the repository paths of the files of the page at path in
 // every tree and format (QR codes included), whether or not they exist.
-func (s *Set) Files(path string) []string {
+func (s *Set) Files(path string) []string { return s.files(path, true) }
+
+// ListFiles are the repository paths of the list at path in every tree and
+// format, whether or not they exist.
+func (s *Set) ListFiles(path string) []string { return s.files(path, false) }
+
+func (s *Set) files(path string, qr bool) []string {
 	var out []string
 	for _, t := range s.trees {
 		loc := site.Loc{Tree: t.Dir, Path: path}
 		for _, f := range t.formats {
 			out = append(out, f.Style().File(loc))
 		}
-		out = append(out, loc.Repo()+".png")
+		if qr {
+			out = append(out, loc.Repo()+".png")
+		}
 	}
 	return out
 }
