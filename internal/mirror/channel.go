@@ -3,6 +3,7 @@ package mirror
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -134,7 +135,7 @@ func (r *run) channelJobs(ctx context.Context, src *config.Source, ch *config.Ch
 	var jobs []job
 	for _, it := range items {
 		if title, cut := feed.CapTitle(it.Title, r.cfg.Site.MaxTitle); cut {
-			r.log.Warn("title cut to site.max_title", "source", src.ID, "channel", ch.ID, "url", it.URL, "letters", utf8.RuneCountInString(it.Title))
+			r.warn(fmt.Sprintf("%s/%s %s: title of %d letters cut to site.max_title (%d)", src.ID, ch.ID, it.URL, utf8.RuneCountInString(it.Title), r.cfg.Site.MaxTitle))
 			it.Title = title
 		}
 		if seen[it.URL] || r.cfg.Indexes.Blacklist.Blocks(it.Title) || src.Blacklist.Blocks(it.Title) {

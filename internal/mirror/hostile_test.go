@@ -174,6 +174,9 @@ sources:
 	if blocked != 2 {
 		t.Errorf("%d redirects to loopback refused, want 2", blocked)
 	}
+	if !strings.Contains(strings.Join(rep.Warnings, "\n"), "title of 20000 letters cut to site.max_title (500)") {
+		t.Errorf("no warning says the huge title was cut: %q", rep.Warnings)
+	}
 
 	files := strings.Split(strings.Trim(gitOut(t, out, "ls-files", "-z"), "\x00"), "\x00")
 	var pages, htmlFiles int
