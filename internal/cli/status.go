@@ -111,6 +111,9 @@ func (st *status) readSources(ctx context.Context, db *store.Store, cfg *config.
 			if w := cs.feed.LastWarning; w != "" {
 				st.warnings = append(st.warnings, fmt.Sprintf("%s/%s: feed salvaged on its last read: %s", src.ID, ch.ID, clip(w, 300)))
 			}
+			if w := cs.extract.LastWarning; w != "" {
+				st.warnings = append(st.warnings, fmt.Sprintf("%s/%s: the last article extracted lost text (%d so far): %s", src.ID, ch.ID, cs.extract.Warned, clip(w, 300)))
+			}
 		}
 		if h := health.Of(store.SubjectImages, src.ID, ""); h.OK+h.Failed > 0 {
 			st.images = append(st.images, h)

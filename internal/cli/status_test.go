@@ -57,6 +57,8 @@ func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
 	failed := func(ch, msg string, at time.Time) store.Event {
 		return store.Event{Subject: store.SubjectFeed, Source: "ex", Channel: ch, Failed: 1, Items: -1, Err: msg, At: at}
 	}
+	db.RecordHealth(ctx, store.Event{Subject: store.SubjectExtract, Source: "ex", Channel: "world", OK: 1, At: now,
+		Warning: "text lost: the body keeps 40% of the visible text of the source (http://news.example.test/1.html)"})
 	db.RecordHealth(ctx, read("world", 20, now))
 	db.RecordHealth(ctx, read("gone", 3, now.Add(-3*time.Hour)))
 	db.RecordHealth(ctx, read("china", 15, now.Add(-3*time.Hour)))
@@ -79,6 +81,7 @@ func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
 		"hits since ", ": 7 on 1 files",
 		"REMOTE", "github    20", "0123456789", "codeberg  -",
 		"needs attention (4):\n",
+		"  ex/world: the last article extracted lost text (1 so far): text lost: the body keeps 40% of the visible text of the source (http://news.example.test/1.html)\n",
 		"  ex/china: feed failed 2 times in a row; last: fetch http://news.example.test/china.xml: HTTP 502 Bad Gateway\n",
 		"  ex/china: selector broken? its newest page was extracted by the fallback (1 of 1 live pages); last: body selector matched nothing (http://news.example.test/3.html)\n",
 		"  ex/gone: no page mirrored yet, 1 articles failed; last: fetch http://news.example.test/9.html: HTTP 410 Gone\n",
