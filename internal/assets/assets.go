@@ -9,12 +9,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 // Options configure image localisation for one source.
@@ -32,10 +32,12 @@ func DefaultOptions() Options { return Options{MaxBytes: 5 << 20} }
 // Validate reports options that cannot work.
 func (o Options) Validate() error {
 	if o.MaxBytes <= 0 {
-		return errors.New("max_bytes must be positive")
+		return option.Errorf("max_bytes", "must be positive")
 	}
 	return nil
 }
+
+var _ option.Validator = Options{}
 
 // Dir is the mirror folder that holds every asset.
 const Dir = "assets"
@@ -64,17 +66,6 @@ type NotImageError struct {
 
 func (e *NotImageError) Error() string {
 	return fmt.Sprintf("image %s: %s is not jpeg, png, gif or webp", short(e.URL), e.Type)
-}
-
-// TooLargeError is an image over Options.MaxBytes.
-type TooLargeError struct {
-	URL   string
-	Size  int64
-	Limit int64
-}
-
-func (e *TooLargeError) Error() string {
-	return fmt.Sprintf("image %s: %d bytes exceeds %d", short(e.URL), e.Size, e.Limit)
 }
 
 // short keeps error messages readable when the URL is a data: URI.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/htmlnode"
 )
 
@@ -140,7 +141,7 @@ func (l *Localizer) load(ctx context.Context, src string) ([]byte, error) {
 		data = resp.Body
 	}
 	if int64(len(data)) > l.opts.MaxBytes {
-		return nil, &TooLargeError{URL: src, Size: int64(len(data)), Limit: l.opts.MaxBytes}
+		return nil, fmt.Errorf("image %s: %w", short(src), &fetch.TooLargeError{Size: int64(len(data)), Limit: l.opts.MaxBytes})
 	}
 	return data, nil
 }

@@ -169,7 +169,7 @@ func TestLocalizeKeepsFailingImagesAndSaysWhy(t *testing.T) {
 	if len(res.Failed) != 3 || len(res.Local) != 0 {
 		t.Fatalf("failed = %v, local = %v; want three failures", res.Failed, res.Local)
 	}
-	var big *assets.TooLargeError
+	var big *fetch.TooLargeError
 	var notImage *assets.NotImageError
 	var status *fetch.StatusError
 	if !errors.As(res.Failed[0], &big) || !errors.As(res.Failed[1], &notImage) || !errors.As(res.Failed[2], &status) {

@@ -46,7 +46,7 @@ sources:
 	}
 	for _, want := range []string{
 		"c.yaml:3: output.commit_message: bad template: takes more than 1s",
-		"fetch: timeout must be positive and at most 1h",
+		"fetch.timeout: must be positive and at most 1h",
 		"fetch.proxy: ${NEWSMIRROR_UNSET_PROXY_PASSWORD} is not set",
 		`sources[0].channels[0].name: index name: file name "../../n" is not portable`,
 		`sources[1].id: source id "a" is already used at sources[0].id`,

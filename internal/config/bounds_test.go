@@ -25,10 +25,10 @@ sources:
 
 func TestCheckRefusesValuesThatCannotBeMeant(t *testing.T) {
 	for _, tt := range []struct{ name, old, new, want string }{
-		{"terabyte body", "  dir: out\n", "  dir: out\nfetch:\n  max_body_bytes: 1099511627776\n", "fetch: max_body_bytes must be positive and at most"},
-		{"century timeout", "  dir: out\n", "  dir: out\nfetch:\n  timeout: 2562047h\n", "fetch: timeout must be positive and at most 1h0m0s"},
-		{"source body", "    prefix: N\n", "    prefix: N\n    fetch: {max_body_bytes: 1099511627776}\n", "sources[1].fetch: max_body_bytes must be at most"},
-		{"source timeout", "    prefix: N\n", "    prefix: N\n    fetch: {timeout: 2562047h}\n", "sources[1].fetch: timeout must be at most"},
+		{"terabyte body", "  dir: out\n", "  dir: out\nfetch:\n  max_body_bytes: 1099511627776\n", "fetch.max_body_bytes: must be positive and at most"},
+		{"century timeout", "  dir: out\n", "  dir: out\nfetch:\n  timeout: 2562047h\n", "fetch.timeout: must be positive and at most 1h0m0s"},
+		{"source body", "    prefix: N\n", "    prefix: N\n    fetch: {max_body_bytes: 1099511627776}\n", "sources[1].fetch.max_body_bytes: must be at most"},
+		{"source timeout", "    prefix: N\n", "    prefix: N\n    fetch: {timeout: 2562047h}\n", "sources[1].fetch.timeout: must be at most"},
 		{"same source id", "id: nt", "id: sc", `sources[1].id: source id "sc" is already used at sources[0].id`},
 		{"channel index is the hot list", "prefix: N\n", "prefix: \"\"\n", ""}, // fine: 要闻 is not 热点推荐
 		{"index named as the hot list", "prefix: N\n    rules: {body: div.article_right}\n    channels:\n      - {id: n1, name: 要闻,", "prefix: \"\"\n    rules: {body: div.article_right}\n    channels:\n      - {id: n1, name: 热点推荐,", `index name "热点推荐" is already used at site.hot_name`},

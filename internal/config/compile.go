@@ -12,6 +12,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/option"
 	"github.com/newsmirror/newsmirror/internal/zhconv"
 )
 
@@ -23,12 +24,8 @@ func (c *Config) compile(s *errorSink) {
 	c.compileSite(s)
 	c.compilePublish(s)
 	expandProxy(s, "fetch.proxy", &c.Fetch.Proxy)
-	if err := c.Fetch.Validate(); err != nil {
-		s.at("fetch", "%v", err)
-	}
-	if err := c.Serve.Validate(); err != nil {
-		s.at("serve", "%v", err)
-	}
+	s.fields("fetch", c.Fetch.Validate())
+	s.fields("serve", c.Serve.Validate())
 	if len(c.Sources) == 0 {
 		s.at("sources", "at least one source is required")
 	}
@@ -135,12 +132,8 @@ func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[
 	if src.Images.MaxBytes == 0 {
 		src.Images.MaxBytes = assets.DefaultOptions().MaxBytes
 	}
-	if err := src.Images.Validate(); err != nil {
-		s.at(path+".images.max_bytes", "%v", err)
-	}
-	if err := src.Blacklist.Compile(); err != nil {
-		s.at(path+".blacklist."+err.Field, "%v", err.Err)
-	}
+	s.fields(path+".images", src.Images.Validate())
+	s.fields(path+".blacklist", src.Blacklist.Validate())
 	if len(src.Channels) == 0 {
 		s.at(path+".channels", "at least one channel is required")
 	}
@@ -198,7 +191,7 @@ func compileVariant(s *errorSink, path string, v zhconv.Variant, seen map[string
 // problem the source's rules have on their own is reported there only.
 func compileChannelRules(s *errorSink, path string, over, base extract.Rules) *extract.Compiled {
 	compiled, err := over.Over(base).Compile()
-	var fe, baseFE *extract.FieldError
+	var fe, baseFE *option.FieldError
 	if errors.As(err, &fe) {
 		if _, baseErr := base.Compile(); errors.As(baseErr, &baseFE) && baseFE.Field == fe.Field {
 			// Compile stops at the first problem: retry without the base's
@@ -220,12 +213,6 @@ func compileRules(s *errorSink, path string, r extract.Rules) *extract.Compiled 
 }
 
 func reportRules(s *errorSink, path string, compiled *extract.Compiled, err error) *extract.Compiled {
-	var fe *extract.FieldError
-	switch {
-	case errors.As(err, &fe):
-		s.at(path+"."+fe.Field, "%v", fe.Err)
-	case err != nil:
-		s.at(path, "%v", err)
-	}
+	s.fields(path, err)
 	return compiled
 }

@@ -3,6 +3,8 @@ package config
 import (
 	"fmt"
 	"strings"
+
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 // Error is one problem in a configuration file, at a line when known.
@@ -40,6 +42,18 @@ type errorSink struct {
 // at records a problem with the value at path, e.g. "sources[0].rules.body".
 func (s *errorSink) at(path, format string, args ...any) {
 	s.list = append(s.list, &Error{File: s.file, Line: s.lines.find(path), Msg: path + ": " + fmt.Sprintf(format, args...)})
+}
+
+// fields records every problem of an options' Validate, each at path and
+// the *option.FieldError's key below it.
+func (s *errorSink) fields(path string, err error) {
+	for _, fe := range option.Fields(err) {
+		at := path
+		if fe.Field != "" {
+			at += "." + fe.Field
+		}
+		s.at(at, "%v", fe.Err)
+	}
 }
 
 func (s *errorSink) err() error {

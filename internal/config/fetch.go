@@ -1,7 +1,6 @@
 package config
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/newsmirror/newsmirror/internal/feed"
@@ -10,9 +9,7 @@ import (
 // compileSourceFetch checks how the source is fetched and read: its fetch
 // overrides, its channels' kinds and the item options those kinds need.
 func compileSourceFetch(s *errorSink, path string, src *Source) {
-	if err := src.Fetch.Validate(); err != nil {
-		s.at(path+".fetch", "%v", err)
-	}
+	s.fields(path+".fetch", src.Fetch.Validate())
 	kinds := map[string]bool{}
 	for i := range src.Channels {
 		ch := &src.Channels[i]
@@ -26,12 +23,8 @@ func compileSourceFetch(s *errorSink, path string, src *Source) {
 			s.at(fmt.Sprintf("%s.channels[%d].kind", path, i), "want feed, listing or json, got %q", ch.Kind)
 		}
 	}
-	err := src.Items.Compile(kinds)
-	var fe *feed.FieldError
-	switch {
-	case errors.As(err, &fe):
-		s.at(path+".items."+fe.Field, "%v", fe.Err)
-	case err != nil:
-		s.at(path+".items", "%v", err)
+	if kinds[feed.KindListing] && src.Items.Listing == (feed.Listing{}) {
+		s.at(path+".items.listing.item", "a listing channel needs the item selector")
 	}
+	s.fields(path+".items", src.Items.Validate())
 }

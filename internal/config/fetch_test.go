@@ -17,10 +17,10 @@ func TestFetchKeysAreCheckedWithLines(t *testing.T) {
 		{"bad id pattern", "    prefix: S\n", "    prefix: S\n    items: {id_pattern: '(('}\n", "valid.yaml:7: sources[0].items.id_pattern"},
 		{"bad items zone", "    prefix: S\n", "    prefix: S\n    items: {timezone: Mars/Base}\n", "valid.yaml:7: sources[0].items.timezone: unknown time zone"},
 		{"bad JSON field", "feed: \"http", "kind: json, feed: \"http", ""},
-		{"bad source proxy", "    prefix: S\n", "    prefix: S\n    fetch: {proxy: 'ftp://p:21'}\n", "valid.yaml:7: sources[0].fetch: proxy: unsupported scheme"},
-		{"bad charset", "    prefix: S\n", "    prefix: S\n    fetch: {charset: klingon}\n", "valid.yaml:7: sources[0].fetch: charset: unknown charset"},
-		{"bad allow entry", "sources:\n", "fetch: {allow: ['10.0.0.0/99']}\nsources:\n", "valid.yaml:4: fetch: allow:"},
-		{"bad per_host", "sources:\n", "fetch: {per_host: 0}\nsources:\n", "valid.yaml:4: fetch: per_host must be 1 to 64"},
+		{"bad source proxy", "    prefix: S\n", "    prefix: S\n    fetch: {proxy: 'ftp://p:21'}\n", "valid.yaml:7: sources[0].fetch.proxy: unsupported scheme"},
+		{"bad charset", "    prefix: S\n", "    prefix: S\n    fetch: {charset: klingon}\n", "valid.yaml:7: sources[0].fetch.charset: unknown charset"},
+		{"bad allow entry", "sources:\n", "fetch: {allow: ['10.0.0.0/99']}\nsources:\n", "valid.yaml:4: fetch.allow: want a host name"},
+		{"bad per_host", "sources:\n", "fetch: {per_host: 0}\nsources:\n", "valid.yaml:4: fetch.per_host: must be 1 to 64"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := strings.Replace(valid, tc.old, tc.new, 1)

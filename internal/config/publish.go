@@ -4,12 +4,8 @@ import "path/filepath"
 
 // compilePublish checks the indexes, retention and remote options.
 func (c *Config) compilePublish(s *errorSink) {
-	for _, e := range c.Indexes.Validate() {
-		s.at("indexes."+e.Field, "%v", e.Err)
-	}
-	for _, e := range c.Publish.Validate() {
-		s.at("publish."+e.Field, "%v", e.Err)
-	}
+	s.fields("indexes", c.Indexes.Validate())
+	s.fields("publish", c.Publish.Validate())
 }
 
 // resolvePublishPaths makes the template folder and the links files

@@ -13,7 +13,7 @@ func TestParseChecksReachKeys(t *testing.T) {
 	}{
 		{"unknown conversion", "    prefix: S\n", "    prefix: S\n    variants: [{convert: s2x, dir: zh-Hant}]\n", "valid.yaml:7: sources[0].variants[0].convert: unknown conversion"},
 		{"reserved variant folder", "    prefix: S\n", "    prefix: S\n    variants: [{convert: s2t, dir: pages}]\n", "sources[0].variants[0].dir"},
-		{"negative image cap", "    prefix: S\n", "    prefix: S\n    images: {localize: true, max_bytes: -1}\n", "sources[0].images.max_bytes: max_bytes must be positive"},
+		{"negative image cap", "    prefix: S\n", "    prefix: S\n    images: {localize: true, max_bytes: -1}\n", "sources[0].images.max_bytes: must be positive"},
 		{"html only without html", "  dir: out\n", "  dir: out\n  html: {only: true}\n", "output.html.only: the HTML site must be enabled"},
 		{"bad asset url", "  dir: out\n", "  dir: out\n  asset_url: \"https://cdn.example/{owner}/{path}\"\n", "output.asset_url: unknown placeholder"},
 	}

@@ -1,9 +1,9 @@
 package counter
 
 import (
-	"errors"
-	"fmt"
 	"time"
+
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 // Options configure the hit counter (the "serve" section of a configuration).
@@ -58,19 +58,21 @@ func DefaultOptions() Options {
 func (o Options) Validate() error {
 	switch {
 	case o.Addr == "":
-		return errors.New("addr must not be empty")
+		return option.Errorf("addr", "must not be empty")
 	case o.FlushInterval < 100*time.Millisecond:
-		return fmt.Errorf("flush_interval must be at least 100ms, got %s", o.FlushInterval)
+		return option.Errorf("flush_interval", "must be at least 100ms, got %s", o.FlushInterval)
 	case o.RefreshInterval < time.Second:
-		return fmt.Errorf("refresh_interval must be at least 1s, got %s", o.RefreshInterval)
+		return option.Errorf("refresh_interval", "must be at least 1s, got %s", o.RefreshInterval)
 	case o.KeepHits < time.Hour:
-		return fmt.Errorf("keep_hits must be at least 1h, got %s", o.KeepHits)
+		return option.Errorf("keep_hits", "must be at least 1h, got %s", o.KeepHits)
 	case o.ClientRate <= 0:
-		return errors.New("client_rate must be positive")
+		return option.Errorf("client_rate", "must be positive")
 	case o.ClientBurst < 1:
-		return errors.New("client_burst must be at least 1")
+		return option.Errorf("client_burst", "must be at least 1")
 	case o.MaxClients < 64:
-		return fmt.Errorf("max_clients must be at least 64, got %d", o.MaxClients)
+		return option.Errorf("max_clients", "must be at least 64, got %d", o.MaxClients)
 	}
 	return nil
 }
+
+var _ option.Validator = Options{}

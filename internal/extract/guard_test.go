@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 // guardPage is an article of four paragraphs, a promo box the rules
@@ -53,7 +54,7 @@ func TestRetentionGuardSubtractsWhatTheRulesRemove(t *testing.T) {
 
 func TestMinRetainedIsAShareBetweenZeroAndOne(t *testing.T) {
 	_, err := extract.Rules{Body: extract.Selectors{"p"}, MinRetained: 1.5}.Compile()
-	var fe *extract.FieldError
+	var fe *option.FieldError
 	if !errors.As(err, &fe) || fe.Field != "min_retained" {
 		t.Errorf("min_retained 1.5: %v", err)
 	}

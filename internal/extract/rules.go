@@ -13,6 +13,8 @@ import (
 
 	"github.com/andybalholm/cascadia"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 // Link modes say what becomes of the <a> elements of a body.
@@ -213,23 +215,23 @@ type Compiled struct {
 	source       Rules
 }
 
-// FieldError is a rule that does not compile; Field is its YAML key, with
-// an index for list items ("remove[2]").
-type FieldError struct {
-	Field string
-	Err   error
+// Validate reports the first rule that does not compile, as a
+// *option.FieldError; Compile is the same check that also returns the
+// compiled rules.
+func (r Rules) Validate() error {
+	_, err := r.Compile()
+	return err
 }
 
-func (e *FieldError) Error() string { return fmt.Sprintf("%s: %v", e.Field, e.Err) }
-func (e *FieldError) Unwrap() error { return e.Err }
+var _ option.Validator = Rules{}
 
 // Compile resolves the preset and parses every selector and expression.
-// The first problem is returned as a *FieldError.
+// The first problem is returned as a *option.FieldError.
 func (r Rules) Compile() (*Compiled, error) {
 	if r.Preset != "" {
 		base, ok := Presets[r.Preset]
 		if !ok {
-			return nil, &FieldError{"preset", fmt.Errorf("unknown preset %q (have %s)", r.Preset, strings.Join(PresetNames(), ", "))}
+			return nil, &option.FieldError{Field: "preset", Err: fmt.Errorf("unknown preset %q (have %s)", r.Preset, strings.Join(PresetNames(), ", "))}
 		}
 		r = r.Over(base)
 	}
@@ -237,12 +239,12 @@ func (r Rules) Compile() (*Compiled, error) {
 		lazyAttrs: r.LazyAttributes, figureBreaks: r.FigureBreaks != nil && *r.FigureBreaks,
 		dataImages: r.DataImages != nil && *r.DataImages, minText: r.MinText, minRetained: r.MinRetained}
 	if len(r.Body) == 0 {
-		return nil, &FieldError{"body", fmt.Errorf("a body selector is required (or a preset)")}
+		return nil, &option.FieldError{Field: "body", Err: fmt.Errorf("a body selector is required (or a preset)")}
 	}
 	for i, s := range r.Body {
 		g, err := parseSelector(s)
 		if err != nil {
-			return nil, &FieldError{indexed("body", i, len(r.Body)), err}
+			return nil, &option.FieldError{Field: indexed("body", i, len(r.Body)), Err: err}
 		}
 		c.body = append(c.body, g)
 	}
@@ -256,13 +258,13 @@ func (r Rules) Compile() (*Compiled, error) {
 			continue
 		}
 		if *f.dst, err = parseSelector(f.src); err != nil {
-			return nil, &FieldError{f.key, err}
+			return nil, &option.FieldError{Field: f.key, Err: err}
 		}
 	}
 	for i, s := range r.Remove {
 		g, err := parseSelector(s)
 		if err != nil {
-			return nil, &FieldError{fmt.Sprintf("remove[%d]", i), err}
+			return nil, &option.FieldError{Field: fmt.Sprintf("remove[%d]", i), Err: err}
 		}
 		c.remove = append(c.remove, g)
 	}
@@ -291,13 +293,13 @@ func (c *Compiled) compileOptions(r Rules) error {
 		return err
 	}
 	if c.minText < 0 {
-		return &FieldError{"min_text", fmt.Errorf("must not be negative, got %d", c.minText)}
+		return &option.FieldError{Field: "min_text", Err: fmt.Errorf("must not be negative, got %d", c.minText)}
 	}
 	if c.minText == 0 {
 		c.minText = DefaultMinText
 	}
 	if c.minRetained < 0 || c.minRetained > 1 {
-		return &FieldError{"min_retained", fmt.Errorf("want a share between 0 and 1, got %g", c.minRetained)}
+		return &option.FieldError{Field: "min_retained", Err: fmt.Errorf("want a share between 0 and 1, got %g", c.minRetained)}
 	}
 	if c.minRetained == 0 {
 		c.minRetained = DefaultMinRetained
@@ -307,13 +309,13 @@ func (c *Compiled) compileOptions(r Rules) error {
 	}
 	for _, from := range slices.Sorted(maps.Keys(r.Headings)) {
 		if !isHeading(from) || !isHeading(r.Headings[from]) {
-			return &FieldError{"headings." + from, fmt.Errorf("want h1…h6 → h1…h6, got %s → %s", from, r.Headings[from])}
+			return &option.FieldError{Field: "headings." + from, Err: fmt.Errorf("want h1…h6 → h1…h6, got %s → %s", from, r.Headings[from])}
 		}
 	}
 	for i, rep := range r.Replace {
 		rp, err := compileReplacement(rep)
 		if err != nil {
-			return &FieldError{fmt.Sprintf("replace[%d]", i), err}
+			return &option.FieldError{Field: fmt.Sprintf("replace[%d]", i), Err: err}
 		}
 		c.replace = append(c.replace, rp)
 	}
@@ -327,7 +329,7 @@ func oneOf(key, v string, allowed ...string) (string, error) {
 	if slices.Contains(allowed, v) {
 		return v, nil
 	}
-	return "", &FieldError{key, fmt.Errorf("want %s, got %q", strings.Join(allowed, ", "), v)}
+	return "", &option.FieldError{Field: key, Err: fmt.Errorf("want %s, got %q", strings.Join(allowed, ", "), v)}
 }
 
 func indexed(key string, i, n int) string {

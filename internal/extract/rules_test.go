@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 func TestCompileNamesTheBadRule(t *testing.T) {
@@ -28,7 +29,7 @@ func TestCompileNamesTheBadRule(t *testing.T) {
 	}
 	for _, c := range cases {
 		_, err := c.rules.Compile()
-		var fe *extract.FieldError
+		var fe *option.FieldError
 		if !errors.As(err, &fe) || fe.Field != c.field {
 			t.Errorf("%+v: error %v, want one at %s", c.rules, err, c.field)
 		}

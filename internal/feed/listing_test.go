@@ -13,7 +13,7 @@ import (
 func TestRealJSONListingsReadWithTheMinghuiMapping(t *testing.T) {
 	shanghai, _ := time.LoadLocation("Asia/Shanghai")
 	o := &feed.Options{TimeZone: "Asia/Shanghai", JSON: feed.JSONListing{Base: "https://www.minghui.org/"}}
-	if err := o.Compile(map[string]bool{feed.KindJSON: true}); err != nil {
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -57,7 +57,7 @@ func TestListingResolvesRelativeLinksAndSkipsItemsWithoutOne(t *testing.T) {
 <div class="one_post"><a href="b.html"><img></a><a href="javascript:void(0)">坏链接</a></div>
 </div></body></html>`
 	o := &feed.Options{Listing: feed.Listing{Item: "div.list_wrapper div.one_post", Link: "a:nth-of-type(2)"}}
-	if err := o.Compile(map[string]bool{feed.KindListing: true}); err != nil {
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	items, err := readItems(feed.KindListing, []byte(page), "http://www.ntdtv.com/gb/prog204.html", o)
@@ -83,7 +83,7 @@ func TestListingDatesAreReadInTheSourceZone(t *testing.T) {
 <li><a href="/a/2.html">二</a><time datetime="2022-01-12T08:00:00Z">昨天</time></li>
 <li><a href="/a/3.html">三</a><span class="d">不是日期</span></li></ul>`
 	o := &feed.Options{TimeZone: "Asia/Shanghai", Listing: feed.Listing{Item: "li", Date: "span.d, time"}}
-	if err := o.Compile(map[string]bool{feed.KindListing: true}); err != nil {
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	items, err := readItems(feed.KindListing, []byte(page), "http://x.example/", o)
@@ -112,7 +112,7 @@ func TestFeedDatesWithoutZoneUseTheSourceZone(t *testing.T) {
 <item><title>有时区</title><link>http://x.example/2.html</link><pubDate>Thu, 13 Jan 2022 02:00:00 +0000</pubDate></item>
 </channel></rss>`
 	o := &feed.Options{TimeZone: "Asia/Shanghai"}
-	if err := o.Compile(nil); err != nil {
+	if err := o.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	items, err := readItems(feed.KindFeed, []byte(rss), "http://x.example/", o)

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/andybalholm/cascadia"
+
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 // Channel kinds: what a channel's URL serves.
@@ -71,48 +73,40 @@ type compiledListing struct {
 	item, link, title, date cascadia.Matcher
 }
 
-// FieldError is a bad option, named by its key.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Err.Error() }
-func (e *FieldError) Unwrap() error { return e.Err }
-
-// Compile checks the options for channels of the given kinds and fills
-// the compiled fields.
-func (o *Options) Compile(kinds map[string]bool) error {
+// Validate checks the options and fills the compiled fields: the time
+// zone, the id pattern, the listing selectors when a listing is set and
+// the JSON mapping (with its defaults). A problem is a *option.FieldError.
+// That a listing channel has a listing is the configuration's to check.
+func (o *Options) Validate() error {
 	o.Location = time.UTC
 	if o.TimeZone != "" {
 		loc, err := time.LoadLocation(o.TimeZone)
 		if err != nil {
-			return &FieldError{"timezone", fmt.Errorf("unknown time zone %q", o.TimeZone)}
+			return &option.FieldError{Field: "timezone", Err: fmt.Errorf("unknown time zone %q", o.TimeZone)}
 		}
 		o.Location = loc
 	}
 	if o.IDPattern != "" {
 		re, err := regexp.Compile(o.IDPattern)
 		if err != nil {
-			return &FieldError{"id_pattern", err}
+			return &option.FieldError{Field: "id_pattern", Err: err}
 		}
 		o.ID = re
 	}
-	if kinds[KindListing] || o.Listing != (Listing{}) {
+	if o.Listing != (Listing{}) {
 		if err := o.compileListing(); err != nil {
 			return err
 		}
 	}
-	if kinds[KindJSON] || len(o.JSON.Fields) > 0 || o.JSON.Base != "" {
-		return o.compileJSON()
-	}
-	return nil
+	return o.compileJSON()
 }
+
+var _ option.Validator = (*Options)(nil)
 
 func (o *Options) compileListing() error {
 	l := o.Listing
 	if l.Item == "" {
-		return &FieldError{"listing.item", fmt.Errorf("a listing channel needs the item selector")}
+		return &option.FieldError{Field: "listing.item", Err: fmt.Errorf("a listing channel needs the item selector")}
 	}
 	if l.Link == "" {
 		l.Link = "a[href]"
@@ -126,7 +120,7 @@ func (o *Options) compileListing() error {
 			continue
 		}
 		if *s.dst, err = cascadia.ParseGroup(s.sel); err != nil {
-			return &FieldError{"listing." + s.key, fmt.Errorf("bad selector %q: %w", s.sel, err)}
+			return &option.FieldError{Field: "listing." + s.key, Err: fmt.Errorf("bad selector %q: %w", s.sel, err)}
 		}
 	}
 	return nil
@@ -143,19 +137,19 @@ func (o *Options) compileJSON() error {
 	roles := map[string]bool{}
 	for _, f := range j.Fields {
 		if f != "" && f != "link" && f != "title" && f != "date" {
-			return &FieldError{"json.fields", fmt.Errorf("unknown field %q (want link, title, date or \"\")", f)}
+			return &option.FieldError{Field: "json.fields", Err: fmt.Errorf("unknown field %q (want link, title, date or \"\")", f)}
 		}
 		if f != "" && roles[f] {
-			return &FieldError{"json.fields", fmt.Errorf("field %q named twice", f)}
+			return &option.FieldError{Field: "json.fields", Err: fmt.Errorf("field %q named twice", f)}
 		}
 		roles[f] = true
 	}
 	if !roles["link"] || !roles["title"] {
-		return &FieldError{"json.fields", fmt.Errorf("need a link and a title position")}
+		return &option.FieldError{Field: "json.fields", Err: fmt.Errorf("need a link and a title position")}
 	}
 	if j.Base != "" {
 		if u, err := url.Parse(j.Base); err != nil || !u.IsAbs() {
-			return &FieldError{"json.base", fmt.Errorf("want an absolute URL, got %q", j.Base)}
+			return &option.FieldError{Field: "json.base", Err: fmt.Errorf("want an absolute URL, got %q", j.Base)}
 		}
 	}
 	return nil

@@ -23,18 +23,25 @@ func (e *StatusError) Error() string {
 	return fmt.Sprintf("fetch %s: HTTP %d %s", e.URL, e.Code, http.StatusText(e.Code))
 }
 
-// TooLargeError is a body longer than the configured cap (counted after
-// decompression).
+// TooLargeError is a body longer than a cap: the client's MaxBodyBytes
+// (counted after decompression; Size is 0, the reading stopped at the
+// cap) or a stage's own, such as an image over images.max_bytes (Size is
+// the body's length). It is the one "too large" error of newsmirror.
 type TooLargeError struct {
 	Limit int64
 	URL   string
+	Size  int64
 }
 
 func (e *TooLargeError) Error() string {
-	if e.URL == "" {
-		return fmt.Sprintf("body exceeds %d bytes", e.Limit)
+	msg := fmt.Sprintf("body exceeds %d bytes", e.Limit)
+	if e.Size > 0 {
+		msg = fmt.Sprintf("%d bytes exceeds %d", e.Size, e.Limit)
 	}
-	return fmt.Sprintf("fetch %s: body exceeds %d bytes", e.URL, e.Limit)
+	if e.URL == "" {
+		return msg
+	}
+	return fmt.Sprintf("fetch %s: %s", e.URL, msg)
 }
 
 // readCapped reads r, failing with a *TooLargeError as soon as more than

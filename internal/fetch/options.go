@@ -1,10 +1,11 @@
 package fetch
 
 import (
-	"errors"
-	"fmt"
 	"net/url"
+	"strings"
 	"time"
+
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 // Options configure the client. The zero value of a field means its default.
@@ -87,36 +88,43 @@ const (
 func (o Options) Validate() error {
 	switch {
 	case o.Timeout <= 0 || o.Timeout > MaxTimeout:
-		return fmt.Errorf("timeout must be positive and at most %s, got %s", MaxTimeout, o.Timeout)
+		return option.Errorf("timeout", "must be positive and at most %s, got %s", MaxTimeout, o.Timeout)
 	case o.ConnectTimeout <= 0 || o.ConnectTimeout > MaxConnect:
-		return fmt.Errorf("connect_timeout must be positive and at most %s, got %s", MaxConnect, o.ConnectTimeout)
+		return option.Errorf("connect_timeout", "must be positive and at most %s, got %s", MaxConnect, o.ConnectTimeout)
 	case o.MaxBodyBytes <= 0 || o.MaxBodyBytes > MaxBodyLimit:
-		return fmt.Errorf("max_body_bytes must be positive and at most %d (1 GiB), got %d", MaxBodyLimit, o.MaxBodyBytes)
+		return option.Errorf("max_body_bytes", "must be positive and at most %d (1 GiB), got %d", MaxBodyLimit, o.MaxBodyBytes)
 	case o.Workers < 1 || o.Workers > 256:
-		return fmt.Errorf("workers must be 1 to 256, got %d", o.Workers)
+		return option.Errorf("workers", "must be 1 to 256, got %d", o.Workers)
 	case o.MaxConnections < 1 || o.MaxConnections > 1024:
-		return fmt.Errorf("max_connections must be 1 to 1024, got %d", o.MaxConnections)
+		return option.Errorf("max_connections", "must be 1 to 1024, got %d", o.MaxConnections)
 	case o.Retries < 0 || o.Retries > 10:
-		return fmt.Errorf("retries must be 0 to 10, got %d", o.Retries)
+		return option.Errorf("retries", "must be 0 to 10, got %d", o.Retries)
 	case o.RetryWait <= 0 || o.MaxRetryWait < o.RetryWait:
-		return errors.New("retry_wait must be positive and max_retry_wait at least retry_wait")
+		return option.Errorf("retry_wait", "must be positive and max_retry_wait at least retry_wait")
 	case o.MaxRetryWait > MaxWait:
-		return fmt.Errorf("max_retry_wait must be at most %s, got %s", MaxWait, o.MaxRetryWait)
+		return option.Errorf("max_retry_wait", "must be at most %s, got %s", MaxWait, o.MaxRetryWait)
 	case o.PerHost < 1 || o.PerHost > 64:
-		return fmt.Errorf("per_host must be 1 to 64, got %d", o.PerHost)
+		return option.Errorf("per_host", "must be 1 to 64, got %d", o.PerHost)
 	case o.MinInterval < 0 || o.MinInterval > MaxMinInterval:
-		return fmt.Errorf("min_interval must be 0 to %s, got %s", MaxMinInterval, o.MinInterval)
+		return option.Errorf("min_interval", "must be 0 to %s, got %s", MaxMinInterval, o.MinInterval)
 	case o.GiveUpAfter < time.Hour:
-		return fmt.Errorf("give_up_after must be at least 1h, got %s", o.GiveUpAfter)
+		return option.Errorf("give_up_after", "must be at least 1h, got %s", o.GiveUpAfter)
 	case o.HostBackoff <= 0 || o.MaxHostBackoff < o.HostBackoff:
-		return errors.New("host_backoff must be positive and max_host_backoff at least host_backoff")
+		return option.Errorf("host_backoff", "must be positive and max_host_backoff at least host_backoff")
 	}
 	if err := checkProxy(o.Proxy); err != nil {
 		return err
 	}
-	_, err := newGuard(o.Allow)
-	return err
+	if _, err := newGuard(o.Allow); err != nil {
+		return option.Errorf("allow", "%s", strings.TrimPrefix(err.Error(), "allow: "))
+	}
+	return nil
 }
+
+var (
+	_ option.Validator = Options{}
+	_ option.Validator = SourceOptions{}
+)
 
 // SourceOptions override the client's options for one source; a zero
 // field keeps the client's value.
@@ -137,19 +145,19 @@ type SourceOptions struct {
 func (s SourceOptions) Validate() error {
 	switch {
 	case s.Timeout < 0 || s.MaxBodyBytes < 0 || s.PerHost < 0 || s.MinInterval < 0:
-		return errors.New("timeout, max_body_bytes, per_host and min_interval must not be negative")
+		return option.Errorf("", "timeout, max_body_bytes, per_host and min_interval must not be negative")
 	case s.Timeout > MaxTimeout:
-		return fmt.Errorf("timeout must be at most %s, got %s", MaxTimeout, s.Timeout)
+		return option.Errorf("timeout", "must be at most %s, got %s", MaxTimeout, s.Timeout)
 	case s.MaxBodyBytes > MaxBodyLimit:
-		return fmt.Errorf("max_body_bytes must be at most %d (1 GiB), got %d", MaxBodyLimit, s.MaxBodyBytes)
+		return option.Errorf("max_body_bytes", "must be at most %d (1 GiB), got %d", MaxBodyLimit, s.MaxBodyBytes)
 	case s.MinInterval > MaxMinInterval:
-		return fmt.Errorf("min_interval must be at most %s, got %s", MaxMinInterval, s.MinInterval)
+		return option.Errorf("min_interval", "must be at most %s, got %s", MaxMinInterval, s.MinInterval)
 	case s.Retries != nil && (*s.Retries < 0 || *s.Retries > 10):
-		return fmt.Errorf("retries must be 0 to 10, got %d", *s.Retries)
+		return option.Errorf("retries", "must be 0 to 10, got %d", *s.Retries)
 	case s.PerHost > 64:
-		return fmt.Errorf("per_host must be 1 to 64, got %d", s.PerHost)
+		return option.Errorf("per_host", "must be 1 to 64, got %d", s.PerHost)
 	case s.Charset != "" && !KnownCharset(s.Charset):
-		return fmt.Errorf("charset: unknown charset %q", s.Charset)
+		return option.Errorf("charset", "unknown charset %q", s.Charset)
 	}
 	return checkProxy(s.Proxy)
 }
@@ -187,11 +195,11 @@ func checkProxy(p string) error {
 	}
 	u, err := url.Parse(p)
 	if err != nil || u.Host == "" {
-		return errors.New("proxy: want \"direct\" or an http://, https:// or socks5:// URL (with any user name and password as ${VAR})")
+		return option.Errorf("proxy", "want \"direct\" or an http://, https:// or socks5:// URL (with any user name and password as ${VAR})")
 	}
 	switch u.Scheme {
 	case "http", "https", "socks5", "socks5h":
 		return nil
 	}
-	return fmt.Errorf("proxy: unsupported scheme %q (want http, https or socks5)", u.Scheme)
+	return option.Errorf("proxy", "unsupported scheme %q (want http, https or socks5)", u.Scheme)
 }

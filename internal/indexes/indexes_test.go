@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/indexes"
+	"github.com/newsmirror/newsmirror/internal/option"
 
 	"github.com/newsmirror/newsmirror/internal/testfix"
 )
@@ -28,7 +29,7 @@ func titles(items []indexes.Item) string {
 
 func TestLayoutSplitsAfterBlacklistAndPlacesStickyBlocks(t *testing.T) {
 	bl := &indexes.Blacklist{Contains: []string{"广告"}, Patterns: []string{`^\[直播\]`}}
-	if err := bl.Compile(); err != nil {
+	if err := bl.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	sticky := []indexes.Block{
@@ -54,8 +55,9 @@ func TestLayoutWithoutOverflowHasNoEarlierPage(t *testing.T) {
 
 func TestBlacklistReportsBadPatternWithItsIndex(t *testing.T) {
 	bl := &indexes.Blacklist{Patterns: []string{"ok", "(unclosed"}}
-	err := bl.Compile()
-	if err == nil || err.Field != "patterns[1]" {
+	fields := option.Fields(bl.Validate())
+	if len(fields) != 1 || fields[0].Field != "patterns[1]" {
+		err := bl.Validate()
 		t.Errorf("err = %v, want one at patterns[1]", err)
 	}
 }

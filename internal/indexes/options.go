@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 // Options configure every list of the mirror.
@@ -54,22 +56,10 @@ func DefaultOptions() Options {
 	}
 }
 
-// FieldError is an option that does not work; Field is its YAML key below
-// the options' own key.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return fmt.Sprintf("%s: %v", e.Field, e.Err) }
-func (e *FieldError) Unwrap() error { return e.Err }
-
 // Validate reports every option that cannot work.
-func (o *Options) Validate() []*FieldError {
-	var errs []*FieldError
-	bad := func(field, format string, args ...any) {
-		errs = append(errs, &FieldError{field, fmt.Errorf(format, args...)})
-	}
+func (o *Options) Validate() error {
+	var errs option.Errors
+	bad := errs.Addf
 	if o.Length < 1 {
 		bad("length", "must be at least 1, got %d", o.Length)
 	}
@@ -87,11 +77,16 @@ func (o *Options) Validate() []*FieldError {
 	if o.Editors.Name == "" || strings.ContainsAny(o.Editors.Name, "/\\") {
 		bad("editors.name", "must be a non-empty file name")
 	}
-	if err := o.Blacklist.Compile(); err != nil {
-		errs = append(errs, &FieldError{"blacklist." + err.Field, err.Err})
+	if err := o.Blacklist.Validate(); err != nil {
+		errs = append(errs, option.Under("blacklist", err))
 	}
-	return errs
+	return errs.Err()
 }
+
+var (
+	_ option.Validator = (*Options)(nil)
+	_ option.Validator = (*Blacklist)(nil)
+)
 
 // Blacklist drops index entries by title.
 type Blacklist struct {
@@ -103,19 +98,20 @@ type Blacklist struct {
 	compiled []*regexp.Regexp
 }
 
-// Compile parses the patterns; it must run before Blocks.
-func (b *Blacklist) Compile() *FieldError {
+// Validate checks the entries and parses the patterns; it must run before
+// Blocks.
+func (b *Blacklist) Validate() error {
 	b.compiled = b.compiled[:0]
 	for i, p := range b.Patterns {
 		re, err := regexp.Compile(p)
 		if err != nil {
-			return &FieldError{fmt.Sprintf("patterns[%d]", i), err}
+			return &option.FieldError{Field: fmt.Sprintf("patterns[%d]", i), Err: err}
 		}
 		b.compiled = append(b.compiled, re)
 	}
 	for i, s := range b.Contains {
 		if s == "" {
-			return &FieldError{fmt.Sprintf("contains[%d]", i), fmt.Errorf("must not be empty")}
+			return option.Errorf(fmt.Sprintf("contains[%d]", i), "must not be empty")
 		}
 	}
 	return nil

@@ -128,7 +128,7 @@ func TestIndexDropsBlacklistedTitles(t *testing.T) {
 	f.site.Add("b", fakenews.Article{ID: "b1", Title: "直播 在别的源也没关系", Published: t0})
 	cfg := f.config(t, "indexes:\n  blacklist: {contains: [广告]}", "a", "b")
 	cfg.Sources[0].Blacklist.Patterns = []string{`^【直播】`}
-	if err := cfg.Sources[0].Blacklist.Compile(); err != nil {
+	if err := cfg.Sources[0].Blacklist.Validate(); err != nil {
 		t.Fatal(err)
 	}
 	f.sync(t, cfg, t0.Add(time.Hour))

@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/newsmirror/newsmirror/internal/option"
 )
 
 // Options say how long pages stay in the mirror and where it is pushed.
@@ -43,21 +45,12 @@ func DefaultOptions() Options {
 	return Options{Keep: 500, PushTimeout: 2 * time.Minute, Branch: "main", MaxFailedShare: 0.2}
 }
 
-// FieldError is an option that does not work; Field is its YAML key.
-type FieldError struct {
-	Field string
-	Err   error
-}
-
-func (e *FieldError) Error() string { return fmt.Sprintf("%s: %v", e.Field, e.Err) }
-func (e *FieldError) Unwrap() error { return e.Err }
-
 var remoteName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
 // Validate reports every option that cannot work.
-func (o Options) Validate() []*FieldError {
-	var errs []*FieldError
-	bad := func(field string, err error) { errs = append(errs, &FieldError{field, err}) }
+func (o Options) Validate() error {
+	var errs option.Errors
+	bad := errs.Add
 	if o.Keep < 1 {
 		bad("keep", fmt.Errorf("must be at least 1, got %d", o.Keep))
 	}
@@ -84,8 +77,10 @@ func (o Options) Validate() []*FieldError {
 	if o.Upstream != "" && !names[o.Upstream] {
 		bad("upstream", fmt.Errorf("no remote is named %q", o.Upstream))
 	}
-	return errs
+	return errs.Err()
 }
+
+var _ option.Validator = Options{}
 
 // checkRemoteURL refuses a URL that carries a credential: credentials come
 // from the environment ("${VAR}") or the SSH agent, never the file.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/newsmirror/newsmirror/internal/option"
 	"github.com/newsmirror/newsmirror/internal/publish"
 )
 
@@ -217,7 +218,7 @@ func TestOptionsRejectCredentialsInRemoteURL(t *testing.T) {
 	} {
 		o := publish.DefaultOptions()
 		o.Remotes = []publish.Remote{{Name: "r", URL: tt.url}}
-		errs := o.Validate()
+		errs := option.Fields(o.Validate())
 		if (len(errs) == 0) != tt.ok {
 			t.Errorf("%s: errors %v, want ok=%v", tt.url, errs, tt.ok)
 		}
