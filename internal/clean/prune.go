@@ -1,6 +1,7 @@
 package clean
 
 import (
+	"regexp"
 	"strings"
 	"unicode"
 
@@ -20,6 +21,30 @@ var keptEmpty = map[string]bool{
 var void = map[string]bool{
 	"br": true, "hr": true, "wbr": true, "img": true, "source": true, "track": true, "col": true,
 	"area": true, "input": true, "embed": true, "param": true, "link": true, "meta": true, "base": true,
+}
+
+// blankLines is white space holding two line breaks or more: a blank line,
+// which the elements the sanitizer cuts out (with their content) can leave
+// between two runs of text.
+var blankLines = regexp.MustCompile(`[ \t\r\f]*\n[ \t\r\f]*\n[ \t\r\n\f]*`)
+
+// noBlankLine is s with every blank line folded into one line break.
+func noBlankLine(s string) string {
+	for i := strings.IndexByte(s, '\n'); i >= 0; {
+		j := i + 1
+		for j < len(s) && (s[j] == ' ' || s[j] == '\t' || s[j] == '\r' || s[j] == '\f') {
+			j++
+		}
+		if j < len(s) && s[j] == '\n' {
+			return blankLines.ReplaceAllString(s, "\n")
+		}
+		k := strings.IndexByte(s[j:], '\n')
+		if k < 0 {
+			break
+		}
+		i = j + k
+	}
+	return s
 }
 
 // prune drops what the sanitizer leaves empty: an <img> without src or
@@ -80,8 +105,11 @@ func (p *pruner) text(raw, data string) {
 		return
 	}
 	p.flush()
-	if p.pre == 0 && p.endsInSpace() {
-		raw = strings.TrimLeft(raw, " \t\r\n\f")
+	if p.pre == 0 {
+		if p.endsInSpace() {
+			raw = strings.TrimLeft(raw, " \t\r\n\f")
+		}
+		raw = noBlankLine(raw)
 	}
 	p.write(raw)
 }
@@ -162,6 +190,9 @@ func (p *pruner) blank(ws string) {
 	}
 	if p.pre == 0 && p.endsInSpace() {
 		return
+	}
+	if p.pre == 0 {
+		ws = noBlankLine(ws)
 	}
 	p.write(ws)
 }
