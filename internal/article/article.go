@@ -161,9 +161,8 @@ func hash(body string) string {
 // extract decodes the page (the decision goes into res) and cuts the body
 // out with the channel's rules, sanitized: from the item's content when
 // the rules say body_source: feed and the item has some, else from the
-// page. data: images stay for the localiser; the body is cleaned again
-// only if one is left that the rules do not keep. The text-retention guard
-// measures the sanitized body.
+// page. data: images stay for the localiser (localize drops those left).
+// The text-retention guard measures the sanitized body.
 func (p *Pipeline) extract(in Input, u *url.URL, res *Result) (*extract.Article, error) {
 	var page []byte
 	final := u

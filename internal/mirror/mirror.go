@@ -1,7 +1,9 @@
 // Package mirror runs one pass of the pipeline: for every channel it reads
-// the feed, mirrors each new article (fetch → extract → render → write),
-// rebuilds the indexes and the home page from the state database, and
-// commits the result.
+// the feed, runs each new article through the one per-article pipeline
+// (package article: decode → extract → clean → localise images → every
+// output) and persists what it returns (files, then one transaction),
+// rebuilds the indexes and home pages in every tree and format (package
+// output) from the state database, and commits the result.
 package mirror
 
 import (
