@@ -165,6 +165,18 @@ func (r *repairer) instruction(t token) bool {
 	return v < 0 || bytes.HasPrefix(t.raw[v+8:], []byte(`"1.0"`)) || bytes.HasPrefix(t.raw[v+8:], []byte(`'1.0'`))
 }
 
+// textFields are the fields of an item that hold text only; itemFields
+// are the fields an item's elements are. A field that starts while a text
+// field is open ("<title>一</titel><link>…") means the text field's end
+// tag was mistyped or lost.
+var (
+	textFields = map[string]bool{"title": true, "link": true, "guid": true, "pubDate": true, "author": true,
+		"category": true, "comments": true, "date": true, "creator": true, "id": true, "published": true, "updated": true}
+	itemFields = map[string]bool{"title": true, "link": true, "guid": true, "pubDate": true, "author": true,
+		"category": true, "comments": true, "description": true, "encoded": true, "enclosure": true, "source": true,
+		"date": true, "creator": true, "id": true, "published": true, "updated": true, "summary": true, "content": true}
+)
+
 // htmlVoid are the HTML elements that never have an end tag, written
 // <br> inside feeds' unescaped HTML.
 var htmlVoid = map[string]bool{"br": true, "hr": true, "img": true, "wbr": true, "col": true, "area": true,
@@ -187,6 +199,10 @@ func (r *repairer) start(t token) {
 			r.w.add(WarnUnclosed, "item %d was not closed before the next one: ended there", r.seen)
 		}
 		r.closeTo(r.item)
+	}
+	if r.item >= 0 && len(r.stack) == r.item+2 && textFields[string(localName(r.stack[r.item+1]))] && itemFields[string(localName(t.name))] {
+		r.w.add(WarnMismatched, "%s: <%s> not closed before <%s>: closed there", r.where(), r.stack[r.item+1], t.name)
+		r.closeTo(r.item + 1)
 	}
 	if isItem && r.item < 0 && len(r.stack) <= 3 {
 		r.item, r.mark, r.bad = len(r.stack), r.out.len(), ""

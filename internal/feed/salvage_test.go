@@ -46,6 +46,10 @@ func TestBrokenFeedsAreSalvagedWithWarnings(t *testing.T) {
 			[]string{"unescaped: item 1: unescaped '&' in text escaped (and 7 more)"}},
 		{"mismatched-end-tag.xml", []string{u(701), u(702), u(703), u(704)}, nil,
 			[]string{"mismatched-tag: item 2 had a mismatched end tag </i>: ignored (and 1 more)"}},
+		// A mistyped end tag would otherwise hold the item's link inside
+		// its title: the title ends where the next field begins.
+		{"mistyped-end-tag.xml", []string{u(1601), u(1602)}, []string{"澳门赛车节落幕", "香港维港烟花汇演"},
+			[]string{"mismatched-tag: item 1 had a mismatched end tag </titel>: ignored (and 1 more)"}},
 		{"unclosed-item.xml", []string{u(801), u(802), u(803)}, []string{"天津港吞吐量创新高", "青岛啤酒节闭幕", "济南泉水复涌"},
 			[]string{"unclosed-item: item 2 was not closed before the next one: ended there"}},
 		{"control-character.xml", []string{u(901), u(902)}, []string{"长沙夜经济火爆", "昆明滇池治理见成效"},
