@@ -48,9 +48,9 @@ type status struct {
 	hitFiles int
 	hitSince time.Time
 	alerts   []string
-	// warnings are what was salvaged from broken feeds on their last
-	// read: shown, but no reason to exit non-zero, since the mirror got
-	// what could be read and the feed is the site's to fix.
+	// warnings are guesses and salvages (a broken feed read, text lost
+	// in extraction, an encoding guessed): shown, but no reason to exit
+	// non-zero, since the mirror got what could be read.
 	warnings []string
 }
 
