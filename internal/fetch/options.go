@@ -136,8 +136,10 @@ type SourceOptions struct {
 	PerHost      int           `yaml:"per_host"`
 	MinInterval  time.Duration `yaml:"min_interval"`
 	Proxy        string        `yaml:"proxy"`
-	// Charset overrides the charset of the source's feeds and pages, for
-	// sites that declare the wrong one.
+	// Charset is the charset (a WHATWG label) of the source's feeds and
+	// pages that are not valid UTF-8 and declare no usable charset, used
+	// instead of the detector's guess (internal/decode). It never applies
+	// to a UTF-8 document nor overrules a label that reads the body well.
 	Charset string `yaml:"charset"`
 }
 
