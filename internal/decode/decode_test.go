@@ -7,6 +7,8 @@ import (
 
 	"golang.org/x/text/encoding"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/japanese"
+	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/traditionalchinese"
 	"golang.org/x/text/encoding/unicode"
@@ -30,6 +32,14 @@ func page(s []story) string {
 	}
 	return b.String()
 }
+
+// Text in languages the detector does not weigh, to show that their labels
+// are followed.
+const (
+	korean1   = "서울시는 월요일 신규 확진자가 역대 최다를 기록했다고 발표했다. 전문가들은 의료 체계의 부담을 우려하고 있다."
+	japanese1 = "東京都は月曜日、新型ウイルスの感染者が過去最多になったと発表した。専門家は医療体制の逼迫を懸念している。"
+	russian1  = "Московские власти в понедельник сообщили о рекордном числе новых случаев заражения."
+)
 
 func TestDecodeDecidesByBytesBeforeLabels(t *testing.T) {
 	zh, tw, fr := page(simplified), page(traditional), page(western)
@@ -60,6 +70,10 @@ func TestDecodeDecidesByBytesBeforeLabels(t *testing.T) {
 		{"override for a page that declares nothing", "", "big5", decode.HTML, enc(t, traditionalchinese.Big5, tw), tw, "big5", decode.ByOverride, false},
 		{"override beats a lying utf-8 label", "text/html; charset=utf-8", "big5", decode.HTML, enc(t, traditionalchinese.Big5, tw), tw, "big5", decode.ByOverride, true},
 		{"a right label beats the override", "text/html; charset=gbk", "big5", decode.HTML, enc(t, simplifiedchinese.GBK, zh), zh, "gb18030", decode.ByHTTPHeader, false},
+		{"EUC-KR by its header", "text/html; charset=euc-kr", "", decode.HTML, enc(t, korean.EUCKR, korean1), korean1, "euc-kr", decode.ByHTTPHeader, false},
+		{"Shift_JIS by its meta", "", "", decode.HTML, enc(t, japanese.ShiftJIS, `<meta charset="shift_jis">`+japanese1), japanese1, "shift_jis", decode.ByMeta, false},
+		{"KOI8-R by its header", "text/html; charset=koi8-r", "", decode.HTML, enc(t, charmap.KOI8R, russian1), russian1, "koi8-r", decode.ByHTTPHeader, false},
+		{"GBK under a euc-kr label is detected", "text/html; charset=euc-kr", "", decode.HTML, enc(t, simplifiedchinese.GBK, zh), zh, "gb18030", decode.ByDetection, true},
 		{"UTF-16LE with a BOM", "", "", decode.Feed, enc(t, unicode.UTF16(unicode.LittleEndian, unicode.UseBOM), `<?xml version="1.0"?><p>`+zh), zh, "utf-16le", decode.ByBOM, false},
 		{"UTF-16BE by its XML declaration", "", "", decode.Feed, enc(t, unicode.UTF16(unicode.BigEndian, unicode.IgnoreBOM), `<?xml version="1.0" encoding="UTF-16"?><p>`+tw), tw, "utf-16be", decode.ByXMLDeclaration, false},
 		{"UTF-16LE JSON by its zeros", "", "", decode.JSON, enc(t, unicode.UTF16(unicode.LittleEndian, unicode.IgnoreBOM), `["`+zh+`"]`), zh, "utf-16le", decode.ByZeroPattern, false},

@@ -127,10 +127,26 @@ func plausible(l label, s scoreboard) bool {
 		return true
 	}
 	c := s.read(l.name, l.enc)
+	if !isCandidate(l.name) {
+		// Korean, Japanese, Cyrillic…: the frequency tiers know only
+		// Chinese and Western text, so such a label is followed unless
+		// reading by it meets undecodable bytes or reads as noise.
+		return c.errors <= b.errors+s.high/200 && c.score > 0
+	}
 	if s.high < 32 && c.score >= 0 && c.errors <= b.errors {
 		return true
 	}
 	return c.score >= b.score-labelMargin
+}
+
+// isCandidate reports whether the detector weighs name itself.
+func isCandidate(name string) bool {
+	for _, c := range candidates {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
 }
 
 // textScore scores decoded text (ASCII counts nothing) and counts its
