@@ -91,5 +91,8 @@ func (r *run) commit(ctx context.Context, pending []string) error {
 	if hash != "" {
 		r.report.Message = msg
 	}
+	if err := r.owner.committed(); err != nil {
+		return err
+	}
 	return r.db.Committed(ctx)
 }

@@ -8,6 +8,7 @@ package mirror
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -246,7 +247,7 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 		return nil, err
 	}
 	r.unlock = unlock
-	if err := r.openTree(ctx, held); err != nil {
+	if err := r.openTree(ctx, held, deps.Adopt); err != nil {
 		unlock()
 		return nil, err
 	}
@@ -265,13 +266,16 @@ func (r *run) allChannels() map[string]bool {
 
 // openTree opens the repository, the working tree (newsmirror's files
 // only) and the state database, under the mirror's lock.
-func (r *run) openTree(ctx context.Context, held *publish.MirrorLock) error {
+func (r *run) openTree(ctx context.Context, held *publish.MirrorLock, adopt bool) error {
 	var err error
 	if r.repo, err = openRepo(ctx, r.cfg, held); err != nil {
 		return err
 	}
 	r.owner = newOwner(r.cfg)
-	r.tree = publish.Tree{Dir: r.cfg.Output.Dir, Owns: r.owner.owns}
+	if err := r.owner.watch(ctx, r.repo, adopt); err != nil {
+		return err
+	}
+	r.tree = publish.Tree{Dir: r.cfg.Output.Dir, Owns: r.owner.owns, Creating: r.owner.creating, Replacing: r.owner.replacing}
 	if err := r.tree.Clean(held); err != nil {
 		return err
 	}
@@ -320,8 +324,15 @@ func (r *run) warn(msg string) {
 }
 
 // write stores a file of the mirror and remembers it for the commit.
+// An operator's file at a path newsmirror writes for the first time is
+// left alone with a warning, and the run goes on.
 func (r *run) write(rel string, data []byte) (bool, error) {
 	changed, err := r.tree.Write(rel, data)
+	var foreign *publish.NotOwnedError
+	if errors.As(err, &foreign) && foreign.Op == "replace" {
+		r.warn(err.Error())
+		return false, nil
+	}
 	if err == nil {
 		// Staged even when unchanged: a killed run may have written the
 		// same text without committing it.

@@ -196,3 +196,43 @@ func TestCheckFolderAcceptsNewEmptyAndClonedMirrors(t *testing.T) {
 		t.Errorf("clone without newsmirror's block or state: %v, want ErrForeign", err)
 	}
 }
+
+func TestSyncLeavesOperatorFileWhereItWritesForTheFirstTime(t *testing.T) {
+	f := newNewsFixture(t)
+	f.site.Add("a", fakenews.Generate("a", 1, t0)...)
+	f.sync(t, f.config(t, "", "a"), t0.Add(time.Hour))
+
+	// The operator keeps an index.html of their own; then turns the HTML
+	// site on, whose home page is index.html.
+	writeFiles(t, f.out, map[string]string{"index.html": "<h1>my page</h1>\n"})
+	cfg := f.config(t, "  html: {enabled: true}", "a")
+	f.site.Add("a", fakenews.Generate("b", 1, t0.Add(time.Hour))...)
+	rep := f.sync(t, cfg, t0.Add(2*time.Hour))
+	if got := readFile(t, f.out, "index.html"); got != "<h1>my page</h1>\n" {
+		t.Errorf("the operator's index.html was replaced:\n%s", got)
+	}
+	if w := strings.Join(rep.Warnings, "\n"); !strings.Contains(w, "refusing to replace index.html") || !strings.Contains(w, "--adopt") {
+		t.Errorf("no warning naming index.html and --adopt: %v", rep.Warnings)
+	}
+	if rep.Commit == "" || !strings.Contains(gitOut(t, f.out, "ls-files"), "pages/a/b1.html") {
+		t.Errorf("the rest of the run was not committed (commit %q)", rep.Commit)
+	}
+	if strings.Contains(gitOut(t, f.out, "ls-files"), "index.html\n") {
+		t.Error("newsmirror committed the operator's index.html")
+	}
+	// Files newsmirror created and committed are its own from then on.
+	f.site.Add("a", fakenews.Generate("c", 1, t0.Add(2*time.Hour))...)
+	rep = f.sync(t, cfg, t0.Add(3*time.Hour))
+	if w := strings.Join(rep.Warnings, "\n"); strings.Contains(w, "indexes/") || strings.Contains(w, "README") {
+		t.Errorf("newsmirror's own files refused: %v", rep.Warnings)
+	}
+
+	rep, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Client: f.client, Adopt: true, Rebuild: true,
+		Now: func() time.Time { return t0.Add(4 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readFile(t, f.out, "index.html"); got == "<h1>my page</h1>\n" {
+		t.Error("--adopt did not let newsmirror take index.html")
+	}
+}

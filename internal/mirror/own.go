@@ -1,11 +1,13 @@
 package mirror
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/config"
@@ -30,7 +32,20 @@ type owner struct {
 	// journaled are files an interrupted run changed: newsmirror's, even
 	// when their channel has left the configuration since.
 	journaled map[string]bool
+
+	// What tells newsmirror's files at the paths it names (home page,
+	// indexes) from an operator's file found there: a file the repository
+	// tracks, or one a run created and has not committed yet.
+	mu      sync.Mutex
+	adopt   bool            // the operator lets newsmirror take such files
+	created map[string]bool // created, not yet committed (createdLog)
+	log     string          // createdLog's path
+	tracked func() (map[string]bool, error)
 }
+
+// createdLog lists, one per line, the named files runs created and have
+// not committed yet; it outlives a killed run.
+const createdLog = publish.OwnDir + "/created"
 
 func newOwner(cfg *config.Config) *owner {
 	o := &owner{indexes: map[string]bool{}, channels: map[string]bool{}, journaled: map[string]bool{}}
@@ -83,6 +98,117 @@ func (o *owner) owns(rel string) bool {
 		return ok && file != "" && !strings.Contains(file, "/") && o.channels[ch]
 	}
 	return false
+}
+
+// named reports whether rel is a file newsmirror names by configuration
+// and may find an operator's file at: the home page, the stylesheet and
+// the lists, in any tree. Pages and assets are the state database's; the
+// .gitignore is shared by its block.
+func (o *owner) named(rel string) bool {
+	if !o.owns(rel) || rel == ".gitignore" || o.journaled[rel] {
+		return false
+	}
+	for _, v := range o.variants {
+		rel = strings.TrimPrefix(rel, v+"/")
+	}
+	return !strings.HasPrefix(rel, "pages/") && !strings.HasPrefix(rel, "assets/")
+}
+
+// watch readies the first-write check: the files earlier runs created
+// and did not commit, and (asked once, when first needed) what the
+// repository tracks.
+func (o *owner) watch(ctx context.Context, repo *publish.Repo, adopt bool) error {
+	o.adopt, o.created = adopt, map[string]bool{}
+	o.log = filepath.Join(repo.Dir, filepath.FromSlash(createdLog))
+	data, err := os.ReadFile(o.log)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("read %s: %w", o.log, err)
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if l != "" {
+			o.created[l] = true
+		}
+	}
+	var once sync.Once
+	var set map[string]bool
+	o.tracked = func() (map[string]bool, error) {
+		once.Do(func() { set, err = repo.Tracked(ctx, o.namedRoots()...) })
+		return set, err
+	}
+	return nil
+}
+
+// namedRoots are the paths under which named files live.
+func (o *owner) namedRoots() []string {
+	base := []string{"README.md", site.HTMLPath("README.md"), htmlsite.StylePath, "indexes"}
+	roots := append([]string{}, base...)
+	for _, v := range o.variants {
+		for _, b := range base {
+			roots = append(roots, v+"/"+b)
+		}
+	}
+	return roots
+}
+
+// creating records a named file before the run creates it.
+func (o *owner) creating(rel string) error {
+	if !o.named(rel) {
+		return nil
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.created[rel] {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(o.log), 0o755); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(o.log, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("record %s as newsmirror's: %w", rel, err)
+	}
+	_, err = f.WriteString(rel + "\n")
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("record %s as newsmirror's: %w", rel, err)
+	}
+	o.created[rel] = true
+	return nil
+}
+
+// replacing refuses to replace a named file that newsmirror did not write:
+// neither tracked by the repository nor created by a run, unless adopted.
+func (o *owner) replacing(rel string) error {
+	if !o.named(rel) || o.adopt {
+		return nil
+	}
+	o.mu.Lock()
+	created := o.created[rel]
+	o.mu.Unlock()
+	if created {
+		return nil
+	}
+	tracked, err := o.tracked()
+	if err != nil {
+		return fmt.Errorf("check %s: %w", rel, err)
+	}
+	if tracked[rel] {
+		return nil
+	}
+	return &publish.NotOwnedError{Path: rel, Op: "replace"}
+}
+
+// committed forgets the created files: the commit holds them now.
+func (o *owner) committed() error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.created = map[string]bool{}
+	if err := os.Remove(o.log); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("clear %s: %w", o.log, err)
+	}
+	return nil
 }
 
 // folder is the mirror folder of cfg as publish checks it.

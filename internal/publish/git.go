@@ -114,3 +114,19 @@ func (r *Repo) HasCommit(ctx context.Context) (bool, error) {
 	}
 	return err == nil, err
 }
+
+// Tracked returns the files the repository's index holds under paths
+// (files or folders, slash-separated), as slash paths.
+func (r *Repo) Tracked(ctx context.Context, paths ...string) (map[string]bool, error) {
+	out, err := r.git(ctx, append([]string{"ls-files", "-z", "--"}, paths...)...)
+	if err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	for _, p := range strings.Split(out, "\x00") {
+		if p != "" {
+			set[p] = true
+		}
+	}
+	return set, nil
+}

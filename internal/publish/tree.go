@@ -24,16 +24,29 @@ type Tree struct {
 	// *NotOwnedError, so an operator's file (a LICENSE, a CNAME, a
 	// workflow under .github/) is never rewritten or removed.
 	Owns func(rel string) bool
+	// Creating, when set, is told of a file about to be created (before
+	// it exists), so that its owner can remember it is newsmirror's even
+	// if the run dies before committing it; an error stops the write.
+	Creating func(rel string) error
+	// Replacing, when set, is asked before an existing file gets other
+	// content; an error (a *NotOwnedError for an operator's file at a path
+	// newsmirror writes) stops the write and leaves the file as it is.
+	Replacing func(rel string) error
 }
 
 // NotOwnedError is a write or removal refused because newsmirror does not
 // own the file.
 type NotOwnedError struct {
 	Path string // slash path inside the tree
-	Op   string // "write" or "remove"
+	Op   string // "write", "remove" or "replace"
 }
 
 func (e *NotOwnedError) Error() string {
+	if e.Op == "replace" {
+		return fmt.Sprintf("refusing to replace %s: newsmirror wants this path but did not write the file there "+
+			"(it is neither in the repository nor written by an earlier run); move it away, or run again with %s to let newsmirror replace it",
+			e.Path, AdoptFlag)
+	}
 	return fmt.Sprintf("refusing to %s %s: newsmirror does not write this file (it is the operator's)", e.Op, e.Path)
 }
 
@@ -58,8 +71,18 @@ func (t Tree) Write(rel string, data []byte) (bool, error) {
 	if err := unlinkSymlinks(root, rel); err != nil {
 		return false, fmt.Errorf("write %s: %w", rel, err)
 	}
-	if old, err := root.ReadFile(rel); err == nil && bytes.Equal(old, data) {
+	old, err := root.ReadFile(rel)
+	switch {
+	case err == nil && bytes.Equal(old, data):
 		return false, nil
+	case err == nil && t.Replacing != nil:
+		if err := t.Replacing(rel); err != nil {
+			return false, err
+		}
+	case err != nil && t.Creating != nil:
+		if err := t.Creating(rel); err != nil {
+			return false, err
+		}
 	}
 	if dir := path.Dir(rel); dir != "." {
 		if err := root.MkdirAll(dir, 0o755); err != nil {
