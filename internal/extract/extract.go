@@ -120,7 +120,7 @@ func Run(in Input, rules *Compiled) (*Article, error) {
 		body.Parent.RemoveChild(body)
 	}
 	root.AppendChild(body)
-	art.guard = retention{source: visibleLen(root), warning: -1, min: rules.minRetained}
+	art.guard = retention{source: visibleLen(root), min: rules.minRetained}
 	st := &state{page: in.URL, rules: rules, art: art, body: body, guard: &art.guard}
 	for _, step := range chain {
 		step(root, st)

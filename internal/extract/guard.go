@@ -22,8 +22,8 @@ type retention struct {
 	// chosen is the part of it the rules remove on purpose: the remove
 	// selectors, the replacements, a promo anchor the promo replaces.
 	chosen int
-	// warning is the index of the guard's warning in Article.Warnings, -1
-	// when there is none.
+	// warning is 1 + the index of the guard's warning in
+	// Article.Warnings, 0 when there is none (so a zero Article has none).
 	warning int
 	min     float64
 }
@@ -49,25 +49,25 @@ func (r *retention) check(a *Article, kept int) {
 		msg = fmt.Sprintf("text lost: the body keeps %.0f%% of the visible text of the source (%d of %d characters; min_retained %.0f%%)",
 			100*a.Retained, kept, a.SourceText, 100*r.min)
 	}
-	switch {
-	case r.warning >= 0 && msg == "":
-		a.Warnings = append(a.Warnings[:r.warning], a.Warnings[r.warning+1:]...)
-		r.warning = -1
-	case r.warning >= 0:
-		a.Warnings[r.warning] = msg
+	switch i := r.warning - 1; {
+	case i >= 0 && msg == "":
+		a.Warnings = append(a.Warnings[:i], a.Warnings[i+1:]...)
+		r.warning = 0
+	case i >= 0:
+		a.Warnings[i] = msg
 	case msg != "":
-		r.warning = len(a.Warnings)
 		a.Warnings = append(a.Warnings, msg)
+		r.warning = len(a.Warnings)
 	}
 }
 
 // TextLost is the guard's warning when the body keeps less of the
 // source's visible text than Rules.MinRetained, else "".
 func (a *Article) TextLost() string {
-	if a.guard.warning < 0 {
+	if a.guard.warning == 0 {
 		return ""
 	}
-	return a.Warnings[a.guard.warning]
+	return a.Warnings[a.guard.warning-1]
 }
 
 // CheckPublished measures the guard again on body, the HTML that will be

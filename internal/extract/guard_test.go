@@ -98,3 +98,11 @@ func countWarnings(a *extract.Article, sub string) int {
 	}
 	return n
 }
+
+func TestAZeroArticleHasLostNoText(t *testing.T) {
+	var art extract.Article
+	art.CheckPublished("<p>正文</p>")
+	if art.TextLost() != "" || len(art.Warnings) != 0 {
+		t.Errorf("zero article: %q, %q", art.TextLost(), art.Warnings)
+	}
+}
