@@ -97,14 +97,14 @@ func TestDeferringClientNeverSleepsOutARetryAfter(t *testing.T) {
 	c := fetch.New(fetch.Options{Retries: 2, MaxRetryWait: time.Minute}, fetch.Allow("127.0.0.1")).Deferring()
 	_, err := c.Get(context.Background(), srv.URL+"/a")
 	var later *fetch.RetryLaterError
-	if !errors.As(err, &later) || time.Until(later.At) < 25*time.Second || !fetch.Transient(err) {
-		t.Fatalf("err = %v; want a transient *RetryLaterError about 30 s ahead", err)
+	if !errors.As(err, &later) || !later.Asked || time.Until(later.At) < 25*time.Second || !fetch.Transient(err) {
+		t.Fatalf("err = %v; want a transient *RetryLaterError about 30 s ahead, asked by the answer", err)
 	}
 	if p := c.PausedUntil(srv.URL + "/b"); p.Before(later.At.Add(-time.Second)) {
 		t.Errorf("host paused until %v, want about %v", p, later.At)
 	}
 	// Another page of the paused host is not even asked for.
-	if _, err := c.Get(context.Background(), srv.URL+"/b"); !errors.As(err, &later) || hits.Load() != 1 {
+	if _, err := c.Get(context.Background(), srv.URL+"/b"); !errors.As(err, &later) || later.Asked || hits.Load() != 1 {
 		t.Errorf("second fetch: %v after %d requests; want a RetryLaterError and no request", err, hits.Load())
 	}
 }

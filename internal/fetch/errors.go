@@ -88,6 +88,9 @@ func (e *URLError) Error() string { return fmt.Sprintf("fetch %s: not an absolut
 type RetryLaterError struct {
 	At  time.Time
 	Err error
+	// Asked is true when this fetch's own request was answered with the
+	// wait, false when the host was paused already and nothing was sent.
+	Asked bool
 }
 
 func (e *RetryLaterError) Error() string {

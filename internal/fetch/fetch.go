@@ -247,7 +247,7 @@ func (c *Client) GetIfChanged(ctx context.Context, rawURL string, v Validators) 
 			return nil, last
 		}
 		if c.deferWaits && askedToWait(err) {
-			return nil, &RetryLaterError{At: time.Now().Add(wait), Err: last}
+			return nil, &RetryLaterError{At: time.Now().Add(wait), Err: last, Asked: true}
 		}
 		if c.shared.onRetry != nil {
 			c.shared.onRetry()

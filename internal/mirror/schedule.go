@@ -31,7 +31,14 @@ type queuedJob struct {
 	job
 	notBefore time.Time
 	deferrals int // times the host asked this job to wait
+	// paused counts the times the job found its host paused by another
+	// job's answer, and so sent nothing.
+	paused int
 }
+
+// maxPaused bounds how often a job waits for a pause another job's
+// answer set, so that a host that keeps pausing cannot hold a run.
+const maxPaused = 8
 
 func newHostQueues(jobs []job) *hostQueues {
 	q := &hostQueues{queues: map[string][]queuedJob{}}
@@ -163,16 +170,23 @@ func (r *run) dispatch(ctx, work context.Context, q *hostQueues, workers int, st
 }
 
 // retryLater turns a job whose host asked to wait into a queued job that
-// starts then, unless it has waited fetch.retries times already or the
-// wait is beyond fetch.max_retry_wait.
+// starts then, unless its own requests were answered so fetch.retries
+// times already, it found the host paused by others maxPaused times, or
+// the wait is beyond fetch.max_retry_wait.
 func (r *run) retryLater(d done) (queuedJob, bool) {
 	var later *fetch.RetryLaterError
 	if d.err == nil || !errors.As(d.err, &later) {
 		return queuedJob{}, false
 	}
 	opts := r.clientFor(d.job.src).Options()
-	if d.deferrals >= opts.Retries || time.Until(later.At) > opts.MaxRetryWait {
+	next := queuedJob{job: d.job, notBefore: later.At, deferrals: d.deferrals, paused: d.paused}
+	if later.Asked {
+		next.deferrals++
+	} else {
+		next.paused++
+	}
+	if next.deferrals > opts.Retries || next.paused > maxPaused || time.Until(later.At) > opts.MaxRetryWait {
 		return queuedJob{}, false
 	}
-	return queuedJob{job: d.job, notBefore: later.At, deferrals: d.deferrals + 1}, true
+	return next, true
 }
