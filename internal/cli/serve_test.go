@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"net/http"
@@ -172,5 +173,76 @@ func TestServeNeedsAPixelURL(t *testing.T) {
 	code, _, stderr := run(t, "serve", "-c", path)
 	if code != 2 || !strings.Contains(stderr, "no output.pixel_url") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+// The issue this guards against: SIGTERM while a sync held the state
+// database's write lock lost every counted hit and exited 1.
+func TestServeKeepsHitsWhenTheDatabaseIsLockedAtSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := buildBinary(t)
+	dir, cfg := demoMirror(t, "serve:\n  flush_interval: 1h\n  stop_wait: 500ms\n  client_header: X-Real-IP\n")
+	pages, _ := filepath.Glob(filepath.Join(dir, "pages", "*", "*.md"))
+	cmd, base := startServe(t, bin, cfg)
+	client := &http.Client{Timeout: 10 * time.Second}
+	want := map[string]int64{}
+	for i := range 500 {
+		rel, _ := filepath.Rel(dir, pages[i%len(pages)])
+		rel = filepath.ToSlash(rel)
+		if !hit(client, base+"/hit/"+rel, fmt.Sprintf("10.1.%d.%d", i/256, i%256)) {
+			t.Fatalf("hit %d not answered", i)
+		}
+		want[rel]++
+	}
+
+	state := filepath.Join(dir, ".newsmirror", "state.db")
+	raw, err := sql.Open("sqlite", "file:"+state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	conn, err := raw.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve stopped with the database locked: %v, want exit 0 with the counts kept", err)
+	}
+	conn.ExecContext(context.Background(), "ROLLBACK")
+	conn.Close()
+	if _, err := os.Stat(state + "-hits.json"); err != nil {
+		t.Fatalf("no spill file: %v", err)
+	}
+
+	// The next start writes them.
+	cmd, _ = startServe(t, bin, cfg)
+	cmd.Process.Signal(syscall.SIGTERM)
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), state)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var sum int64
+	for rel, n := range want {
+		got, _ := db.Hits(context.Background(), rel, time.Now().Add(-2*time.Hour))
+		if got != n {
+			t.Errorf("%s: %d hits stored, %d counted", rel, got, n)
+		}
+		sum += got
+	}
+	if sum != 500 {
+		t.Errorf("%d of 500 hits stored after the restart", sum)
+	}
+	if _, err := os.Stat(state + "-hits.json"); !os.IsNotExist(err) {
+		t.Errorf("spill file left after its counts were written: %v", err)
 	}
 }

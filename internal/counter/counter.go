@@ -48,9 +48,6 @@ type Config struct {
 	// none at shutdown (locked, failing); New reads it back and the next
 	// flush writes them. Empty: such counts are lost (and Run says so).
 	Spill string
-	// StopWait bounds how long the final flush tries again before
-	// spilling; zero means DefaultStopWait.
-	StopWait time.Duration
 }
 
 // Counter counts page hits. It is an http.Handler and safe for concurrent use.

@@ -14,6 +14,10 @@ type Options struct {
 	// FlushInterval is how often buffered counts are written to the state
 	// database. Counts are also written on shutdown.
 	FlushInterval time.Duration `yaml:"flush_interval"`
+	// StopWait bounds how long the flush at shutdown tries again when the
+	// state database is locked or failing; then the counts are kept in a
+	// file the next start writes.
+	StopWait time.Duration `yaml:"stop_wait"`
 	// RefreshInterval is how often the set of countable paths (pages in the
 	// state database, index files on disk) is reloaded, so that pages of a
 	// sync that ran meanwhile start counting.
@@ -46,6 +50,7 @@ func DefaultOptions() Options {
 	return Options{
 		Addr:            ":8080",
 		FlushInterval:   5 * time.Second,
+		StopWait:        DefaultStopWait,
 		RefreshInterval: time.Minute,
 		KeepHits:        30 * 24 * time.Hour,
 		ClientRate:      0.5,
@@ -61,6 +66,8 @@ func (o Options) Validate() error {
 		return option.Errorf("addr", "must not be empty")
 	case o.FlushInterval < 100*time.Millisecond:
 		return option.Errorf("flush_interval", "must be at least 100ms, got %s", o.FlushInterval)
+	case o.StopWait < 100*time.Millisecond:
+		return option.Errorf("stop_wait", "must be at least 100ms, got %s", o.StopWait)
 	case o.RefreshInterval < time.Second:
 		return option.Errorf("refresh_interval", "must be at least 1s, got %s", o.RefreshInterval)
 	case o.KeepHits < time.Hour:

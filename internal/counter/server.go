@@ -39,7 +39,7 @@ func Server(h http.Handler) *http.Server {
 // Run serves on ln until ctx is done, flushing counts every FlushInterval
 // and reloading the countable paths every RefreshInterval. When ctx is done
 // it stops accepting requests, waits for those under way, and flushes,
-// trying again for up to Config.StopWait and then spilling the counts to
+// trying again for up to Options.StopWait and then spilling the counts to
 // Config.Spill: no hit counted before shutdown is lost.
 func (c *Counter) Run(ctx context.Context, ln net.Listener) error {
 	srv := Server(c)

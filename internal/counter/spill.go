@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// DefaultStopWait is how long the final flush keeps trying when
-// Config.StopWait is zero.
+// DefaultStopWait is how long the final flush keeps trying (Options.StopWait)
+// when a configuration says nothing.
 const DefaultStopWait = 20 * time.Second
 
 // spilledHit is one buffered count in the spill file.
@@ -23,7 +23,7 @@ type spilledHit struct {
 
 // finalFlush writes the buffered counts when the counter stops. A database
 // that is locked or failing is tried again with a growing pause until
-// Config.StopWait has passed; then the counts go to the spill file, which
+// Options.StopWait has passed; then the counts go to the spill file, which
 // the next New reads and writes: no counted hit is lost.
 func (c *Counter) finalFlush(ctx context.Context) error {
 	fctx, cancel := context.WithTimeout(ctx, c.stopWait())
@@ -45,10 +45,10 @@ func (c *Counter) finalFlush(ctx context.Context) error {
 }
 
 func (c *Counter) stopWait() time.Duration {
-	if c.cfg.StopWait <= 0 {
+	if c.cfg.Options.StopWait <= 0 {
 		return DefaultStopWait
 	}
-	return c.cfg.StopWait
+	return c.cfg.Options.StopWait
 }
 
 // spill appends the buffered counts to the spill file, through a temporary

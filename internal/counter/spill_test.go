@@ -57,8 +57,9 @@ func TestShutdownWhileDatabaseIsLockedLosesNoHit(t *testing.T) {
 	spill := filepath.Join(m.dir, ".newsmirror", "state.db-hits.json")
 	opts := counter.DefaultOptions()
 	opts.ClientBurst, opts.ClientRate, opts.ClientHeader = 1000, 1000, "X-Real-IP"
+	opts.StopWait = 300 * time.Millisecond
 	cfg := counter.Config{DB: m.db, Dir: m.dir, Prefix: "/goodnews/", Options: opts,
-		Now: func() time.Time { return epoch }, Spill: spill, StopWait: 300 * time.Millisecond}
+		Now: func() time.Time { return epoch }, Spill: spill}
 	c, err := counter.New(context.Background(), cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -105,8 +106,9 @@ func TestShutdownRetriesFlushUntilTheDatabaseIsFree(t *testing.T) {
 	spill := filepath.Join(m.dir, "spill.json")
 	opts := counter.DefaultOptions()
 	opts.ClientHeader = "X-Real-IP"
+	opts.StopWait = 10 * time.Second
 	c, err := counter.New(context.Background(), counter.Config{DB: m.db, Dir: m.dir, Prefix: "/goodnews/",
-		Options: opts, Now: func() time.Time { return epoch }, Spill: spill, StopWait: 10 * time.Second})
+		Options: opts, Now: func() time.Time { return epoch }, Spill: spill})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,8 +137,10 @@ func TestShutdownRetriesFlushUntilTheDatabaseIsFree(t *testing.T) {
 func TestSpilledCountsAddUpOverTwoFailedShutdowns(t *testing.T) {
 	m := newMirror(t)
 	spill := filepath.Join(m.dir, "spill.json")
-	cfg := counter.Config{DB: m.db, Dir: m.dir, Prefix: "/goodnews/", Options: counter.DefaultOptions(),
-		Now: func() time.Time { return epoch }, Spill: spill, StopWait: 100 * time.Millisecond}
+	opts := counter.DefaultOptions()
+	opts.StopWait = 100 * time.Millisecond
+	cfg := counter.Config{DB: m.db, Dir: m.dir, Prefix: "/goodnews/", Options: opts,
+		Now: func() time.Time { return epoch }, Spill: spill}
 	release := lockDatabase(t, m.dir)
 	for range 2 { // the database stays locked through both lives
 		c, err := counter.New(context.Background(), cfg)
