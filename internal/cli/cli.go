@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sort"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 )
@@ -36,6 +35,10 @@ type env struct {
 	log            *slog.Logger
 	// bar draws a sync's progress; nil unless stderr is a terminal.
 	bar *progressBar
+	// help is set when the command runs only to show its help: its flag
+	// set is kept in flags and it stops at parsing them.
+	help  bool
+	flags *flag.FlagSet
 }
 
 type command struct {
@@ -67,38 +70,32 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		e.bar = newProgressBar(stderr)
 		e.log = newLogger(e.bar, format)
 	}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
-		usage(stderr)
+	if len(args) == 0 {
+		usage(stderr) // a command is missing: like a bad flag, a usage error
 		return ExitUsage
+	}
+	switch name := args[0]; {
+	case name == "help" || name == "-h" || name == "-help" || name == "--help":
+		return runHelp(ctx, e, args[1:])
+	case manuals[name].usage != "" && wantsHelp(args[1:]):
+		return commandHelp(ctx, e, name)
+	case name == "version" || name == "--version":
+		return runVersion(e, args[1:])
+	case name == "completion":
+		return runCompletion(ctx, e, args[1:])
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(stderr, "newsmirror: unknown command %q\n", args[0])
-		usage(stderr)
+		unknownCommand(stderr, args[0])
 		return ExitUsage
 	}
 	return cmd.run(ctx, e, args[1:])
 }
 
-func usage(w io.Writer) {
-	fmt.Fprintln(w, "usage: newsmirror <command> [flags]\n\ncommands:")
-	names := make([]string, 0, len(commands))
-	for n := range commands {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
-		fmt.Fprintf(w, "  %-8s %s\n", n, commands[n].summary)
-	}
-	fmt.Fprintln(w, "\nglobal flags (anywhere):\n  --log-format text|json   log records as text (default) or one JSON object per line")
-	fmt.Fprintln(w, "\nRun 'newsmirror <command> -h' for its flags.")
-}
-
 // commandFlags returns the flag set of a command that reads a configuration
 // file, and its -c flag.
 func commandFlags(e *env, name string) (*flag.FlagSet, *string) {
-	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlags(e, name)
 	return fs, fs.String("c", "newsmirror.yaml", "configuration `file`")
 }
 

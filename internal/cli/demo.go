@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io/fs"
 	"net"
@@ -28,8 +27,7 @@ import (
 const demoHost = "demo.newsmirror.test"
 
 func runDemo(ctx context.Context, e *env, args []string) int {
-	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
+	fs := newFlags(e, "demo")
 	dir := fs.String("dir", "newsmirror-demo", "`folder` of the mirror repository")
 	adopt := adoptFlag(fs)
 	if err := fs.Parse(args); err != nil {

@@ -86,8 +86,8 @@ func checkCommandLines(t *testing.T, text string, want ...string) {
 				}
 				t.Fatalf("recipe runs unknown command %q", name)
 			}
-			var stderr bytes.Buffer
-			Run(context.Background(), []string{name, "-h"}, &bytes.Buffer{}, &stderr)
+			var stderr bytes.Buffer // the help, on stdout
+			Run(context.Background(), []string{name, "-h"}, &stderr, &bytes.Buffer{})
 			for _, f := range regexp.MustCompile(`-{1,2}([a-z]+)`).FindAllStringSubmatch(m[2], -1) {
 				if !strings.Contains(stderr.String(), "  -"+f[1]) {
 					t.Errorf("newsmirror %s has no flag -%s:\n%s", name, f[1], stderr.String())

@@ -43,12 +43,23 @@ func splitLogFormat(args []string) ([]string, string, error) {
 }
 
 // newLogger writes records to w as text or, for format "json", one JSON
-// object per line.
+// object per line. In both, keys are snake_case words (no spaces) and
+// durations Go duration strings ("1m30s"), never nanoseconds.
 func newLogger(w io.Writer, format string) *slog.Logger {
+	opts := &slog.HandlerOptions{ReplaceAttr: logStyle}
 	if format == "json" {
-		return slog.New(slog.NewJSONHandler(w, nil))
+		return slog.New(slog.NewJSONHandler(w, opts))
 	}
-	return slog.New(slog.NewTextHandler(w, nil))
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// logStyle keeps every record's attributes in one style.
+func logStyle(_ []string, a slog.Attr) slog.Attr {
+	a.Key = strings.ReplaceAll(a.Key, " ", "_")
+	if a.Value.Kind() == slog.KindDuration {
+		a.Value = slog.StringValue(a.Value.Duration().String())
+	}
+	return a
 }
 
 // isTerminal reports whether w is a terminal.

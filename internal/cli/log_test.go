@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -56,5 +57,25 @@ func TestProgressBarHidesForShortSyncsAndKeepsLogsAbove(t *testing.T) {
 	b.done()
 	if !strings.HasSuffix(out.String(), want+"\r\x1b[2K") {
 		t.Errorf("bar not cleared at the end: %q", out.String())
+	}
+}
+
+func TestLogsCarryDurationsAsStringsAndKeysWithoutSpaces(t *testing.T) {
+	for _, format := range []string{"json", "text"} {
+		var buf bytes.Buffer
+		newLogger(&buf, format).Info("run finished", "next in", 90*time.Second, "exit", 0)
+		if format == "text" {
+			if !strings.Contains(buf.String(), "next_in=1m30s") {
+				t.Errorf("text record %q: want next_in=1m30s", buf.String())
+			}
+			continue
+		}
+		var rec map[string]any
+		if err := json.Unmarshal(buf.Bytes(), &rec); err != nil {
+			t.Fatalf("%v: %s", err, buf.Bytes())
+		}
+		if rec["next_in"] != "1m30s" {
+			t.Errorf("record %v: want next_in 1m30s", rec)
+		}
 	}
 }

@@ -16,10 +16,6 @@ import (
 func runRetry(ctx context.Context, e *env, args []string) int {
 	fs, file := commandFlags(e, "retry")
 	channel := fs.String("channel", "", "requeue only this channel's articles (`ID`)")
-	fs.Usage = func() {
-		fmt.Fprintln(e.stderr, "usage: newsmirror retry [-c FILE] [--channel ID] [URL…]")
-		fs.PrintDefaults()
-	}
 	cfg := loadConfig(e, fs, file, args)
 	if cfg == nil {
 		return ExitUsage

@@ -15,7 +15,7 @@ import (
 // and exit 0. A lock file keeps a second instance off the mirror.
 func runDaemon(ctx context.Context, e *env, args []string) int {
 	fs, file := commandFlags(e, "run")
-	every := fs.Duration("every", 2*time.Hour, "time between the starts of two runs")
+	every := durationFlag(fs, "every", 2*time.Hour, "time between the starts of two runs")
 	jitter := fs.Float64("jitter", 0.1, "random share of --every added or taken off each wait (0–0.5)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics and /healthz on this `address` (e.g. 127.0.0.1:9090); empty: none")
 	adopt := adoptFlag(fs)
@@ -42,12 +42,13 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 		start := time.Now()
 		code := syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch, fetch.OnRetry(m.Retry)), Log: e.log, Pull: true, Metrics: m, Adopt: *adopt, Lock: held})
 		if ctx.Err() != nil {
-			e.log.Info("stopped by signal; what was complete is committed")
+			e.log.Info("daemon stopped by signal; what was complete is committed", "exit", code)
 			return ExitOK
 		}
 		wait := nextWait(*every, *jitter, time.Since(start))
-		e.log.Info("run finished", "exit", code, "next in", wait.Round(time.Second))
+		e.log.Info("run finished", "exit", code, "next_run_in", wait.Round(time.Second).String())
 		if err := sleep(ctx, wait); err != nil {
+			e.log.Info("daemon stopped by signal while waiting for the next run")
 			return ExitOK
 		}
 	}

@@ -70,9 +70,11 @@ func syncOnce(ctx context.Context, e *env, cfg *config.Config, dial fetch.DialFu
 func syncWith(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps) int {
 	if e.bar != nil {
 		deps.Progress = e.bar.update
-		defer e.bar.done()
 	}
 	rep, err := mirror.Sync(ctx, cfg, deps)
+	if e.bar != nil {
+		e.bar.done() // before the summary, which the bar's line would cover
+	}
 	if rep != nil {
 		printReport(e.stdout, rep)
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -33,7 +32,7 @@ type tryFlags struct {
 // came out: the rule author's loop. The page printed is byte for byte the
 // one sync would write, given the same feed item.
 func runTry(ctx context.Context, e *env, args []string) int {
-	fl, err := parseTry(e.stderr, args)
+	fl, err := parseTry(e, args)
 	if err != nil {
 		return ExitUsage
 	}
@@ -99,20 +98,15 @@ func tryArticle(ctx context.Context, e *env, cfg *config.Config, client *fetch.C
 	return ExitOK
 }
 
-func parseTry(stderr io.Writer, args []string) (*tryFlags, error) {
+func parseTry(e *env, args []string) (*tryFlags, error) {
 	fl := &tryFlags{}
-	fs := flag.NewFlagSet("try", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlags(e, "try")
 	fs.StringVar(&fl.config, "c", "", "configuration `file` (default newsmirror.yaml when it exists)")
 	fs.StringVar(&fl.file, "file", "", "read the article page from `PATH` instead of fetching it (needs --url)")
 	fs.StringVar(&fl.url, "url", "", "the article's `URL` (with --file)")
 	fs.StringVar(&fl.channel, "channel", "", "use this channel's rules (`ID`) instead of matching the URL's host")
 	fs.StringVar(&fl.preset, "preset", "", "use this built-in preset (`NAME`) instead of the configuration")
 	fs.BoolVar(&fl.html, "html", false, "print the sanitized body HTML instead of the rendered page")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: newsmirror try [-c FILE] [flags] URL\n       newsmirror try [-c FILE] [flags] --file PATH --url URL\n\nflags:")
-		fs.PrintDefaults()
-	}
 	// Flags may come before or after the URL.
 	var rest []string
 	for len(args) > 0 {

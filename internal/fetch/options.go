@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/newsmirror/newsmirror/internal/buildinfo"
 	"github.com/newsmirror/newsmirror/internal/option"
 )
 
@@ -61,7 +62,7 @@ func DefaultOptions() Options {
 		Timeout:        30 * time.Second,
 		ConnectTimeout: 10 * time.Second,
 		MaxBodyBytes:   15 << 20,
-		UserAgent:      "Mozilla/5.0 (compatible; newsmirror/0.1)",
+		UserAgent:      buildinfo.Read().UserAgent(),
 		Workers:        4,
 		MaxConnections: 32,
 		Retries:        2,
