@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// Config is a newsmirror configuration that mirrors the corpus served at
+// CorpusConfig is a newsmirror configuration that mirrors the corpus served at
 // addr into out, laid out as examples/goodnews.yaml (images not localised,
 // as the reference pipeline did not).
 func CorpusConfig(addr, out string) string {

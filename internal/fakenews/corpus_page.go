@@ -2,7 +2,6 @@ package fakenews
 
 import (
 	"fmt"
-	"html"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -63,12 +62,12 @@ func (a *corpusArticle) path() string {
 	return fmt.Sprintf("news/gb/%s/%d.html", a.date.Format("2006/01/02"), a.id)
 }
 
-func (a *corpusArticle) feedItem() string {
-	return fmt.Sprintf("<item>\n<title>%s</title>\n<link>/%s</link>\n<description>%s</description>\n<pubDate>%s</pubDate>\n<guid>/%s</guid>\n</item>\n",
-		html.EscapeString(a.title), a.path(), html.EscapeString(a.lead), a.date.Format(time.RFC1123Z), a.path())
+// feedItem links the page by its path: the corpus is served on any address.
+func (a *corpusArticle) feedItem() rssItem {
+	return rssItem{Title: a.title, Link: "/" + a.path(), Description: a.lead, PubDate: a.date.Format(time.RFC1123Z), GUID: "/" + a.path()}
 }
 
-// page renders the corpusArticle's page, its body grown to about size bytes.
+// page renders the article's page, its body grown to about size bytes.
 func (a *corpusArticle) page(rng *rand.Rand, size int) []byte {
 	var b strings.Builder
 	b.Grow(size + 4096)

@@ -3,6 +3,7 @@ package fakenews
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -46,16 +47,26 @@ func (s *Site) serveFeed(w http.ResponseWriter, r *http.Request, c Channel) {
 	if items := doc.Channel.Items; len(items) > 0 {
 		doc.Channel.LastBuildDate = items[0].PubDate
 	}
+	data, err := encodeFeed(doc)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
+	w.Write(data)
+}
+
+// encodeFeed is the one RSS writer of the site and the corpus.
+func encodeFeed(doc rss) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.WriteString(xml.Header)
 	enc := xml.NewEncoder(&buf)
 	enc.Indent("", "  ")
 	if err := enc.Encode(doc); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+		return nil, fmt.Errorf("write feed: %w", err)
 	}
-	w.Header().Set("Content-Type", "application/rss+xml; charset=utf-8")
-	w.Write(buf.Bytes())
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
 }
 
 func feedItem(a Article, host string) rssItem {
