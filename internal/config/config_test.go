@@ -95,3 +95,85 @@ func TestCommitMessageUsesTimeZone(t *testing.T) {
 		t.Errorf("commit message = %q", got)
 	}
 }
+
+func TestUnknownKeyGetsTheNearestKeyOfItsPlace(t *testing.T) {
+	_, err := config.Parse("f.yaml", []byte("output: {dir: out}\nsources:\n  - id: sc\n    images:\n      localise: true\n    chanels: []\n"))
+	for _, want := range []string{
+		`f.yaml:5: unknown key "localise" — did you mean "localize"?`,
+		`f.yaml:6: unknown key "chanels" — did you mean "channels"?`,
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v, want %q", err, want)
+		}
+	}
+	_, err = config.Parse("f.yaml", []byte("output: {dir: out, zzzzzz: 1}\n"))
+	if err == nil || strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("error %v: want no suggestion for a key near none", err)
+	}
+}
+
+func TestValueOfTheWrongKindSaysWhatWasWanted(t *testing.T) {
+	for _, tc := range []struct{ yaml, want string }{
+		{"fetch:\n  allow: 127.0.0.1\n", `f.yaml:2: fetch.allow: want a list, got the text "127.0.0.1" (write [127.0.0.1]`},
+		{"fetch:\n  allow: 'a-very-long-host.example.com'\n", `f.yaml:2: fetch.allow: want a list, got the text "a-very-long-host.example.com"`},
+		{"fetch:\n  timeout: 5\n", "f.yaml:2: fetch.timeout: want a duration such as 30s, 5m or 2h, got the number 5: a unit is missing"},
+		{"output:\n  html: yes please\n", `f.yaml:2: output.html: want a mapping of keys`},
+		{"sources:\n  - id: sc\n    channels: {id: x}\n", "f.yaml:3: sources[0].channels: want a list, got a mapping"},
+	} {
+		_, err := config.Parse("f.yaml", []byte(tc.yaml))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %v, want %q", tc.yaml, err, tc.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "!!") {
+			t.Errorf("%q: error %v shows YAML's tags", tc.yaml, err)
+		}
+	}
+}
+
+func TestEnvironmentVariablesFillAnyStringValue(t *testing.T) {
+	t.Setenv("NM_OWNER", "someone")
+	t.Setenv("NM_NAME", "看世界")
+	t.Setenv("NM_PASS", "p@ss:word")
+	cfg, err := config.Parse("f.yaml", []byte(`output:
+  dir: out
+  page_url: "https://github.com/${NM_OWNER}/news/blob/main/{path}"
+  commit_message: "mirror $${NOT_EXPANDED}"
+fetch:
+  proxy: "http://me:${NM_PASS}@127.0.0.1:7890"
+publish:
+  remotes:
+    - {name: gh, url: "https://x-access-token:${GH_TOKEN}@github.com/o/r.git"}
+sources:
+  - id: sc
+    rules: {body: div.a}
+    channels:
+      - {id: p9, name: "${NM_NAME}", feed: "http://h.example/f.xml"}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := string(cfg.Output.PageURL); got != "https://github.com/someone/news/blob/main/{path}" {
+		t.Errorf("page_url = %q", got)
+	}
+	if got := cfg.Sources[0].Channels[0].Name; got != "看世界" {
+		t.Errorf("channel name = %q", got)
+	}
+	if got := cfg.Output.CommitMessage; got != "mirror ${NOT_EXPANDED}" {
+		t.Errorf("commit_message = %q, want the escaped reference kept as text", got)
+	}
+	if got := cfg.Fetch.Proxy; got != "http://me:p%40ss%3Aword@127.0.0.1:7890" {
+		t.Errorf("proxy = %q, want the password escaped for a URL", got)
+	}
+	if got := cfg.Publish.Remotes[0].URL; !strings.Contains(got, "${GH_TOKEN}") {
+		t.Errorf("remote URL = %q, want the reference kept for git's run", got)
+	}
+}
+
+func TestUnsetEnvironmentVariableIsNamedAtItsLine(t *testing.T) {
+	os.Unsetenv("NM_SURELY_UNSET")
+	_, err := config.Parse("f.yaml", []byte("output:\n  dir: out\n  pixel_url: \"https://${NM_SURELY_UNSET}/hit/{path}\"\nsources: []\n"))
+	want := "f.yaml:3: output.pixel_url: ${NM_SURELY_UNSET} is not set in the environment"
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("error %v, want %q", err, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strconv"
 
@@ -33,16 +34,17 @@ func Load(path string) (*Config, error) {
 func Parse(file string, data []byte) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlErrors(file, err)
+		return nil, yamlErrors(file, err, nil)
 	}
 	cfg := Default()
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
-		return nil, yamlErrors(file, err)
+		return nil, yamlErrors(file, err, &root)
 	}
 	cfg.File = file
 	sink := &errorSink{file: file, lines: indexLines(&root)}
+	expandEnv(sink, reflect.ValueOf(&cfg).Elem(), "")
 	cfg.compile(sink)
 	if err := sink.err(); err != nil {
 		return nil, err
@@ -68,8 +70,10 @@ func (c *Config) StatePath() string {
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 var unknownField = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
 
-// yamlErrors turns the yaml package's messages into positioned errors.
-func yamlErrors(file string, err error) error {
+// yamlErrors turns the yaml package's messages into positioned errors,
+// telling with the help of root (nil when the text did not parse) the key
+// nearest to an unknown one and what a mistyped value should have been.
+func yamlErrors(file string, err error, root *yaml.Node) error {
 	var msgs []string
 	var te *yaml.TypeError
 	if errors.As(err, &te) {
@@ -85,7 +89,9 @@ func yamlErrors(file string, err error) error {
 			e.Msg = sub[2]
 		}
 		if sub := unknownField.FindStringSubmatch(e.Msg); sub != nil {
-			e.Msg = fmt.Sprintf("unknown key %q", sub[1])
+			e.Msg = fmt.Sprintf("unknown key %q", sub[1]) + unknownKeyHint(root, e.Line, sub[1])
+		} else if h := typeHint(root, e.Line, e.Msg); h != "" {
+			e.Msg = h
 		}
 		list = append(list, e)
 	}
