@@ -60,5 +60,36 @@ func benchParse(b *testing.B, data []byte) {
 func BenchmarkParseNestedFeed(b *testing.B) { benchParse(b, nestedFeed(benchSize)) }
 
 // BenchmarkParseLargeFeed parses a well-formed 14.7 MiB feed of about
-// 16,000 items.
+// 24,000 items.
 func BenchmarkParseLargeFeed(b *testing.B) { benchParse(b, normalFeed(benchSize)) }
+
+// hostileItem is a feed whose first item's description is body, then a
+// normal item.
+func hostileItem(body string) []byte {
+	return []byte(benchHead + body + `</description></item>` + benchItem(1) + `</channel></rss>`)
+}
+
+// BenchmarkParseHostileFeeds parses 14 MiB feeds built to make a repair
+// costly: stray end tags under 250 open elements, millions of bare '<',
+// bare '&' or control characters, half a million tiny items.
+func BenchmarkParseHostileFeeds(b *testing.B) {
+	const n = benchSize
+	for _, tc := range []struct {
+		name string
+		doc  []byte
+	}{
+		{"stray-end-tags", hostileItem(strings.Repeat("<a>", 250) + strings.Repeat("</b>", n/4))},
+		{"bare-lt", hostileItem(strings.Repeat("< ", n/2))},
+		{"bare-amp", hostileItem(strings.Repeat("&", n))},
+		{"control-chars", hostileItem(strings.Repeat("\x01", n))},
+		{"tiny-items", []byte(`<rss><channel><title>t</title>` + strings.Repeat("<item><title>一</title></item>", n/32) + `</channel></rss>`)},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(tc.doc)))
+			b.ReportAllocs()
+			for b.Loop() {
+				feed.Read(feed.KindFeed, tc.doc, "http://news.example/feed", nil)
+			}
+		})
+	}
+}

@@ -13,6 +13,11 @@ import (
 // nesting deeper is dropped, and no deeper element is ever held in memory.
 const MaxDepth = 256
 
+// MaxItems bounds how many items a feed is read for: real feeds list tens
+// to a few thousand, and each item costs the feed parser kilobytes, so a
+// feed of millions of tiny items would cost gigabytes.
+const MaxItems = 30000
+
 // repair streams an XML feed through a tolerant lexer and returns it as
 // well-formed XML holding every complete item (items counts them), with
 // what it repaired in w. A well-formed document comes back as itself (no
@@ -44,6 +49,11 @@ type repairer struct {
 	skip int
 	// done is set once the root element has closed.
 	done bool
+	// opened counts the open elements by a hash of their names, so that an
+	// end tag closing nothing is known without searching the stack.
+	opened [256]uint32
+	// scratch is reused by the text repairs.
+	scratch []byte
 }
 
 func (r *repairer) run() {
@@ -72,6 +82,10 @@ func (r *repairer) run() {
 		case tokOther:
 			r.other(t)
 		}
+		if r.kept == MaxItems && r.item < 0 {
+			r.enough()
+			return
+		}
 	}
 	if len(r.stack) > 0 {
 		r.truncate()
@@ -91,7 +105,9 @@ func (r *repairer) text(t token) {
 	case r.skip > 0:
 	case len(r.stack) == 0:
 		if len(trimSpace(t.raw)) > 0 {
-			r.w.add(WarnJunk, "%d bytes of text outside the root element ignored", len(t.raw))
+			if !r.w.again(WarnJunk) {
+				r.w.add(WarnJunk, "%d bytes of text outside the root element ignored", len(t.raw))
+			}
 			r.out.skip()
 			return
 		}
@@ -109,7 +125,9 @@ func (r *repairer) cdata(t token) {
 	}
 	body := t.raw[9 : len(t.raw)-3]
 	if len(r.stack) == 0 {
-		r.w.add(WarnJunk, "%d bytes of text outside the root element ignored", len(t.raw))
+		if !r.w.again(WarnJunk) {
+			r.w.add(WarnJunk, "%d bytes of text outside the root element ignored", len(t.raw))
+		}
 		r.out.skip()
 		return
 	}
@@ -158,7 +176,9 @@ func (r *repairer) instruction(t token) bool {
 		return true
 	}
 	if t.start != r.out.origin {
-		r.w.add(WarnJunk, "a second XML declaration in %s ignored", r.where())
+		if !r.w.again(WarnJunk) {
+			r.w.add(WarnJunk, "a second XML declaration in %s ignored", r.where())
+		}
 		return false
 	}
 	v := bytes.Index(t.raw, []byte("version="))
@@ -196,15 +216,19 @@ func (r *repairer) start(t token) {
 	}
 	if isItem && r.item >= 0 {
 		if r.bad == "" {
-			r.w.add(WarnUnclosed, "item %d was not closed before the next one: ended there", r.seen)
+			if !r.w.again(WarnUnclosed) {
+				r.w.add(WarnUnclosed, "item %d was not closed before the next one: ended there", r.seen)
+			}
 		}
 		r.closeTo(r.item)
 	}
 	if r.item >= 0 && len(r.stack) == r.item+2 && textFields[string(localName(r.stack[r.item+1]))] && itemFields[string(localName(t.name))] {
-		r.w.add(WarnMismatched, "%s: <%s> not closed before <%s>: closed there", r.where(), r.stack[r.item+1], t.name)
+		if !r.w.again(WarnMismatched) {
+			r.w.add(WarnMismatched, "%s: <%s> not closed before <%s>: closed there", r.where(), r.stack[r.item+1], t.name)
+		}
 		r.closeTo(r.item + 1)
 	}
-	if isItem && r.item < 0 && len(r.stack) <= 3 {
+	if isItem && r.item < 0 && len(r.stack) <= 3 && !t.selfClose {
 		r.item, r.mark, r.bad = len(r.stack), r.out.len(), ""
 		r.seen++
 	}
@@ -223,6 +247,16 @@ func (r *repairer) start(t token) {
 	}
 	r.writeStart(t, false)
 	r.stack = append(r.stack, t.name)
+	r.opened[nameHash(t.name)]++
+}
+
+// nameHash is a small hash of an element name.
+func nameHash(name []byte) uint8 {
+	h := uint8(len(name))
+	for _, c := range name {
+		h = h*31 + c
+	}
+	return h
 }
 
 // deep notes elements nested beyond MaxDepth; the item holding them is
@@ -232,7 +266,9 @@ func (r *repairer) deep() {
 		r.bad = "nests elements deeper than " + strconv.Itoa(MaxDepth)
 		return
 	}
-	r.w.add(WarnTooDeep, "elements nested deeper than %d outside the items dropped", MaxDepth)
+	if !r.w.again(WarnTooDeep) {
+		r.w.add(WarnTooDeep, "elements nested deeper than %d outside the items dropped", MaxDepth)
+	}
 }
 
 // writeStart writes a start tag, quoting and escaping its attributes when
@@ -266,14 +302,20 @@ func (r *repairer) end(t token) {
 	case i < 0 && r.item >= 0 && htmlVoid[string(t.name)]:
 		r.out.skip() // </br>: the <br> was closed already
 	case i < 0:
-		r.w.add(WarnMismatched, "%s had a mismatched end tag </%s>: ignored", r.where(), t.name)
+		if !r.w.again(WarnMismatched) {
+			r.w.add(WarnMismatched, "%s had a mismatched end tag </%s>: ignored", r.where(), t.name)
+		}
 		r.out.skip()
 	case r.item >= 0 && i < r.item:
-		r.w.add(WarnUnclosed, "item %d was not closed before </%s>: ended there", r.seen, t.name)
+		if !r.w.again(WarnUnclosed) {
+			r.w.add(WarnUnclosed, "item %d was not closed before </%s>: ended there", r.seen, t.name)
+		}
 		r.out.skip()
 		r.closeTo(i)
 	default:
-		r.w.add(WarnMismatched, "%s had <%s> closed by </%s>: recovered", r.where(), r.stack[top], t.name)
+		if !r.w.again(WarnMismatched) {
+			r.w.add(WarnMismatched, "%s had <%s> closed by </%s>: recovered", r.where(), r.stack[top], t.name)
+		}
 		r.out.skip()
 		r.closeTo(i)
 	}
@@ -282,6 +324,9 @@ func (r *repairer) end(t token) {
 // find is the index of the innermost open element named name at or below
 // index limit, or -1.
 func (r *repairer) find(name []byte, limit int) int {
+	if r.opened[nameHash(name)] == 0 {
+		return -1
+	}
 	for i := min(limit, len(r.stack)-1); i >= 0; i-- {
 		if bytes.Equal(r.stack[i], name) {
 			return i
@@ -302,10 +347,13 @@ func (r *repairer) closeTo(i int) {
 // pop closes the innermost open element: the end of an item keeps it, or
 // drops it when it went bad; the end of the root ends the document.
 func (r *repairer) pop() {
+	r.opened[nameHash(r.stack[len(r.stack)-1])]--
 	r.stack = r.stack[:len(r.stack)-1]
 	switch {
 	case len(r.stack) == r.item && r.bad != "":
-		r.w.add(WarnTooDeep, "item %d %s: dropped", r.seen, r.bad)
+		if !r.w.again(WarnTooDeep) {
+			r.w.add(WarnTooDeep, "item %d %s: dropped", r.seen, r.bad)
+		}
 		r.out.truncate(r.mark)
 		r.item = -1
 	case len(r.stack) == r.item:
@@ -323,10 +371,22 @@ func (r *repairer) truncate() {
 	if r.item >= 0 {
 		r.w.set(WarnTruncated, "feed truncated in item %d: kept %s", r.seen, plural(r.kept, "complete item"))
 		r.out.truncate(r.mark)
-		r.stack = r.stack[:r.item]
+		for len(r.stack) > r.item {
+			r.opened[nameHash(r.stack[len(r.stack)-1])]--
+			r.stack = r.stack[:len(r.stack)-1]
+		}
 		r.item = -1
 	} else {
 		r.w.set(WarnTruncated, "feed truncated after item %d: kept all %s", r.seen, plural(r.kept, "complete item"))
+	}
+	r.closeTo(0)
+}
+
+// enough ends the document after MaxItems items.
+func (r *repairer) enough() {
+	rest := r.lex.data[r.lex.pos:]
+	if bytes.Contains(rest, []byte("<item")) || bytes.Contains(rest, []byte("<entry")) {
+		r.w.add(WarnTooMany, "the feed lists more than %d items: the rest ignored", MaxItems)
 	}
 	r.closeTo(0)
 }
@@ -335,7 +395,9 @@ func (r *repairer) truncate() {
 func (r *repairer) trailing(t token) {
 	rest := r.lex.data[t.start:]
 	if n := len(trimSpace(rest)); n > 0 {
-		r.w.add(WarnJunk, "%d bytes after the end of the feed ignored", n)
+		if !r.w.again(WarnJunk) {
+			r.w.add(WarnJunk, "%d bytes after the end of the feed ignored", n)
+		}
 	}
 }
 
@@ -449,19 +511,19 @@ func xmlChar(r rune) bool {
 
 // fixText escapes a bare '<' or '&', decodes an HTML entity XML does not
 // know (&nbsp;) and drops characters XML forbids; inAttr escapes quotes
-// too.
+// too. The result is valid until the next call.
 func (r *repairer) fixText(b []byte, inAttr bool) []byte {
-	out := make([]byte, 0, len(b)+16)
+	out := r.scratch[:0]
 	for i := 0; i < len(b); {
 		c := b[i]
 		switch {
 		case c == '<':
-			r.w.add(WarnUnescaped, "%s: unescaped '<' in text escaped", r.where())
+			r.warn(WarnUnescaped, "unescaped '<' in text escaped")
 			out = append(out, "&lt;"...)
 			i++
 		case c == '&':
-			n, add := r.fixRef(b[i:])
-			out = append(out, add...)
+			var n int
+			out, n = r.fixRef(out, b[i:])
 			i += n
 		case c == '"' && inAttr:
 			out = append(out, "&quot;"...)
@@ -469,69 +531,72 @@ func (r *repairer) fixText(b []byte, inAttr bool) []byte {
 		case c == '>' && bytes.HasSuffix(out, []byte("]]")):
 			out = append(out, "&gt;"...) // "]]>" may only end a CDATA section
 			i++
-		case c < utf8.RuneSelf:
-			if c >= 0x20 || c == '\t' || c == '\n' || c == '\r' {
-				out = append(out, c)
-			} else {
-				r.w.add(WarnBadChar, "%s: control character U+%04X removed", r.where(), c)
-			}
-			i++
 		default:
-			rn, n := utf8.DecodeRune(b[i:])
-			out = r.appendRune(out, rn, n)
-			i += n
+			out, i = r.appendChar(out, b, i)
 		}
 	}
+	r.scratch = out
 	return out
 }
 
-// fixRef handles the '&' at the start of b: it returns how many bytes it
-// read and what to write for them.
-func (r *repairer) fixRef(b []byte) (int, []byte) {
+// warn notes a repair of kind at the current place; only the first of a
+// kind is formatted.
+func (r *repairer) warn(kind, what string) {
+	if !r.w.again(kind) {
+		r.w.add(kind, "%s: %s", r.where(), what)
+	}
+}
+
+// fixRef appends what to write for the '&' at the start of b, and says
+// how many bytes of b it read.
+func (r *repairer) fixRef(out, b []byte) ([]byte, int) {
 	if n, ok := xmlRef(b); ok {
-		return n, b[:n]
+		return append(out, b[:n]...), n
 	}
 	if end := bytes.IndexByte(b[:min(len(b), 40)], ';'); end > 1 && refName(b[1:end]) {
 		ref := string(b[:end+1])
 		if s := html.UnescapeString(ref); s != ref && b[1] != '#' {
-			return end + 1, escapeXML([]byte(s))
+			return append(out, escapeXML([]byte(s))...), end + 1
 		}
 		if b[1] == '#' {
-			r.w.add(WarnBadChar, "%s: character reference %s XML forbids removed", r.where(), ref)
-			return end + 1, nil
-		}
-	}
-	r.w.add(WarnUnescaped, "%s: unescaped '&' in text escaped", r.where())
-	return 1, []byte("&amp;")
-}
-
-// appendRune appends the n-byte rune rn, or drops it when it is invalid
-// UTF-8 or a character XML forbids.
-func (r *repairer) appendRune(out []byte, rn rune, n int) []byte {
-	if rn == utf8.RuneError && n == 1 || !xmlChar(rn) {
-		r.w.add(WarnBadChar, "%s: a byte that is not UTF-8 or a character XML forbids removed", r.where())
-		return out
-	}
-	return utf8.AppendRune(out, rn)
-}
-
-// fixChars drops the characters XML forbids.
-func (r *repairer) fixChars(b []byte) []byte {
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); {
-		if c := b[i]; c < utf8.RuneSelf {
-			if c >= 0x20 || c == '\t' || c == '\n' || c == '\r' {
-				out = append(out, c)
-			} else {
-				r.w.add(WarnBadChar, "%s: control character U+%04X removed", r.where(), c)
+			if !r.w.again(WarnBadChar) {
+				r.w.add(WarnBadChar, "%s: character reference %s XML forbids removed", r.where(), ref)
 			}
-			i++
-			continue
+			return out, end + 1
 		}
-		rn, n := utf8.DecodeRune(b[i:])
-		out = r.appendRune(out, rn, n)
-		i += n
 	}
+	r.warn(WarnUnescaped, "unescaped '&' in text escaped")
+	return append(out, "&amp;"...), 1
+}
+
+// appendChar appends the character at b[i], unless XML forbids it or it
+// is not UTF-8, and returns the offset after it.
+func (r *repairer) appendChar(out, b []byte, i int) ([]byte, int) {
+	if c := b[i]; c < utf8.RuneSelf {
+		if c >= 0x20 || c == '\t' || c == '\n' || c == '\r' {
+			return append(out, c), i + 1
+		}
+		if !r.w.again(WarnBadChar) {
+			r.w.add(WarnBadChar, "%s: control character U+%04X removed", r.where(), c)
+		}
+		return out, i + 1
+	}
+	rn, n := utf8.DecodeRune(b[i:])
+	if rn == utf8.RuneError && n == 1 || !xmlChar(rn) {
+		r.warn(WarnBadChar, "a byte that is not UTF-8 or a character XML forbids removed")
+		return out, i + n
+	}
+	return append(out, b[i:i+n]...), i + n
+}
+
+// fixChars drops the characters XML forbids. The result is valid until
+// the next call.
+func (r *repairer) fixChars(b []byte) []byte {
+	out := r.scratch[:0]
+	for i := 0; i < len(b); {
+		out, i = r.appendChar(out, b, i)
+	}
+	r.scratch = out
 	return out
 }
 

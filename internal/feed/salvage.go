@@ -27,6 +27,7 @@ const (
 	WarnMismatched  = "mismatched-tag" // an end tag that closes nothing or skips open elements
 	WarnUnclosed    = "unclosed-item"  // an item never closed, ended where the next one begins
 	WarnTooDeep     = "too-deep"       // elements nested beyond MaxDepth, dropped with their item
+	WarnTooMany     = "too-many"       // items beyond MaxItems, ignored
 	WarnNoLink      = "no-link"        // an item without a usable article URL, skipped
 	WarnNoTitle     = "no-title"       // an item without a title, skipped
 	WarnIDAsLink    = "id-as-link"     // an Atom or JSON Feed entry's URL id used as its link
@@ -39,6 +40,17 @@ type warnings struct {
 	order []string
 	first map[string]string
 	count map[string]int
+}
+
+// again counts one more warning of kind when one is recorded already, and
+// reports whether it was: hot paths call it first, so that a feed with
+// millions of the same fault costs no formatting.
+func (w *warnings) again(kind string) bool {
+	if w.count[kind] == 0 {
+		return false
+	}
+	w.count[kind]++
+	return true
 }
 
 func (w *warnings) add(kind, format string, args ...any) {

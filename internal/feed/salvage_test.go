@@ -183,3 +183,36 @@ func TestJSONFeedIDUsedAsLinkWithAWarning(t *testing.T) {
 		t.Errorf("warnings %v", res.Warnings)
 	}
 }
+
+func TestSelfClosedItemsAreEmptyItems(t *testing.T) {
+	doc := `<rss><channel><title>t</title><item/><item/>
+<item><title>一</title><link>https://news.example.cn/1.html</link></item><item/></channel></rss>`
+	res, err := feed.Read(feed.KindFeed, []byte(doc), brokenBase, nil)
+	if err != nil || len(res.Items) != 1 {
+		t.Fatalf("items %+v, %v", res.Items, err)
+	}
+	// Nothing to repair: the empty items are only items without a link.
+	if len(res.Warnings) != 1 || res.Warnings[0].Kind != feed.WarnNoLink {
+		t.Errorf("warnings %v, want only that items had no link", res.Warnings)
+	}
+}
+
+func TestAFeedOfMillionsOfItemsIsReadForMaxItems(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(`<rss><channel><title>t</title>`)
+	for i := range feed.MaxItems + 500 {
+		fmt.Fprintf(&b, `<item><title>第%d条</title><link>/%d</link></item>`, i, i)
+	}
+	b.WriteString(`</channel></rss>`)
+	res, err := feed.Read(feed.KindFeed, []byte(b.String()), brokenBase, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Items) != feed.MaxItems {
+		t.Errorf("%d items, want %d", len(res.Items), feed.MaxItems)
+	}
+	want := fmt.Sprintf("too-many: the feed lists more than %d items: the rest ignored", feed.MaxItems)
+	if len(res.Warnings) != 1 || res.Warnings[0].Kind+": "+res.Warnings[0].Message != want {
+		t.Errorf("warnings %v, want %q", res.Warnings, want)
+	}
+}

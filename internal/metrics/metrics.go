@@ -97,7 +97,7 @@ func New() *Metrics {
 			Name: "newsmirror_encoding_guesses_total", Help: "Feeds and pages whose character encoding was guessed, repaired or chosen against a label, by source and reason (detected, utf8-repaired, override, utf8-valid, bom…).",
 		}, []string{"source", "reason"}),
 		salvages: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "newsmirror_feed_salvages_total", Help: "Feed reads that salvaged a broken feed, by source and kind (truncated, junk, unescaped, mismatched-tag, too-deep, no-link…).",
+			Name: "newsmirror_feed_salvages_total", Help: "Feed reads that salvaged a broken feed, by source and kind (truncated, junk, unescaped, mismatched-tag, too-deep, too-many, no-link…).",
 		}, []string{"source", "kind"}),
 	}
 	m.reg.MustRegister(m.encGuesses, m.salvages, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.textLost, m.pages, m.assets, m.pushes,
