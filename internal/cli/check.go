@@ -38,6 +38,9 @@ func checkPublishFiles(e *env, cfg *config.Config) bool {
 		fmt.Fprintln(e.stderr, err)
 		ok = false
 	}
+	if cfg.Output.Feeds.Enabled && cfg.Output.PageURL == "" {
+		fmt.Fprintln(e.stderr, "warning: output.feeds: no feed is written without output.page_url (Atom needs absolute URLs)")
+	}
 	files := []string{cfg.Indexes.Editors.File}
 	for _, s := range cfg.Indexes.Sticky {
 		files = append(files, s.File)

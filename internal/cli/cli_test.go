@@ -114,3 +114,22 @@ func TestLogFormatJSONWritesOneObjectPerLine(t *testing.T) {
 		t.Errorf("no warning for the failed channel in %q", stderr)
 	}
 }
+
+func TestCheckWarnsOfFeedsWithoutAPublicURL(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	cfg := "output: {dir: out, feeds: {enabled: true}}\nsources:\n  - id: s\n    rules: {body: div}\n    channels: [{id: c, name: c, feed: \"http://h.test/f\"}]\n"
+	os.WriteFile(path, []byte(cfg), 0o644)
+	code, stdout, stderr := run(t, "check", "-c", path)
+	if code != cli.ExitOK || !strings.Contains(stdout, "ok (1 sources, 1 channels)") || !strings.Contains(stderr, "warning: output.feeds: no feed is written without output.page_url") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	os.WriteFile(path, []byte(strings.Replace(cfg, "dir: out,", "dir: out, page_url: \"https://e.test/{path}\",", 1)), 0o644)
+	if _, _, stderr := run(t, "check", "-c", path); stderr != "" {
+		t.Errorf("feeds with a page_url: stderr %q", stderr)
+	}
+	os.WriteFile(path, []byte(strings.Replace(cfg, "enabled: true", "enabled: true, length: 0", 1)), 0o644)
+	if code, _, stderr := run(t, "check", "-c", path); code != cli.ExitUsage || !strings.Contains(stderr, "output.feeds.length") {
+		t.Errorf("length 0: exit %d, stderr %q", code, stderr)
+	}
+}

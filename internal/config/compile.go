@@ -48,6 +48,10 @@ func (c *Config) compileOutput(s *errorSink) {
 	checkTemplate(s, "output.qr_url", o.QRURL)
 	checkTemplate(s, "output.pixel_url", o.PixelURL)
 	checkTemplate(s, "output.asset_url", o.AssetURL)
+	checkTemplate(s, "output.feeds.url", o.Feeds.URL)
+	if o.Feeds.Length < 1 || o.Feeds.Length > 1000 {
+		s.at("output.feeds.length", "want 1 to 1000 entries, got %d", o.Feeds.Length)
+	}
 	if o.HTML.Only && !o.HTML.Enabled {
 		s.at("output.html.only", "the HTML site must be enabled to replace the Markdown tree")
 	}

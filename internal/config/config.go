@@ -59,6 +59,9 @@ type Output struct {
 	PixelURL URLTemplate `yaml:"pixel_url"`
 	// HTML is the static HTML site written beside the Markdown tree.
 	HTML HTML `yaml:"html"`
+	// Feeds are the mirror's own Atom feeds, one per channel index and one
+	// for the home page, in every tree.
+	Feeds Feeds `yaml:"feeds"`
 	// AssetURL is where readers load a localised image ({path} is
 	// "assets/ab/ab….jpg"); empty means a path relative to the page.
 	AssetURL URLTemplate `yaml:"asset_url"`
@@ -83,6 +86,33 @@ type HTML struct {
 	Only bool `yaml:"only"`
 	// Lang is the pages' language tag (<html lang>).
 	Lang string `yaml:"lang"`
+}
+
+// Feeds configures the mirror's own Atom feeds: "indexes/<index>.xml"
+// beside each channel index and "index.xml" beside the home page, in the
+// original tree and in each variant folder. Atom needs absolute URLs, so
+// no feed is written without PageURL (check warns).
+type Feeds struct {
+	// Enabled writes the feeds; off by default.
+	Enabled bool `yaml:"enabled"`
+	// Length is how many of the newest pages a feed lists (1-1000).
+	Length int `yaml:"length"`
+	// URL is where readers fetch a feed ({path} is its repository path,
+	// e.g. "indexes/S看世界.xml"): the feed's id and self link. Empty
+	// means PageURL.
+	URL URLTemplate `yaml:"url"`
+}
+
+// FeedsOn reports whether the feeds are written: enabled, with a PageURL
+// to give their entries absolute URLs.
+func (o Output) FeedsOn() bool { return o.Feeds.Enabled && o.PageURL != "" }
+
+// FeedURL is the template of the feeds' own URLs: Feeds.URL, else PageURL.
+func (o Output) FeedURL() URLTemplate {
+	if o.Feeds.URL != "" {
+		return o.Feeds.URL
+	}
+	return o.PageURL
 }
 
 // Site holds every label, link and text block of the published pages.
@@ -192,6 +222,7 @@ func Default() Config {
 			CommitMessage: "同步于: {{.Month}}月{{.Day}}日{{.Hour}}时{{.Minute}}分",
 			GitAuthor:     "newsmirror <newsmirror@localhost>",
 			HTML:          HTML{Lang: "zh-Hans"},
+			Feeds:         Feeds{Length: 20},
 		},
 		Site: Site{
 			Title:        "新闻镜像",

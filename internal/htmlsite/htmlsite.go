@@ -74,8 +74,11 @@ type frame struct {
 	Nav               []render.Link
 	Alternates        []render.Link // the file's copies in other scripts
 	PixelURL          string
-	Kind              string // "page", "index" or "home"
-	Data              any
+	// Feed is the relative link to the Atom feed beside the file (channel
+	// indexes and the home page, when feeds are written); "" for none.
+	Feed string
+	Kind string // "page", "index" or "home"
+	Data any
 }
 
 // PageData is the data of the page template.
@@ -106,7 +109,7 @@ func (r *Renderer) Page(a render.Article) ([]byte, error) {
 	}
 	nav := r.nav(from, a.ID, render.Link{Label: a.ChannelName, URL: render.IndexPath(a.IndexName)})
 	alts := render.Alternates(site.HTML, from, a.ID, a.Alternates)
-	return r.frame(from, a.Title, nav, "page", data, a.ChannelID, a.ID, alts)
+	return r.frame(from, a.Title, nav, "page", data, a.ChannelID, a.ID, alts, "")
 }
 
 func (r *Renderer) promo(from site.Loc, stamp string) (string, error) {
@@ -147,7 +150,7 @@ func (r *Renderer) List(l render.List, stamp string) ([]byte, error) {
 	if l.Earlier.URL != "" {
 		data.Earlier = render.Link{Label: l.Earlier.Label, URL: site.HTML.Link(from, l.Earlier.URL, site.Query{Stamp: q})}
 	}
-	return r.frame(from, title, r.nav(from, q), "index", data, "", "", nil)
+	return r.frame(from, title, r.nav(from, q), "index", data, "", "", nil, r.feed(from, l.Kind == render.KindIndex))
 }
 
 // HomeData is the data of the home template.
@@ -167,13 +170,22 @@ func (r *Renderer) Home(h render.Home, stamp string) ([]byte, error) {
 		Picks:    h.LinkedPicks(site.HTML, q),
 	}
 	nav := r.nav(from, q)[1:]
-	return r.frame(from, r.site.Title, nav, "home", data, "", "", render.Alternates(site.HTML, from, q, h.Alternates))
+	return r.frame(from, r.site.Title, nav, "home", data, "", "", render.Alternates(site.HTML, from, q, h.Alternates), r.feed(from, true))
 }
 
-func (r *Renderer) frame(from site.Loc, title string, nav []render.Link, kind string, data any, channel, id string, alts []render.Link) ([]byte, error) {
+// feed is the link from the list at from to its Atom feed, when it has
+// one.
+func (r *Renderer) feed(from site.Loc, has bool) string {
+	if !has || !r.out.FeedsOn() {
+		return ""
+	}
+	return site.Atom.LinkTo(from, from, "")
+}
+
+func (r *Renderer) frame(from site.Loc, title string, nav []render.Link, kind string, data any, channel, id string, alts []render.Link, feed string) ([]byte, error) {
 	f := frame{
 		Lang: r.lang, Title: title, Root: from.To(site.Loc{Tree: from.Tree}),
-		Nav: nav, Alternates: alts, Kind: kind, Data: data,
+		Nav: nav, Alternates: alts, Kind: kind, Data: data, Feed: feed,
 		PixelURL: r.out.PixelURL.Expand(from.Path, channel, id),
 	}
 	var b bytes.Buffer

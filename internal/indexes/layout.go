@@ -1,11 +1,16 @@
 package indexes
 
+import "time"
+
 // Item is one line of a list: a title and either a page of the mirror
 // (Path, relative to the repository root) or an outside URL (Path holding
 // an absolute URL).
 type Item struct {
 	Title string
 	Path  string
+	// Time dates a page of the mirror (published, else mirrored); zero
+	// for outside links.
+	Time time.Time
 }
 
 // Block is a run of sticky items placed before the entry at Position

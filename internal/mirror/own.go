@@ -84,13 +84,13 @@ func (o *owner) owns(rel string) bool {
 		}
 	}
 	switch {
-	case rel == "README.md" || rel == site.HTMLPath("README.md") || rel == htmlsite.StylePath:
+	case rel == "README.md" || rel == site.HTMLPath("README.md") || rel == site.FeedPath("README.md") || rel == htmlsite.StylePath:
 		return true
 	case strings.HasPrefix(rel, "assets/"):
 		return assets.IsAsset(rel)
 	}
 	if name, ok := strings.CutPrefix(rel, "indexes/"); ok {
-		stem := strings.TrimSuffix(strings.TrimSuffix(name, ".md"), ".html")
+		stem := strings.TrimSuffix(strings.TrimSuffix(strings.TrimSuffix(name, ".md"), ".html"), ".xml")
 		return stem != name && o.indexes[stem]
 	}
 	if rest, ok := strings.CutPrefix(rel, "pages/"); ok {
@@ -140,7 +140,7 @@ func (o *owner) watch(ctx context.Context, repo *publish.Repo, adopt bool) error
 
 // namedRoots are the paths under which named files live.
 func (o *owner) namedRoots() []string {
-	base := []string{"README.md", site.HTMLPath("README.md"), htmlsite.StylePath, "indexes"}
+	base := []string{"README.md", site.HTMLPath("README.md"), site.FeedPath("README.md"), htmlsite.StylePath, "indexes"}
 	roots := append([]string{}, base...)
 	for _, v := range o.variants {
 		for _, b := range base {

@@ -2,11 +2,13 @@ package mirror
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/indexes"
 	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/store"
 )
 
 // rebuild writes the indexes of the channels in dirty (and of any channel
@@ -43,7 +45,11 @@ func (r *run) rebuild(ctx context.Context, dirty map[string]bool) error {
 	if err != nil {
 		return err
 	}
-	if err := r.writeHome(render.Home{Sections: sections, Picks: picks}, stamp); err != nil {
+	recent, err := r.recent(ctx)
+	if err != nil {
+		return err
+	}
+	if err := r.writeHome(render.Home{Sections: sections, Picks: picks, Recent: recent}, stamp); err != nil {
 		return err
 	}
 	return r.writeIgnore()
@@ -57,10 +63,7 @@ func (r *run) writeIndex(ctx context.Context, src *config.Source, ch *config.Cha
 	if err != nil {
 		return err
 	}
-	items := make([]indexes.Item, len(arts))
-	for i, a := range arts {
-		items[i] = indexes.Item{Title: a.Title, Path: a.Path}
-	}
+	items := pageItems(arts)
 	opts := &r.cfg.Indexes
 	page := indexes.Layout(items, opts.Length, sticky, &opts.Blacklist, &src.Blacklist)
 	name := src.IndexName(ch)
@@ -81,9 +84,47 @@ func (r *run) writeIndex(ctx context.Context, src *config.Source, ch *config.Cha
 func entries(items []indexes.Item) []render.Entry {
 	out := make([]render.Entry, len(items))
 	for i, it := range items {
-		out[i] = render.Entry{Title: it.Title, Path: it.Path}
+		out[i] = render.Entry{Title: it.Title, Path: it.Path, Time: it.Time}
 	}
 	return out
+}
+
+// pageItems are the list items of mirrored articles, dated when published
+// (when mirrored if the source gave no date).
+func pageItems(arts []store.Article) []indexes.Item {
+	items := make([]indexes.Item, len(arts))
+	for i, a := range arts {
+		t := a.Published
+		if t.IsZero() {
+			t = a.Mirrored
+		}
+		items[i] = indexes.Item{Title: a.Title, Path: a.Path, Time: t}
+	}
+	return items
+}
+
+// recent are the newest pages of every channel for the home page's feed,
+// newest first, without the titles the channels' blacklists drop; none
+// when no feed is written.
+func (r *run) recent(ctx context.Context) ([]render.Entry, error) {
+	if !r.cfg.Output.FeedsOn() {
+		return nil, nil
+	}
+	n := r.cfg.Output.Feeds.Length
+	var all []indexes.Item
+	for i := range r.cfg.Sources {
+		src := &r.cfg.Sources[i]
+		for j := range src.Channels {
+			arts, err := r.db.Channel(ctx, src.Channels[j].ID, n)
+			if err != nil {
+				return nil, err
+			}
+			page := indexes.Layout(pageItems(arts), n, nil, &r.cfg.Indexes.Blacklist, &src.Blacklist)
+			all = append(all, page.Main...)
+		}
+	}
+	slices.SortStableFunc(all, func(a, b indexes.Item) int { return b.Time.Compare(a.Time) })
+	return entries(all[:min(n, len(all))]), nil
 }
 
 func (r *run) writeHot(ctx context.Context, stamp string) error {

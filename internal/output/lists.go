@@ -26,7 +26,9 @@ func (s *Set) List(l render.List, stamp string, has Has) ([]File, error) {
 			if err != nil {
 				return nil, err
 			}
-			files = append(files, File{f.Style().File(tl.Loc()), data})
+			if data != nil {
+				files = append(files, File{f.Style().File(tl.Loc()), data})
+			}
 		}
 	}
 	return files, nil
@@ -79,7 +81,9 @@ func (s *Set) Home(h render.Home, stamp string, has Has) ([]File, error) {
 			if err != nil {
 				return nil, err
 			}
-			files = append(files, File{f.Style().File(th.Loc()), data})
+			if data != nil {
+				files = append(files, File{f.Style().File(th.Loc()), data})
+			}
 			files = append(files, staticFiles(t, f)...)
 		}
 	}
@@ -94,6 +98,7 @@ func (s *Set) homeIn(t *Tree, h render.Home, has Has) render.Home {
 	if t.Dir == "" {
 		filter = nil
 	}
+	h.Recent = s.entriesIn(t, h.Recent, filter)
 	var sections []render.Section
 	for _, sec := range h.Sections {
 		out := render.Section{Name: t.Text(sec.Name)}

@@ -6,6 +6,7 @@
 package output
 
 import (
+	"github.com/newsmirror/newsmirror/internal/atomfeed"
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/htmlsite"
 	"github.com/newsmirror/newsmirror/internal/qr"
@@ -14,7 +15,9 @@ import (
 	"github.com/newsmirror/newsmirror/internal/zhconv"
 )
 
-// Format renders the files of one output format.
+// Format renders the files of one output format. A format that has no
+// file for a page or a list (a feed has none for a page, nor for the hot
+// list) returns nil data, and nothing is written.
 type Format interface {
 	// Style is how the format names and links its files.
 	Style() site.Style
@@ -29,11 +32,19 @@ type statics interface {
 	Static() map[string][]byte
 }
 
+// listsOnly is a format that writes no page file (the feeds), left out of
+// a page's files.
+type listsOnly interface {
+	ListsOnly()
+}
+
 // Check that the renderers are formats.
 var (
-	_ Format  = (*render.Renderer)(nil)
-	_ Format  = (*htmlsite.Renderer)(nil)
-	_ statics = (*htmlsite.Renderer)(nil)
+	_ Format    = (*render.Renderer)(nil)
+	_ Format    = (*htmlsite.Renderer)(nil)
+	_ Format    = (*atomfeed.Renderer)(nil)
+	_ listsOnly = (*atomfeed.Renderer)(nil)
+	_ statics   = (*htmlsite.Renderer)(nil)
 )
 
 // File is one file of the mirror to write.
@@ -121,7 +132,7 @@ func variant(cfg *config.Config, v zhconv.Variant, convs map[string]*zhconv.Conv
 	return &Tree{Dir: v.Dir, Label: label, conv: conv, formats: fs}, nil
 }
 
-// formats are the renderers of one tree.
+// formats are the renderers of one tree: Markdown, HTML, then the feeds.
 func formats(cfg *config.Config, opts ...render.Option) ([]Format, error) {
 	var out []Format
 	if !cfg.Output.HTML.Only {
@@ -137,6 +148,9 @@ func formats(cfg *config.Config, opts ...render.Option) ([]Format, error) {
 			return nil, err
 		}
 		out = append(out, h)
+	}
+	if cfg.Output.FeedsOn() {
+		out = append(out, atomfeed.New(cfg.Site, cfg.Output, opts...))
 	}
 	return out, nil
 }
@@ -192,6 +206,9 @@ func (s *Set) files(path string, qr bool) []string {
 	for _, t := range s.trees {
 		loc := site.Loc{Tree: t.Dir, Path: path}
 		for _, f := range t.formats {
+			if _, ok := f.(listsOnly); ok && qr {
+				continue
+			}
 			out = append(out, f.Style().File(loc))
 		}
 		if qr {
@@ -215,7 +232,9 @@ func (s *Set) Page(src *config.Source, t *Tree, a render.Article) ([]File, error
 		if err != nil {
 			return nil, err
 		}
-		files = append(files, File{f.Style().File(loc), data})
+		if data != nil {
+			files = append(files, File{f.Style().File(loc), data})
+		}
 	}
 	public := loc.Public(s.out.PageURL, a.ChannelID, a.ID)
 	if public == "" {

@@ -1,6 +1,10 @@
 package render
 
-import "github.com/newsmirror/newsmirror/internal/site"
+import (
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/site"
+)
 
 // Entry is one line of a list: a title and the repository path of the page
 // it links to, or an outside URL.
@@ -8,6 +12,10 @@ type Entry struct {
 	Title string
 	Path  string // a repository path, or an absolute URL kept as it is
 	URL   string // filled by the renderer
+	// Time is when a page of the mirror was published (mirrored when the
+	// source gave no date); zero for outside links. Feeds date entries
+	// with it.
+	Time time.Time
 }
 
 // Kinds of list, each rendered by the template "<kind>.md.tmpl".
@@ -111,6 +119,9 @@ type Home struct {
 	Picks *Picks
 	// Alternates are the home pages of the other trees.
 	Alternates []Alternate
+	// Recent are the newest pages of every channel, newest first, for the
+	// home page's feed; empty when no feed is written.
+	Recent []Entry
 }
 
 // Loc is where the home page lives.

@@ -236,3 +236,18 @@ func IndexPath(name string) string { return "indexes/" + name + ".md" }
 
 // PagePath is the repository path of an article page.
 func PagePath(channel, id string) string { return "pages/" + channel + "/" + id + ".md" }
+
+// PageIDs are the channel and article id of the page at path, the inverse
+// of PagePath; ok is false for any other path.
+func PageIDs(path string) (channel, id string, ok bool) {
+	rest, ok := strings.CutPrefix(path, "pages/")
+	if !ok {
+		return "", "", false
+	}
+	channel, file, ok := strings.Cut(rest, "/")
+	id, isMD := strings.CutSuffix(file, ".md")
+	if !ok || !isMD || channel == "" || id == "" || strings.Contains(id, "/") {
+		return "", "", false
+	}
+	return channel, id, true
+}

@@ -18,6 +18,10 @@ const (
 	// HTML links to the HTML twins of generated files (html/template
 	// escapes attributes itself).
 	HTML
+	// Atom names the feed beside a generated list ("indexes/S看世界.xml",
+	// "index.xml"); its links are absolute URLs (Loc.Public), its relative
+	// links those of the HTML pages' <link rel="alternate"> to it.
+	Atom
 )
 
 // HTMLPath is the HTML file beside a Markdown file: a "README.md" is the
@@ -29,14 +33,29 @@ func HTMLPath(md string) string {
 	return strings.TrimSuffix(md, ".md") + ".html"
 }
 
+// FeedPath is the Atom feed beside a Markdown list: a "README.md" has the
+// feed "index.xml" of its folder, any other "x.md" has "x.xml".
+func FeedPath(md string) string {
+	if md == "README.md" || strings.HasSuffix(md, "/README.md") {
+		return strings.TrimSuffix(md, "README.md") + "index.xml"
+	}
+	return strings.TrimSuffix(md, ".md") + ".xml"
+}
+
 // File is the repository path of the file the style writes for l.
 func (s Style) File(l Loc) string { return s.twin(l).Repo() }
 
 // twin is the file the style writes in place of the generated Markdown
 // file l; other files are themselves.
 func (s Style) twin(l Loc) Loc {
-	if s == HTML && PerTree(l.Path) && strings.HasSuffix(l.Path, ".md") {
+	if !PerTree(l.Path) || !strings.HasSuffix(l.Path, ".md") {
+		return l
+	}
+	switch s {
+	case HTML:
 		l.Path = HTMLPath(l.Path)
+	case Atom:
+		l.Path = FeedPath(l.Path)
 	}
 	return l
 }

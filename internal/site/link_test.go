@@ -116,3 +116,20 @@ func TestHTMLPathsMirrorMarkdownPaths(t *testing.T) {
 		}
 	}
 }
+
+func TestFeedsSitBesideTheirLists(t *testing.T) {
+	for md, want := range map[string]string{"README.md": "index.xml", "zh-Hant/README.md": "zh-Hant/index.xml", "indexes/S看世界.md": "indexes/S看世界.xml"} {
+		if got := site.FeedPath(md); got != want {
+			t.Errorf("FeedPath(%q) = %q, want %q", md, got, want)
+		}
+	}
+	if got := site.Atom.File(site.At("indexes/S看世界.md").In("zh-Hant")); got != "zh-Hant/indexes/S看世界.xml" {
+		t.Errorf("Atom file of a variant index = %q", got)
+	}
+	if got := site.Atom.LinkTo(site.At("indexes/a b.md"), site.At("indexes/a b.md"), ""); got != "../indexes/a b.xml" {
+		t.Errorf("link from an index to its feed = %q", got)
+	}
+	if got := site.Atom.File(site.At("assets/ab/c.md")); got != "assets/ab/c.md" {
+		t.Errorf("a file outside the trees has no feed twin: %q", got)
+	}
+}

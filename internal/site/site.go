@@ -45,11 +45,11 @@ func (l Loc) Public(t config.URLTemplate, channel, id string) string {
 
 // PerTree reports whether path (from a tree's root) names a file that
 // every tree holds its own copy of: pages, indexes and the home page with
-// its stylesheet. Everything else (assets, the operator's own files)
+// its stylesheet and feed. Everything else (assets, the operator's own files)
 // exists once, in the original tree.
 func PerTree(path string) bool {
 	switch path {
-	case "README.md", "index.html", "style.css":
+	case "README.md", "index.html", "index.xml", "style.css":
 		return true
 	}
 	return strings.HasPrefix(path, "pages/") || strings.HasPrefix(path, "indexes/")
