@@ -204,7 +204,7 @@ func (p *Pipeline) render(in Input, b *body, res *Result) error {
 	a := render.Article{
 		Path: res.Path, ID: res.ID, Title: title(in.Item, res.Extracted), ChannelID: in.Channel.ID,
 		IndexName: in.Source.IndexName(in.Channel), ChannelName: in.Channel.Name,
-		OriginalURL: in.Item.URL,
+		OriginalURL: in.Item.URL, Published: in.Item.Published,
 	}
 	trees := p.out.Trees(in.Source)
 	for i, t := range trees {

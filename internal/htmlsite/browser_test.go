@@ -248,3 +248,48 @@ func hasAsset(urls []string) bool {
 	}
 	return false
 }
+
+// TestHTMLSiteNamesAndDatesInChromium opens a channel index
+// and one of its articles: the index is headed by the channel's name (not
+// its file name), shows when it was updated and, not overflowing, holds no
+// link to an earlier page; the article shows its date.
+func TestHTMLSiteNamesAndDatesInChromium(t *testing.T) {
+	ctx := browser(t)
+	dir := mirrorDemo(t)
+	root := (&url.URL{Scheme: "file", Path: filepath.ToSlash(dir) + "/"}).String()
+	open := func(u string) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitReady("body")); err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+	}
+	eval := func(js string) string {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return v
+	}
+	open(root + "index.html")
+	name := eval(`document.querySelector("section a").textContent`)
+	open(eval(`document.querySelector("section a").href`))
+	if h1 := eval(`document.querySelector("h1").textContent`); h1 != name {
+		t.Errorf("index heading %q, want the channel's name %q", h1, name)
+	}
+	stamp := eval(`(document.querySelector("p.updated time") || {getAttribute: () => ""}).getAttribute("datetime")`)
+	if _, err := time.Parse(time.RFC3339, stamp); err != nil {
+		t.Errorf("index shows no update time (datetime %q): %v", stamp, err)
+	}
+	if n := eval(`String(document.querySelectorAll('a[href=""], p.earlier').length)`); n != "0" {
+		t.Errorf("index that does not overflow has %s empty or earlier links", n)
+	}
+	open(eval(`document.querySelector("ul.entries a").href`))
+	date := eval(`(document.querySelector("article p.date time") || {getAttribute: () => ""}).getAttribute("datetime")`)
+	if _, err := time.Parse(time.RFC3339, date); err != nil {
+		t.Errorf("article shows no date (datetime %q): %v", date, err)
+	}
+	if text := eval(`document.querySelector("article p.date").textContent`); len(text) != len("2006-01-02 15:04") {
+		t.Errorf("article date shown as %q", text)
+	}
+}

@@ -7,11 +7,13 @@ package htmlsite
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
 	"path"
 	"strings"
+	"time"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
@@ -37,7 +39,8 @@ type Renderer struct {
 	site config.Site
 	out  config.Output
 	lang string
-	hot  string // the hot list's path, from its unconverted name
+	hot  string         // the hot list's path, from its unconverted name
+	loc  *time.Location // the zone dates are shown in: output.timezone
 }
 
 // New parses the embedded templates; out.HTML says the pages' language
@@ -47,7 +50,7 @@ func New(site config.Site, out config.Output, opts ...render.Option) (*Renderer,
 	if err != nil {
 		return nil, fmt.Errorf("parse html templates: %w", err)
 	}
-	r := &Renderer{tmpl: t, site: site, out: out, lang: out.HTML.Lang, hot: render.IndexPath(site.HotName)}
+	r := &Renderer{tmpl: t, site: site, out: out, lang: out.HTML.Lang, hot: render.IndexPath(site.HotName), loc: zone(out.TimeZone)}
 	text, lang := render.Options(opts...)
 	if lang != "" {
 		r.lang = lang
@@ -59,6 +62,30 @@ func New(site config.Site, out config.Output, opts ...render.Option) (*Renderer,
 		r.site = render.ConvertSite(site, text)
 	}
 	return r, nil
+}
+
+// zone loads the time zone name (config has checked it); UTC when it is
+// unknown here.
+func zone(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Date is a time as the site shows it: in the mirror's zone, to the
+// minute, with its machine-readable form for <time datetime>.
+type Date struct {
+	Text, Machine string
+}
+
+// date returns t as the site shows it; nil for the zero time.
+func (r *Renderer) date(t time.Time) *Date {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.In(r.loc)
+	return &Date{Text: t.Format("2006-01-02 15:04"), Machine: t.Format(time.RFC3339)}
 }
 
 // Style is how the HTML files link: site.HTML.
@@ -88,6 +115,7 @@ type PageData struct {
 	PageURL, QRSrc          string
 	ShareText, OriginalText string
 	OriginalURL             string
+	Published               *Date // nil when the feed gave no date
 }
 
 // Page renders the article a (a.Path is its Markdown path) as HTML.
@@ -106,6 +134,7 @@ func (r *Renderer) Page(a render.Article) ([]byte, error) {
 		ShareText:    r.site.ShareText,
 		OriginalText: r.site.OriginalText,
 		OriginalURL:  a.OriginalURL,
+		Published:    r.date(a.Published),
 	}
 	nav := r.nav(from, a.ID, render.Link{Label: a.ChannelName, URL: render.IndexPath(a.IndexName)})
 	alts := render.Alternates(site.HTML, from, a.ID, a.Alternates)
@@ -133,7 +162,8 @@ func (r *Renderer) promo(from site.Loc, stamp string) (string, error) {
 type IndexData struct {
 	Title   string
 	Entries []render.Entry
-	Earlier render.Link // the overflow page, if any
+	Earlier *render.Link // the overflow page; nil when none
+	Updated *Date        // when the list was written; nil when unknown
 }
 
 // List renders the HTML twin of the list l (a channel index, its overflow
@@ -142,13 +172,10 @@ type IndexData struct {
 func (r *Renderer) List(l render.List, stamp string) ([]byte, error) {
 	q := "t=" + stamp
 	from := l.Loc()
-	title := l.Title
-	if title == "" {
-		title = strings.TrimSuffix(path.Base(l.Path), ".md")
-	}
-	data := IndexData{Title: title, Entries: render.Entries(site.HTML, from, q, l.Entries)}
+	title := cmp.Or(l.Name, l.Title, strings.TrimSuffix(path.Base(l.Path), ".md"))
+	data := IndexData{Title: title, Entries: render.Entries(site.HTML, from, q, l.Entries), Updated: r.date(l.Updated)}
 	if l.Earlier.URL != "" {
-		data.Earlier = render.Link{Label: l.Earlier.Label, URL: site.HTML.Link(from, l.Earlier.URL, site.Query{Stamp: q})}
+		data.Earlier = &render.Link{Label: l.Earlier.Label, URL: site.HTML.Link(from, l.Earlier.URL, site.Query{Stamp: q})}
 	}
 	return r.frame(from, title, r.nav(from, q), "index", data, "", "", nil, r.feed(from, l.Kind == render.KindIndex))
 }

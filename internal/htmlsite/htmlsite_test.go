@@ -3,6 +3,7 @@ package htmlsite_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
@@ -30,6 +31,7 @@ func TestHTMLFilesMatchGolden(t *testing.T) {
 	page, err := r.Page(render.Article{
 		Path: "pages/p9/994979.md", ID: "994979", Title: "标题 <与> 符号", ChannelID: "p9",
 		IndexName: "S看世界", ChannelName: "看世界", OriginalURL: "https://news.example.test/994979.html",
+		Published:  time.Date(2026, 11, 30, 16, 5, 0, 0, time.UTC),
 		Alternates: []render.Alternate{{Label: "繁體中文", Loc: site.At("pages/p9/994979.md").In("zh-Hant")}},
 		Body:       `<div class="article_right"><p><img src="../../assets/ab/ab.png"/></p><div class="ad">` + extract.PromoMarker + `</div><p>正文。</p></div>`,
 	})
@@ -37,7 +39,8 @@ func TestHTMLFilesMatchGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	index, err := r.List(render.List{
-		Kind: render.KindIndex, Path: "indexes/S看世界.md", Title: "S看世界",
+		Kind: render.KindIndex, Path: "indexes/S看世界.md", Title: "S看世界", Name: "看世界",
+		Updated: time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC),
 		Entries: []render.Entry{{Title: "第一篇", Path: "pages/p9/1.md"}, {Title: "外站文章", Path: "https://github.com/o/other/blob/master/pages/1/2.md"}},
 		Earlier: render.Link{Label: "更早内容", URL: "indexes/S看世界-earlier.md"},
 	}, "01130820")
@@ -60,5 +63,23 @@ func TestStylesheetRequestsNothing(t *testing.T) {
 		if strings.Contains(css, bad) {
 			t.Errorf("style.css contains %q: it must not load anything", bad)
 		}
+	}
+}
+
+func TestHTMLIndexWithoutEarlierPageHasNoEarlierLink(t *testing.T) {
+	index, err := renderer(t).List(render.List{
+		Kind: render.KindIndex, Path: "indexes/S看世界.md", Title: "S看世界", Name: "看世界",
+		Entries: []render.Entry{{Title: "第一篇", Path: "pages/p9/1.md"}},
+	}, "01130820")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{`class="earlier"`, `href=""`, "&gt;&gt;&gt;", `class="updated"`} {
+		if strings.Contains(string(index), bad) {
+			t.Errorf("index without an earlier page nor a time holds %s:\n%s", bad, index)
+		}
+	}
+	if !strings.Contains(string(index), "<h1>看世界</h1>") {
+		t.Errorf("heading is not the channel's name:\n%s", index)
 	}
 }

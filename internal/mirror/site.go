@@ -68,10 +68,10 @@ func (r *run) writeIndex(ctx context.Context, src *config.Source, ch *config.Cha
 	page := indexes.Layout(items, opts.Length, sticky, &opts.Blacklist, &src.Blacklist)
 	name := src.IndexName(ch)
 	path, earlier := render.IndexPath(name), render.IndexPath(name+"-earlier")
-	list := render.List{Kind: render.KindIndex, Path: path, Title: name, Entries: entries(page.Main)}
+	list := render.List{Kind: render.KindIndex, Path: path, Title: name, Name: ch.Name, Updated: r.now, Entries: entries(page.Main)}
 	if len(page.Earlier) > 0 {
 		list.Earlier = render.Link{Label: opts.EarlierLabel, URL: earlier}
-		more := render.List{Kind: render.KindEarlier, Path: earlier, Title: name, Entries: entries(page.Earlier)}
+		more := render.List{Kind: render.KindEarlier, Path: earlier, Title: name, Name: ch.Name, Updated: r.now, Entries: entries(page.Earlier)}
 		if err := r.writeList(more, stamp); err != nil {
 			return err
 		}
@@ -132,7 +132,7 @@ func (r *run) writeHot(ctx context.Context, stamp string) error {
 	if err != nil {
 		return err
 	}
-	list := render.List{Kind: render.KindHot, Path: render.IndexPath(r.cfg.Site.HotName), Title: r.cfg.Site.HotName}
+	list := render.List{Kind: render.KindHot, Path: render.IndexPath(r.cfg.Site.HotName), Title: r.cfg.Site.HotName, Updated: r.now}
 	for _, p := range hot {
 		list.Entries = append(list.Entries, render.Entry{Title: p.Title, Path: p.Path})
 	}
@@ -150,7 +150,7 @@ func (r *run) writeEditors(ctx context.Context, stamp string) (*render.Picks, er
 	if err != nil {
 		return nil, err
 	}
-	list := render.List{Kind: render.KindEditors, Path: render.IndexPath(ed.Name), Title: ed.Name, Entries: entries(items)}
+	list := render.List{Kind: render.KindEditors, Path: render.IndexPath(ed.Name), Title: ed.Name, Updated: r.now, Entries: entries(items)}
 	if err := r.writeList(list, stamp); err != nil {
 		return nil, err
 	}

@@ -36,7 +36,7 @@ func (s *Set) List(l render.List, stamp string, has Has) ([]File, error) {
 
 // listIn is l as tree t shows it, converted, and whether t shows it.
 func (s *Set) listIn(t *Tree, l render.List, has Has) (render.List, bool) {
-	l.Tree, l.Title = t.Dir, t.Text(l.Title)
+	l.Tree, l.Title, l.Name = t.Dir, t.Text(l.Title), t.Text(l.Name)
 	l.Earlier.Label = t.Text(l.Earlier.Label)
 	if t.Dir == "" {
 		l.Entries = s.entriesIn(t, l.Entries, nil)

@@ -31,9 +31,16 @@ type List struct {
 	Kind string
 	// Tree is the variant folder the list is rendered for, "" for the
 	// original.
-	Tree    string
-	Path    string // the file's path from its tree's root, e.g. "indexes/S看世界.md"
-	Title   string // the list's name, e.g. "S看世界"
+	Tree  string
+	Path  string // the file's path from its tree's root, e.g. "indexes/S看世界.md"
+	Title string // the list's file name, e.g. "S看世界"
+	// Name is what readers call the list, e.g. the channel's name "看世界";
+	// "" to use Title. The Markdown list, the reference system's, shows
+	// Title; the HTML site shows Name.
+	Name string
+	// Updated is when the list was written; zero for none shown. Only the
+	// HTML site shows it.
+	Updated time.Time
 	Entries []Entry
 	// Earlier links an index to its overflow page (Label, repository path);
 	// empty when the index has none.

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"text/template"
+	"time"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
@@ -125,6 +126,10 @@ type Article struct {
 	// Body is extracted HTML holding extract.PromoMarker.
 	Body        string
 	OriginalURL string
+	// Published is the article's date as its feed gives it; zero when the
+	// feed gives none. Only the HTML site shows it (the Markdown page is
+	// the reference system's).
+	Published time.Time
 	// Alternates are the page's copies in other trees; usually none.
 	Alternates []Alternate
 }
