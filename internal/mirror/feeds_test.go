@@ -64,7 +64,7 @@ func TestSyncPublishesFeedsInEveryTree(t *testing.T) {
 		}
 	}
 	for file, want := range map[string]string{
-		"indexes/P看图.html":         `<link rel="alternate" type="application/atom+xml" title="P看图" href="../indexes/P%e7%9c%8b%e5%9b%be.xml">`,
+		"indexes/P看图.html":         `<link rel="alternate" type="application/atom+xml" title="看图" href="../indexes/P%e7%9c%8b%e5%9b%be.xml">`,
 		"index.html":               `<link rel="alternate" type="application/atom+xml" title="新闻镜像" href="index.xml">`,
 		"zh-Hant/index.html":       `<link rel="alternate" type="application/atom+xml" title="新聞鏡像" href="index.xml">`,
 		"zh-Hant/indexes/P看图.html": `href="../indexes/P%e7%9c%8b%e5%9b%be.xml">`,
