@@ -67,6 +67,9 @@ type Input struct {
 	Images assets.Getter
 	// Known finds images stored by earlier pages; nil for none.
 	Known assets.Known
+	// Quota is what is left of the source's images for the run
+	// (images.max_per_run); nil for no such cap.
+	Quota *assets.Quota
 	// Unchanged reports whether the article is mirrored already with the
 	// body whose hash is given, so that nothing needs rendering; nil for
 	// never.

@@ -80,6 +80,7 @@ func (p *Pipeline) storeImages(ctx context.Context, in Input, b *body, res *Resu
 	if in.Known != nil {
 		l = l.WithKnown(in.Known)
 	}
+	l = l.WithQuota(in.Quota)
 	r, err := l.LocalizeNodes(ctx, nodes)
 	if err != nil {
 		return err

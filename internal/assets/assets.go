@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/option"
@@ -23,18 +24,81 @@ type Options struct {
 	Localize bool `yaml:"localize"`
 	// MaxBytes caps one image; a larger one keeps its original URL.
 	MaxBytes int64 `yaml:"max_bytes"`
+	// MaxPerArticle caps the distinct images of one article that are
+	// localised, in body order; the others keep their original URL and
+	// the article gets a warning.
+	MaxPerArticle int `yaml:"max_per_article"`
+	// MaxPerRun caps the images the source downloads in one run (images
+	// stored by earlier pages and data: images are not counted); past it
+	// images keep their original URL, with a warning.
+	MaxPerRun int `yaml:"max_per_run"`
 }
 
 // DefaultOptions returns the options of a source that says nothing: off,
-// with a 5 MiB cap once turned on.
-func DefaultOptions() Options { return Options{MaxBytes: 5 << 20} }
+// with a 5 MiB cap, 100 images an article and 2,000 a run once turned on.
+func DefaultOptions() Options {
+	return Options{MaxBytes: 5 << 20, MaxPerArticle: 100, MaxPerRun: 2000}
+}
+
+// Fill gives the zero fields of o their defaults.
+func (o Options) Fill() Options {
+	d := DefaultOptions()
+	if o.MaxBytes == 0 {
+		o.MaxBytes = d.MaxBytes
+	}
+	if o.MaxPerArticle == 0 {
+		o.MaxPerArticle = d.MaxPerArticle
+	}
+	if o.MaxPerRun == 0 {
+		o.MaxPerRun = d.MaxPerRun
+	}
+	return o
+}
+
+// Bounds past which a cap is a typo, not a need.
+const (
+	maxPerArticleLimit = 10_000
+	maxPerRunLimit     = 1_000_000
+)
 
 // Validate reports options that cannot work.
 func (o Options) Validate() error {
+	var es option.Errors
 	if o.MaxBytes <= 0 {
-		return option.Errorf("max_bytes", "must be positive")
+		es.Addf("max_bytes", "must be positive")
 	}
-	return nil
+	if o.MaxPerArticle < 1 || o.MaxPerArticle > maxPerArticleLimit {
+		es.Addf("max_per_article", "must be 1 to %d, got %d", maxPerArticleLimit, o.MaxPerArticle)
+	}
+	if o.MaxPerRun < 1 || o.MaxPerRun > maxPerRunLimit {
+		es.Addf("max_per_run", "must be 1 to %d, got %d", maxPerRunLimit, o.MaxPerRun)
+	}
+	return es.Err()
+}
+
+// Quota is how many more images a source may download in this run; the
+// articles of the source share it. It is safe for concurrent use.
+type Quota struct {
+	mu        sync.Mutex
+	left, cap int
+}
+
+// NewQuota returns a quota of n downloads.
+func NewQuota(n int) *Quota { return &Quota{left: n, cap: n} }
+
+// take uses one download; false when none is left (a nil quota is
+// unlimited).
+func (q *Quota) take() bool {
+	if q == nil {
+		return true
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.left <= 0 {
+		return false
+	}
+	q.left--
+	return true
 }
 
 var _ option.Validator = Options{}

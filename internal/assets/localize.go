@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -23,6 +24,7 @@ type Localizer struct {
 	tree  Writer
 	opts  Options
 	known Known
+	quota *Quota
 }
 
 // Known remembers which asset an image URL was stored as, so that a page
@@ -40,9 +42,17 @@ func (l *Localizer) WithKnown(k Known) *Localizer {
 	return l
 }
 
+// WithQuota makes l count its downloads against q, the source's images
+// for the run (Options.MaxPerRun); nil for no such cap.
+func (l *Localizer) WithQuota(q *Quota) *Localizer {
+	l.quota = q
+	return l
+}
+
 // New returns a localiser that fetches with get and stores into tree.
+// Zero caps in opts take their defaults.
 func New(get Getter, tree Writer, opts Options) *Localizer {
-	return &Localizer{get: get, tree: tree, opts: opts}
+	return &Localizer{get: get, tree: tree, opts: opts.Fill()}
 }
 
 // Result is what localising one body did.
@@ -56,36 +66,179 @@ type Result struct {
 	Written []string
 	// Failed are the images that keep their original URL, and why.
 	Failed []error
+	// Skipped counts the images left at their original URL, unasked, by
+	// the caps (images per article, images per run); Warnings say so.
+	Skipped  int
+	Warnings []string
 }
 
-// LocalizeNodes stores every image of a parsed body (as Parse returns it)
-// and leaves the nodes as they are; RewriteNodes points them at the
-// assets.
+// LocalizeNodes stores the images of a parsed body (as Parse returns it),
+// at most Options.MaxPerArticle of them in body order, and leaves the
+// nodes as they are; RewriteNodes points them at the assets. The images
+// are downloaded at once, within the fetch client's per-host limits; a
+// host whose images fail transiently (hanging, cut, 5xx) is asked no more
+// for this body. When ctx ends first, the error is its cause and nothing
+// is stored.
 func (l *Localizer) LocalizeNodes(ctx context.Context, nodes []*html.Node) (*Result, error) {
 	res := &Result{Local: map[string]string{}}
-	seen := map[string]bool{}
-	for _, src := range imageURLs(nodes) {
-		if seen[src] {
-			continue
-		}
-		seen[src] = true
-		if err := l.store(ctx, src, res); err != nil {
+	srcs := l.capped(distinct(imageURLs(nodes)), res)
+	got := l.gather(ctx, srcs, res)
+	if ctx.Err() != nil {
+		return nil, context.Cause(ctx)
+	}
+	for i, src := range srcs {
+		if err := l.store(ctx, src, got[i], res); err != nil {
 			return nil, err
 		}
 	}
 	return res, nil
 }
 
-// store localises one image into res; only a failed write is an error.
-func (l *Localizer) store(ctx context.Context, src string, res *Result) error {
-	if rel, ok := l.lookup(ctx, src); ok {
-		res.add(src, rel)
+// capped keeps the first MaxPerArticle image URLs; the rest are a warning.
+func (l *Localizer) capped(srcs []string, res *Result) []string {
+	if over := len(srcs) - l.opts.MaxPerArticle; over > 0 {
+		res.Skipped += over
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d of the body's %d images are over images.max_per_article (%d) and keep their original URL",
+			over, len(srcs), l.opts.MaxPerArticle))
+		srcs = srcs[:l.opts.MaxPerArticle]
+	}
+	return srcs
+}
+
+// image is how one image of a body was found: already stored (rel), its
+// bytes (data), or why not (err).
+type image struct {
+	rel  string
+	data []byte
+	err  error
+	// fetch is an image to download; skip one over the run's cap.
+	fetch, skip bool
+}
+
+// gather finds every image of srcs: data: images and those stored by
+// earlier pages in body order, then the downloads, all at once.
+func (l *Localizer) gather(ctx context.Context, srcs []string, res *Result) []image {
+	got := make([]image, len(srcs))
+	var fetches []int
+	for i, src := range srcs {
+		switch rel, ok := l.lookup(ctx, src); {
+		case ok:
+			got[i].rel = rel
+		case strings.HasPrefix(src, "data:"):
+			data, err := decodeDataURI(src)
+			got[i].data, got[i].err = l.capBytes(src, data, err)
+		case l.quota.take():
+			got[i].fetch = true
+			fetches = append(fetches, i)
+		default:
+			got[i].skip = true
+		}
+	}
+	if n := countSkipped(got); n > 0 {
+		res.Skipped += n
+		res.Warnings = append(res.Warnings, fmt.Sprintf("%d images keep their original URL: the source's images.max_per_run (%d) is used up for this run",
+			n, l.quota.cap))
+	}
+	l.downloadAll(ctx, srcs, fetches, got)
+	return got
+}
+
+// downloadAll downloads the images srcs[i] for i in fetches into got: each
+// host's images in body order on as many goroutines as the client lets
+// run at once to one host (so that each image's retries come before the
+// host's next image, and a failing host is seen after its first images),
+// every host at once.
+func (l *Localizer) downloadAll(ctx context.Context, srcs []string, fetches []int, got []image) {
+	w := newHostWatch(ctx)
+	defer w.stop()
+	byHost := map[string][]int{}
+	var hosts []string
+	for _, i := range fetches {
+		h := hostOf(srcs[i])
+		if byHost[h] == nil {
+			hosts = append(hosts, h)
+		}
+		byHost[h] = append(byHost[h], i)
+	}
+	var wg sync.WaitGroup
+	for _, h := range hosts {
+		queue := make(chan int, len(byHost[h]))
+		for _, i := range byHost[h] {
+			queue <- i
+		}
+		close(queue)
+		for range min(l.perHost(), len(byHost[h])) {
+			wg.Go(func() {
+				for i := range queue {
+					got[i].data, got[i].err = l.download(w, srcs[i])
+				}
+			})
+		}
+	}
+	wg.Wait()
+}
+
+// perHost is how many requests the Getter lets run at once to one host.
+func (l *Localizer) perHost() int {
+	if o, ok := l.get.(interface{ Options() fetch.Options }); ok && o.Options().PerHost > 0 {
+		return o.Options().PerHost
+	}
+	return fetch.DefaultOptions().PerHost
+}
+
+func countSkipped(got []image) int {
+	n := 0
+	for _, g := range got {
+		if g.skip {
+			n++
+		}
+	}
+	return n
+}
+
+// download fetches one image within the cap, through its host's watch:
+// not at all once the host is found failing.
+func (l *Localizer) download(w *hostWatch, src string) ([]byte, error) {
+	ctx, host := w.enter(src)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("image %s: %w", short(src), context.Cause(ctx))
+	}
+	resp, err := l.get.Get(ctx, src)
+	if err != nil {
+		if ctx.Err() != nil && w.parent.Err() == nil {
+			err = context.Cause(ctx)
+		}
+		w.note(host, err)
+		return nil, fmt.Errorf("image %s: %w", short(src), err)
+	}
+	w.note(host, nil)
+	return l.capBytes(src, resp.Body, nil)
+}
+
+// capBytes returns data unless err or data is over Options.MaxBytes.
+func (l *Localizer) capBytes(src string, data []byte, err error) ([]byte, error) {
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > l.opts.MaxBytes {
+		return nil, fmt.Errorf("image %s: %w", short(src), &fetch.TooLargeError{Size: int64(len(data)), Limit: l.opts.MaxBytes})
+	}
+	return data, nil
+}
+
+// store puts one gathered image into res (and its bytes into the tree);
+// only a failed write is an error.
+func (l *Localizer) store(ctx context.Context, src string, g image, res *Result) error {
+	if g.skip {
 		return nil
 	}
-	data, err := l.load(ctx, src)
-	var rel string
+	if g.rel != "" {
+		res.add(src, g.rel)
+		return nil
+	}
+	rel, err := "", g.err
 	if err == nil {
-		rel, err = Path(data)
+		rel, err = Path(g.data)
 		var ni *NotImageError
 		if errors.As(err, &ni) {
 			ni.URL = src
@@ -95,7 +248,7 @@ func (l *Localizer) store(ctx context.Context, src string, res *Result) error {
 		res.Failed = append(res.Failed, err)
 		return nil
 	}
-	changed, err := l.tree.Write(rel, data)
+	changed, err := l.tree.Write(rel, g.data)
 	if err != nil {
 		return fmt.Errorf("store image %s: %w", short(src), err)
 	}
@@ -103,7 +256,7 @@ func (l *Localizer) store(ctx context.Context, src string, res *Result) error {
 		res.Written = append(res.Written, rel)
 	}
 	res.add(src, rel)
-	if l.known != nil && !strings.HasPrefix(src, "data:") {
+	if l.known != nil && g.fetch {
 		l.known.Remember(ctx, src, rel)
 	}
 	return nil
@@ -125,25 +278,17 @@ func (res *Result) add(src, rel string) {
 	res.Local[src] = rel
 }
 
-// load returns the bytes of an http(s) or data: image, within the cap.
-func (l *Localizer) load(ctx context.Context, src string) ([]byte, error) {
-	var data []byte
-	if strings.HasPrefix(src, "data:") {
-		var err error
-		if data, err = decodeDataURI(src); err != nil {
-			return nil, err
+// distinct keeps the first of each URL.
+func distinct(srcs []string) []string {
+	seen := map[string]bool{}
+	out := srcs[:0]
+	for _, s := range srcs {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
 		}
-	} else {
-		resp, err := l.get.Get(ctx, src)
-		if err != nil {
-			return nil, fmt.Errorf("image %s: %w", short(src), err)
-		}
-		data = resp.Body
 	}
-	if int64(len(data)) > l.opts.MaxBytes {
-		return nil, fmt.Errorf("image %s: %w", short(src), &fetch.TooLargeError{Size: int64(len(data)), Limit: l.opts.MaxBytes})
-	}
-	return data, nil
+	return out
 }
 
 // decodeDataURI returns the payload of a data: URI (RFC 2397).

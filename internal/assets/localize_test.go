@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/assets"
@@ -37,8 +38,11 @@ func imageHost(t *testing.T) (*fetch.Client, *int) {
 		"/page.html":  []byte("<!doctype html><html><body>not an image</body></html>"),
 	}
 	hits := new(int)
+	var mu sync.Mutex
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
 		*hits++
+		mu.Unlock()
 		data, ok := files[r.URL.Path]
 		if !ok {
 			http.NotFound(w, r)

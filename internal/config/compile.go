@@ -10,7 +10,6 @@ import (
 	"text/template"
 	"time"
 
-	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/option"
 	"github.com/newsmirror/newsmirror/internal/zhconv"
@@ -133,9 +132,7 @@ func (c *Config) compileSource(s *errorSink, path string, src *Source, seen map[
 		}
 		src.Updating = re
 	}
-	if src.Images.MaxBytes == 0 {
-		src.Images.MaxBytes = assets.DefaultOptions().MaxBytes
-	}
+	src.Images = src.Images.Fill()
 	s.fields(path+".images", src.Images.Validate())
 	s.fields(path+".blacklist", src.Blacklist.Validate())
 	if len(src.Channels) == 0 {

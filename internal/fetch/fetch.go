@@ -104,6 +104,9 @@ func fill(o Options) Options {
 	if o.Timeout <= 0 {
 		o.Timeout = d.Timeout
 	}
+	if o.ArticleTimeout <= 0 {
+		o.ArticleTimeout = d.ArticleTimeout
+	}
 	if o.ConnectTimeout <= 0 {
 		o.ConnectTimeout = d.ConnectTimeout
 	}

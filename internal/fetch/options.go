@@ -22,6 +22,10 @@ type Options struct {
 	UserAgent string `yaml:"user_agent"`
 	// Workers is how many articles are fetched and processed at once.
 	Workers int `yaml:"workers"`
+	// ArticleTimeout bounds one article's whole pipeline (its page, its
+	// images, rendering); an article over it fails transiently and is
+	// tried again next run.
+	ArticleTimeout time.Duration `yaml:"article_timeout"`
 	// MaxConnections caps the requests in flight over all hosts.
 	MaxConnections int `yaml:"max_connections"`
 	// Retries is how many times a timed-out, 5xx or 429 request is tried
@@ -64,6 +68,7 @@ func DefaultOptions() Options {
 		MaxBodyBytes:   15 << 20,
 		UserAgent:      buildinfo.Read().UserAgent(),
 		Workers:        4,
+		ArticleTimeout: 2 * time.Minute,
 		MaxConnections: 32,
 		Retries:        2,
 		RetryWait:      time.Second,
@@ -94,6 +99,8 @@ func (o Options) Validate() error {
 		return option.Errorf("connect_timeout", "must be positive and at most %s, got %s", MaxConnect, o.ConnectTimeout)
 	case o.MaxBodyBytes <= 0 || o.MaxBodyBytes > MaxBodyLimit:
 		return option.Errorf("max_body_bytes", "must be positive and at most %d (1 GiB), got %d", MaxBodyLimit, o.MaxBodyBytes)
+	case o.ArticleTimeout <= 0 || o.ArticleTimeout > MaxTimeout:
+		return option.Errorf("article_timeout", "must be positive and at most %s, got %s", MaxTimeout, o.ArticleTimeout)
 	case o.Workers < 1 || o.Workers > 256:
 		return option.Errorf("workers", "must be 1 to 256, got %d", o.Workers)
 	case o.MaxConnections < 1 || o.MaxConnections > 1024:

@@ -13,24 +13,19 @@ import (
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
-// mirrorArticle runs one article through the pipeline, then persists it:
-// its files (each through a temporary file and a rename), then, in one
-// transaction, its row, fallback mark and assets. It returns the paths
-// that changed, page first. Files are written before the database row, so
-// a crash in between only makes the next run mirror the article again.
+// mirrorArticle runs one article through the pipeline, within its time
+// budget (fetch.article_timeout), then persists it: its files (each
+// through a temporary file and a rename), then, in one transaction, its
+// row, fallback mark and assets. It returns the paths that changed, page
+// first. Files are written before the database row, so a crash in between
+// only makes the next run mirror the article again. Persisting is not cut
+// short by ctx: an article the pipeline finished is kept.
 func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
-	in, err := r.input(ctx, j)
-	if err != nil {
-		return nil, fmt.Errorf("extract %s: %w", j.item.URL, err)
-	}
-	res, err := r.pipe.Run(ctx, in)
-	if res != nil && res.Decoded {
-		r.recordEncoding(ctx, j.src, j.ch, "page", in.Page.URL, res.Decoding)
-	}
-	r.recordExtract(ctx, j, res, err)
+	res, err := r.runPipeline(ctx, j)
 	if err != nil || res.Unchanged {
 		return nil, err
 	}
+	ctx = context.WithoutCancel(ctx)
 	r.recordImages(j, res)
 	written, err := r.writeFiles(res.Files)
 	if err != nil {
@@ -46,6 +41,25 @@ func (r *run) mirrorArticle(ctx context.Context, j job) ([]string, error) {
 	}, res.Fallback(), used)
 }
 
+// runPipeline fetches j's page and runs the pipeline on it, within the
+// article's time budget; an article over it is a *article.BudgetError.
+func (r *run) runPipeline(ctx context.Context, j job) (*article.Result, error) {
+	actx, cancel := article.WithBudget(ctx, r.cfg.Fetch.ArticleTimeout)
+	defer cancel()
+	in, err := r.input(actx, j)
+	if err != nil {
+		return nil, fmt.Errorf("extract %s: %w", j.item.URL, article.OverBudget(actx, err))
+	}
+	res, err := r.pipe.Run(actx, in)
+	err = article.OverBudget(actx, err)
+	ctx = context.WithoutCancel(ctx)
+	if res != nil && res.Decoded {
+		r.recordEncoding(ctx, j.src, j.ch, "page", in.Page.URL, res.Decoding)
+	}
+	r.recordExtract(ctx, j, res, err)
+	return res, err
+}
+
 // input is the pipeline's input for j: the page fetched when the pipeline
 // needs it. When the body is in the feed, a page that cannot be fetched
 // only costs the lead image.
@@ -56,7 +70,7 @@ func (r *run) input(ctx context.Context, j job) (article.Input, error) {
 		Claim:     func(id string) (string, error) { return r.claimID(ctx, j, id) },
 	}
 	if j.src.Images.Localize {
-		in.Images = r.clientFor(j.src)
+		in.Images, in.Quota = r.clientFor(j.src), r.images.quota(j.src)
 	}
 	if !article.NeedsPage(j.ch, j.item) {
 		return in, nil
@@ -109,6 +123,9 @@ func (r *run) recordImages(j job, res *article.Result) {
 	r.images.add(j.src.ID, res.Images)
 	for _, f := range res.Images.Failed {
 		r.log.Warn("image kept at its original URL", "source", j.src.ID, "page", res.Path, "err", f)
+	}
+	for _, w := range res.Images.Warnings {
+		r.log.Warn("images over a cap", "source", j.src.ID, "page", res.Path, "url", j.item.URL, "warning", w)
 	}
 }
 

@@ -107,3 +107,37 @@ func TestSyncPointsImagesAtConfiguredAssetURL(t *testing.T) {
 		t.Errorf("page does not load its image from the configured CDN:\n%s", page)
 	}
 }
+
+func TestSyncKeepsImagesOverTheArticleCapAtTheirURLWithAWarning(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/images.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := newFakeSite(t, ar)
+	site.set("/a.png", string(solidPNG(t, 30, 20)))
+	out := t.TempDir()
+	cfg := loadConfig(t, ar, out)
+	cfg.Sources[0].Images.MaxPerArticle = 1
+
+	rep := syncAt(t, cfg, site.client(), runTime)
+
+	if len(rep.Failures) != 0 || len(rep.Written) != 2 {
+		t.Fatalf("written %v, failures %v; want both pages", rep.Written, rep.Failures)
+	}
+	if c := rep.Images["pics"]; c.Skipped == 0 || !strings.Contains(c.LastWarning, "images.max_per_article (1)") {
+		t.Errorf("report images = %+v, want the images over the cap counted and named", c)
+	}
+	if p := readFile(t, out, "pages/photo/302.md"); !strings.Contains(p, `src="http://img.example.test/big.png"`) {
+		t.Errorf("page 302 does not keep the image over the cap at its URL:\n%s", p)
+	}
+	db, err := store.Open(context.Background(), cfg.StatePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	table, err := db.Health(context.Background())
+	h := table.Of(store.SubjectImages, "pics", "")
+	if err != nil || h.Warned != 1 || !strings.Contains(h.LastWarning, "max_per_article") {
+		t.Errorf("image health = %+v, %v; want the run's warning counted", h, err)
+	}
+}

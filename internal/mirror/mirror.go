@@ -7,6 +7,7 @@
 package mirror
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -51,7 +52,16 @@ type Deps struct {
 	// Lock is the mirror's lock when the caller holds it (the daemon holds
 	// it across runs); nil: Sync takes it for the run.
 	Lock *publish.MirrorLock
+	// StopGrace is how long the articles in hand may go on once ctx ends
+	// before they are cancelled too; 0 means DefaultStopGrace, a negative
+	// value cancels them at once.
+	StopGrace time.Duration
 }
+
+// DefaultStopGrace is how long the articles in hand may go on after a
+// stop (SIGINT, SIGTERM): long enough for an article that is nearly done,
+// short of a service manager's stop timeout.
+const DefaultStopGrace = 10 * time.Second
 
 // Report is what one run did.
 type Report struct {
@@ -129,6 +139,8 @@ type run struct {
 	hosts  *hosts // how the articles' hosts are doing
 	// claims are the page ids this run's articles took (claimID).
 	claims claims
+	// stopGrace is Deps.StopGrace, its default filled in.
+	stopGrace time.Duration
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel
@@ -223,6 +235,7 @@ func (r *run) push(ctx context.Context) {
 func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, rebuildAll: deps.Rebuild, report: &Report{}, touched: map[string]bool{}, unlock: func() {}}
 	r.metrics, r.progress = deps.Metrics, newTracker(deps.Progress, channelCount(cfg))
+	r.stopGrace = cmp.Or(deps.StopGrace, DefaultStopGrace)
 	if r.client == nil {
 		r.client = fetch.New(cfg.Fetch, fetch.OnRetry(deps.Metrics.Retry))
 	}

@@ -13,6 +13,9 @@ type done struct {
 	queuedJob
 	written []string
 	err     error
+	// stopped is a job cut short by the end of the stop grace: not a
+	// failure of the article, which stays to do for the next run.
+	stopped bool
 }
 
 // hostQueues are the jobs still to start, one queue per host, taken
@@ -92,26 +95,38 @@ func (q *hostQueues) take(now time.Time, paused func(rawURL string) time.Time) (
 // sleeps out a host's Retry-After: the job goes back to its host's queue
 // until then (at most fetch.retries times, and only for waits within
 // fetch.max_retry_wait), and the worker takes another host's job. When
-// ctx is cancelled no new job starts, but the articles in hand are
-// finished (their requests are still bounded by the fetch timeout), so
-// that they can be committed.
+// ctx is cancelled no new job starts; the articles in hand have the stop
+// grace (Deps.StopGrace) to finish, so that they can be committed, and
+// are then cancelled: one article never holds the stop.
 func (r *run) runJobs(ctx context.Context, jobs []job) {
 	workers := min(r.cfg.Fetch.Workers, len(jobs))
 	if workers == 0 {
 		return
 	}
 	work := context.WithoutCancel(ctx)
+	inHand, cancel := r.graceAfter(ctx)
+	defer cancel()
 	start, finished := make(chan queuedJob), make(chan done)
 	for range workers {
 		go func() {
 			for j := range start {
-				written, err := r.mirrorUnlessDown(work, j.job)
-				finished <- done{j, written, err}
+				written, err := r.mirrorUnlessDown(inHand, j.job)
+				finished <- done{j, written, err, err != nil && inHand.Err() != nil}
 			}
 		}()
 	}
 	r.dispatch(ctx, work, newHostQueues(jobs), workers, start, finished)
 	close(start)
+}
+
+// graceAfter returns a context that ends r.stopGrace after ctx does.
+func (r *run) graceAfter(ctx context.Context) (context.Context, context.CancelFunc) {
+	inHand, cancel := context.WithCancelCause(context.WithoutCancel(ctx))
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(max(r.stopGrace, 0), func() { cancel(context.Cause(ctx)) })
+		context.AfterFunc(inHand, func() { t.Stop() })
+	})
+	return inHand, func() { stop(); cancel(nil) }
 }
 
 // dispatch hands queued jobs to idle workers and records what they finish
@@ -155,7 +170,10 @@ func (r *run) dispatch(ctx, work context.Context, q *hostQueues, workers int, st
 			held = nil
 		case d := <-finished:
 			busy--
-			if later, ok := r.retryLater(d); ok {
+			if d.stopped {
+				r.log.Warn("article cut short by the stop; tried again next run", "url", d.job.item.URL, "err", d.err)
+				r.progress.articleDone()
+			} else if later, ok := r.retryLater(d); ok {
 				q.push(later, true)
 			} else {
 				r.record(work, d.job, d.written, d.err)
