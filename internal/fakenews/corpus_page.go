@@ -2,6 +2,7 @@ package fakenews
 
 import (
 	"fmt"
+	"html"
 	"math/rand/v2"
 	"strings"
 	"time"
@@ -30,6 +31,9 @@ type corpusArticle struct {
 	tags    []string
 	source  string
 	date    time.Time
+	// photos, when set, are the page's only pictures: the lead picture
+	// and then one inline picture for each of the rest.
+	photos []string
 }
 
 func newCorpusArticle(rng *rand.Rand, id, channel int, date time.Time) *corpusArticle {
@@ -77,7 +81,8 @@ func (a *corpusArticle) page(rng *rand.Rand, size int) []byte {
 		fmt.Fprintf(&b, "<li><a href=\"/news/gb/%s.html\">%s</a></li>\n", c.ID, c.Name)
 	}
 	fmt.Fprintf(&b, articleHead, ch.ID, ch.Name, a.title, a.date.Format("2006-01-02 15:04"), a.source)
-	fmt.Fprintf(&b, leadImage, a.title, a.date.Format("2006/1-2"), a.id, phrase(rng))
+	a.writeLead(&b, rng)
+	inline := 1
 	fmt.Fprintf(&b, "<p>【看中国%s讯】<ok><a href=\"https://www.secretchina.com/news/gb/tag/%s\" target=\"_blank\">%s</a></ok>%s</p>\n",
 		a.date.Format("2006年1月2日"), a.tags[0], a.tags[0], a.lead)
 	tail := len(articleTail) + len(pageTail) + 600
@@ -89,7 +94,10 @@ func (a *corpusArticle) page(rng *rand.Rand, size int) []byte {
 			b.WriteString("<div><center><div id=\"div-gpt-ad-1589559869784-0\"></div></center></div>\n")
 		case i%11 == 10:
 			b.WriteString("<script>window.ad=(window.ad||0)+1</script>\n<p><iframe src=\"https://ads.example.invalid/x\" width=\"300\" height=\"250\" frameborder=\"0\"></iframe></p>\n")
-		case i%13 == 12:
+		case i%13 == 12 && a.photos != nil && inline < len(a.photos):
+			fmt.Fprintf(&b, "<p style=\"text-align: center;\"><img alt=\"%s\" src=\"%s\"/><br/>%s</p>\n", phrase(rng), html.EscapeString(a.photos[inline]), phrase(rng))
+			inline++
+		case i%13 == 12 && a.photos == nil:
 			fmt.Fprintf(&b, "<p style=\"text-align: center;\"><img alt=\"%s\" src=\"//img5.secretchina.com/pic/%d-%d.jpg\" style=\"height:337px; width:600px\"/><br/>%s</p>\n", phrase(rng), a.id, i, phrase(rng))
 		default:
 			t := corpusTags[rng.IntN(len(corpusTags))]
@@ -102,6 +110,17 @@ func (a *corpusArticle) page(rng *rand.Rand, size int) []byte {
 	}
 	fmt.Fprintf(&b, pageTail, a.id)
 	return []byte(b.String())
+}
+
+// writeLead writes the lead picture: the first of photos, or the
+// reference site's picture URL.
+func (a *corpusArticle) writeLead(b *strings.Builder, rng *rand.Rand) {
+	if len(a.photos) == 0 {
+		fmt.Fprintf(b, leadImage, a.title, a.date.Format("2006/1-2"), a.id, phrase(rng))
+		return
+	}
+	lead := strings.Replace(leadImage, "//img5.secretchina.com/pic/%s/p%d-ss.jpg", "%s", 1)
+	fmt.Fprintf(b, lead, a.title, html.EscapeString(a.photos[0]), phrase(rng))
 }
 
 const pageHead = `<!DOCTYPE html>

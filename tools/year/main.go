@@ -1,0 +1,93 @@
+// Command year simulates days of the reference mirror's publishing against
+// a loopback news site and measures what the mirror's repository costs as
+// it grows: 9 channels, about 150 new articles a day (10–80 KB pages, 1–3
+// photos each, localised), publish.keep 500, one sync every two hours. It
+// drives mirror.Sync in-process on a simulated clock (it never sleeps) and
+// prints one row per simulated month: packed history, working tree, a
+// fresh "git clone --depth 1" and a full clone, and the run's own cost.
+//
+//	go run ./tools/year -days 365 -chart docs/year.png
+//	go run ./tools/year -days 60 -images=false
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+func main() {
+	var o options
+	flag.IntVar(&o.days, "days", 365, "simulated `days`")
+	flag.Uint64Var(&o.seed, "seed", 1, "`seed` of the articles and photos")
+	flag.Float64Var(&o.rate, "rate", 150, "new articles a `day`, over 9 channels")
+	flag.BoolVar(&o.images, "images", true, "articles carry 1–3 photos, localised into the mirror")
+	flag.IntVar(&o.syncsPerDay, "syncs", 12, "syncs (commits) a day")
+	flag.IntVar(&o.month, "month", 30, "simulated days between two measured rows")
+	flag.BoolVar(&o.full, "full", true, "measure a full clone every row, not only the last (costly on large mirrors)")
+	flag.StringVar(&o.out, "out", "", "mirror into `folder` (kept); default a temporary folder, removed")
+	flag.StringVar(&o.cache, "cache", defaultCache(), "`folder` caching generated photos by seed; empty for none")
+	flag.StringVar(&o.chart, "chart", "", "write a PNG chart of sizes against months to `file`")
+	flag.StringVar(&o.csv, "csv", "", "write the rows as CSV to `file`")
+	replot := flag.String("replot", "", "draw -chart from a CSV `file` of an earlier run instead of running")
+	flag.Parse()
+	if *replot != "" {
+		if err := replotCSV(*replot, o); err != nil {
+			fmt.Fprintln(os.Stderr, "year:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if err := run(context.Background(), o, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "year:", err)
+		os.Exit(1)
+	}
+}
+
+// options are the command's flags.
+type options struct {
+	days, syncsPerDay, month int
+	seed                     uint64
+	rate                     float64
+	images, full             bool
+	out, cache, chart, csv   string
+}
+
+func defaultCache() string {
+	d, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	return filepath.Join(d, "newsmirror-year-photos")
+}
+
+// fillDays is when publish.keep (500 pages a channel) fills the tree.
+func (o options) fillDays() float64 { return 500 * 9 / o.rate }
+
+// title names the run on its chart.
+func (o options) title() string {
+	if o.images {
+		return "IMAGES LOCALISED"
+	}
+	return "NO IMAGES"
+}
+
+// replotCSV prints the rows of an earlier run's CSV and draws o.chart.
+func replotCSV(path string, o options) error {
+	rows, err := readCSV(path)
+	if err != nil {
+		return err
+	}
+	printHeader(os.Stdout, o)
+	for _, r := range rows {
+		printRow(os.Stdout, r)
+	}
+	printExtrapolation(os.Stdout, rows, o)
+	return writeOutputs(options{chart: o.chart, images: o.images, rate: o.rate}, rows)
+}
+
+// start is the simulated first day.
+var start = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)

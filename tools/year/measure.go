@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// row is one measured simulated month.
+type row struct {
+	day int
+	// pack and loose are "git count-objects -v"'s size-pack and size, in
+	// bytes, as the runs left the mirror (git's own automatic gc only).
+	pack, loose int64
+	// tree is the working tree's bytes (the state folder excluded), files
+	// its file count.
+	tree  int64
+	files int
+	// shallow is a "git clone --depth 1 file://" repository's .git, and
+	// shallowTime how long the clone took (checkout included).
+	shallow     int64
+	shallowTime time.Duration
+	// full is a full "git clone --bare file://" (a fresh pack of the whole
+	// history), fullTime its time; 0 when not measured.
+	full     int64
+	fullTime time.Duration
+	cost     cost
+}
+
+// measure takes the month's sizes of the mirror in dir.
+func measure(ctx context.Context, dir string, day int, full bool) (row, error) {
+	r := row{day: day}
+	var err error
+	if r.pack, r.loose, err = countObjects(ctx, dir); err != nil {
+		return r, err
+	}
+	if r.tree, r.files, err = treeSize(dir); err != nil {
+		return r, err
+	}
+	tmp, err := os.MkdirTemp("", "year-clone-")
+	if err != nil {
+		return r, err
+	}
+	defer os.RemoveAll(tmp)
+	url := "file://" + dir
+	shallow := filepath.Join(tmp, "shallow")
+	if r.shallowTime, err = timed(ctx, "", "clone", "--quiet", "--depth", "1", url, shallow); err != nil {
+		return r, err
+	}
+	if r.shallow, _, err = dirSize(filepath.Join(shallow, ".git")); err != nil {
+		return r, err
+	}
+	os.RemoveAll(shallow)
+	if full {
+		bare := filepath.Join(tmp, "full.git")
+		if r.fullTime, err = timed(ctx, "", "clone", "--quiet", "--bare", url, bare); err != nil {
+			return r, err
+		}
+		if r.full, _, err = dirSize(bare); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// countObjects returns size-pack and size (loose) of the repository, in bytes.
+func countObjects(ctx context.Context, dir string) (pack, loose int64, err error) {
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "count-objects", "-v").Output()
+	if err != nil {
+		return 0, 0, fmt.Errorf("git count-objects: %w", err)
+	}
+	sc := bufio.NewScanner(strings.NewReader(string(out)))
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), ": ")
+		n, _ := strconv.ParseInt(v, 10, 64)
+		switch k {
+		case "size-pack":
+			pack = n << 10
+		case "size":
+			loose = n << 10
+		}
+	}
+	return pack, loose, nil
+}
+
+// timed runs git in dir and returns its wall time.
+func timed(ctx context.Context, dir string, args ...string) (time.Duration, error) {
+	cmd := exec.CommandContext(ctx, "git", args...)
+	cmd.Dir = dir
+	t0 := time.Now()
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return 0, fmt.Errorf("git %s: %w: %s", strings.Join(args, " "), err, out)
+	}
+	return time.Since(t0), nil
+}
+
+// treeSize is the size of the mirror's files, .git and the state folder
+// (.newsmirror) excluded.
+func treeSize(dir string) (int64, int, error) {
+	var size int64
+	var files int
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && p != dir && (d.Name() == ".git" || d.Name() == ".newsmirror") {
+			return filepath.SkipDir
+		}
+		if d.Type().IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			size += info.Size()
+			files++
+		}
+		return nil
+	})
+	return size, files, err
+}
+
+// dirSize is the size of every regular file beneath dir.
+func dirSize(dir string) (int64, int, error) {
+	var size int64
+	var files int
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		size += info.Size()
+		files++
+		return nil
+	})
+	return size, files, err
+}

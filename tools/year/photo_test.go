@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"compress/flate"
+	"image/jpeg"
+	"testing"
+)
+
+// TestPhotoIsSizedAndCompressesLikeANewsPhoto checks the generated photos
+// against real news JPEGs: 600–1200 px wide, 60–250 KB, and neither flat
+// (which would compress to almost nothing) nor noise (which deflate could
+// not shrink at all, and which would be far larger).
+func TestPhotoIsSizedAndCompressesLikeANewsPhoto(t *testing.T) {
+	c := newPhotoCache("")
+	seen := map[string]bool{}
+	for seed := uint64(1); seed <= 6; seed++ {
+		b, err := c.Photo(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("seed %d: not a JPEG: %v", seed, err)
+		}
+		if cfg.Width < minPhotoW || cfg.Width > maxPhotoW {
+			t.Errorf("seed %d: width %d outside %d–%d", seed, cfg.Width, minPhotoW, maxPhotoW)
+		}
+		if n := len(b); n < 60<<10 || n > 250<<10 {
+			t.Errorf("seed %d: %d KB outside 60–250 KB (%dx%d)", seed, n>>10, cfg.Width, cfg.Height)
+		}
+		bpp := float64(len(b)*8) / float64(cfg.Width*cfg.Height)
+		if bpp < 0.8 || bpp > 4 {
+			t.Errorf("seed %d: %.2f bits per pixel, a news photo has about 1–3", seed, bpp)
+		}
+		var z bytes.Buffer
+		w, _ := flate.NewWriter(&z, flate.BestSpeed)
+		w.Write(b)
+		w.Close()
+		if r := float64(z.Len()) / float64(len(b)); r < 0.9 {
+			t.Errorf("seed %d: deflate shrinks the JPEG to %.2f of its size: entropy too low", seed, r)
+		}
+		again, _ := newPhotoCache("").Photo(seed)
+		if !bytes.Equal(again, b) {
+			t.Errorf("seed %d: not deterministic", seed)
+		}
+		seen[string(b)] = true
+	}
+	if len(seen) != 6 {
+		t.Errorf("%d distinct photos of 6 seeds", len(seen))
+	}
+}
+
+func BenchmarkPhoto(b *testing.B) {
+	c := newPhotoCache("")
+	for i := 0; b.Loop(); i++ {
+		if _, err := c.Photo(uint64(i)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

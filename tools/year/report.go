@@ -1,0 +1,160 @@
+package main
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"time"
+)
+
+func printHeader(w io.Writer, o options) {
+	img := "localised"
+	if !o.images {
+		img = "none"
+	}
+	fmt.Fprintf(w, "# %d days, %.0f articles/day over 9 channels, %d syncs/day, images %s, seed %d, publish.keep 500\n",
+		o.days, o.rate, o.syncsPerDay, img, o.seed)
+	fmt.Fprintln(w, "| day | pack (as left) | loose | tree (files) | clone --depth 1 (time) | full clone (time) | articles | images | syncs: wall / CPU | photo gen |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+}
+
+func printRow(w io.Writer, r row) {
+	full := "not measured"
+	if r.full > 0 {
+		full = fmt.Sprintf("%s (%s)", mb(r.full), secs(r.fullTime))
+	}
+	fmt.Fprintf(w, "| %d | %s | %s | %s (%d) | %s (%s) | %s | %d | %d | %s / %s | %s |\n",
+		r.day, mb(r.pack), mb(r.loose), mb(r.tree), r.files, mb(r.shallow), secs(r.shallowTime), full,
+		r.cost.articles, r.cost.images, secs(r.cost.wall), secs(r.cost.cpu), secs(r.cost.gen))
+}
+
+func mb(n int64) string           { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
+func secs(d time.Duration) string { return fmt.Sprintf("%.1f s", d.Seconds()) }
+
+// projection is a year extrapolated from the measured rows.
+type projection struct {
+	days                  int
+	pack, full, shallow   int64
+	perDay                int64 // history growth a day
+	wall, cpu             time.Duration
+	measuredDays, fromDay int
+}
+
+// extrapolate projects the rows to days: history grows linearly at the
+// rate measured after the tree filled (publish.keep reached, or the last
+// half of the run when it never did); the depth-1 clone and the tree stay
+// at their last size once publish.keep filled the tree after fillDays (a
+// run that stopped earlier is scaled up to it); the run's cost
+// scales with the days at the measured per-day cost.
+func extrapolate(rows []row, days int, fillDays float64) (projection, bool) {
+	if len(rows) < 2 {
+		return projection{}, false
+	}
+	last := rows[len(rows)-1]
+	first := rows[len(rows)/2-1]
+	if len(rows) > 2 {
+		first = rows[1]
+	}
+	if last.day == first.day {
+		return projection{}, false
+	}
+	growth := func(a, b int64) int64 { return (b - a) / int64(last.day-first.day) }
+	p := projection{days: days, measuredDays: last.day, fromDay: first.day}
+	p.perDay = growth(first.pack+first.loose, last.pack+last.loose)
+	p.pack = last.pack + last.loose + p.perDay*int64(days-last.day)
+	if last.full > 0 && first.full > 0 {
+		p.full = last.full + growth(first.full, last.full)*int64(days-last.day)
+	}
+	p.shallow = last.shallow
+	if d := float64(last.day); d < fillDays {
+		// The tree grows until publish.keep fills it, then stays flat.
+		p.shallow = int64(float64(last.shallow) * fillDays / d)
+	}
+	var c cost
+	for _, r := range rows {
+		c.add(r.cost)
+	}
+	p.wall = c.wall * time.Duration(days) / time.Duration(last.day)
+	p.cpu = c.cpu * time.Duration(days) / time.Duration(last.day)
+	return p, true
+}
+
+func printExtrapolation(w io.Writer, rows []row, o options) {
+	if len(rows) == 0 || rows[len(rows)-1].day >= 365 {
+		return
+	}
+	p, ok := extrapolate(rows, 365, o.fillDays())
+	if !ok {
+		fmt.Fprintln(w, "# too few rows to extrapolate to a year")
+		return
+	}
+	fmt.Fprintf(w, "# extrapolated to day 365 from days %d–%d (linear history growth %s/day; depth-1 clone flat): pack ≈ %s, full clone ≈ %s, clone --depth 1 ≈ %s, syncs ≈ %s wall / %s CPU at this run's speed\n",
+		p.fromDay, p.measuredDays, mb(p.perDay), mb(p.pack), mb(p.full), mb(p.shallow), secs(p.wall), secs(p.cpu))
+}
+
+func writeOutputs(o options, rows []row) error {
+	if o.csv != "" {
+		if err := writeCSV(o.csv, rows); err != nil {
+			return err
+		}
+	}
+	if o.chart != "" {
+		p, _ := extrapolate(rows, 365, o.fillDays())
+		b, err := chartPNG(rows, p, o.title())
+		if err != nil {
+			return err
+		}
+		return writeAtomic(o.chart, b)
+	}
+	return nil
+}
+
+// readCSV reads rows written by writeCSV.
+func readCSV(path string) ([]row, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var rows []row
+	for _, rec := range recs[min(1, len(recs)):] {
+		if len(rec) != 14 {
+			return nil, fmt.Errorf("%s: %d fields, want 14", path, len(rec))
+		}
+		i := func(k int) int64 { n, _ := strconv.ParseInt(rec[k], 10, 64); return n }
+		s := func(k int) time.Duration {
+			f, _ := strconv.ParseFloat(rec[k], 64)
+			return time.Duration(f * float64(time.Second))
+		}
+		rows = append(rows, row{day: int(i(0)), pack: i(1), loose: i(2), tree: i(3), files: int(i(4)), shallow: i(5), shallowTime: s(6),
+			full: i(7), fullTime: s(8), cost: cost{articles: int(i(9)), images: int(i(10)), wall: s(11), cpu: s(12), gen: s(13)}})
+	}
+	return rows, nil
+}
+
+func writeCSV(path string, rows []row) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(f)
+	cw.Write([]string{"day", "pack", "loose", "tree", "files", "shallow", "shallow_s", "full", "full_s", "articles", "images", "wall_s", "cpu_s", "gen_s"})
+	for _, r := range rows {
+		i := func(n int64) string { return strconv.FormatInt(n, 10) }
+		s := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) }
+		cw.Write([]string{strconv.Itoa(r.day), i(r.pack), i(r.loose), i(r.tree), strconv.Itoa(r.files), i(r.shallow), s(r.shallowTime),
+			i(r.full), s(r.fullTime), strconv.Itoa(r.cost.articles), strconv.Itoa(r.cost.images), s(r.cost.wall), s(r.cost.cpu), s(r.cost.gen)})
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
+	"github.com/newsmirror/newsmirror/internal/mirror"
+)
+
+// cost is what the mirror's syncs spent: wall time and CPU (this
+// process's and its children's, the git commands), photo generation and
+// measurement excluded.
+type cost struct {
+	wall, cpu time.Duration
+	gen       time.Duration // generating the photos (wall), outside the syncs
+	syncs     int
+	articles  int
+	images    int
+	failures  int
+}
+
+func (c *cost) add(d cost) {
+	c.wall += d.wall
+	c.cpu += d.cpu
+	c.gen += d.gen
+	c.syncs += d.syncs
+	c.articles += d.articles
+	c.images += d.images
+	c.failures += d.failures
+}
+
+// run simulates o.days and prints a row every o.month days and at the end.
+func run(ctx context.Context, o options, w io.Writer) error {
+	if o.days <= 0 || o.syncsPerDay <= 0 || o.rate <= 0 || o.month <= 0 {
+		return errors.New("days, syncs, rate and month must be positive")
+	}
+	out, cleanup, err := outDir(o.out)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	src := &source{seed: o.seed, photos: newPhotoCache(o.cache), base: "http://" + ln.Addr().String(), byPath: map[string]int{}}
+	srv := &http.Server{Handler: src, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	cfg, err := config.Parse("year.yaml", []byte(yearConfig(ln.Addr().String(), out, o.images)))
+	if err != nil {
+		return fmt.Errorf("configuration: %w", err)
+	}
+	var rows []row
+	printHeader(w, o)
+	var month cost
+	step := 24 * time.Hour / time.Duration(o.syncsPerDay)
+	clock := start
+	for day := 1; day <= o.days; day++ {
+		for range o.syncsPerDay {
+			next := clock.Add(step)
+			c, err := syncOnce(ctx, cfg, src, clock, next, o)
+			if err != nil {
+				return err
+			}
+			month.add(c)
+			clock = next
+		}
+		if day%o.month == 0 || day == o.days {
+			r, err := measure(ctx, out, day, o.full || day == o.days)
+			if err != nil {
+				return err
+			}
+			r.cost = month
+			month = cost{}
+			rows = append(rows, r)
+			printRow(w, r)
+		}
+	}
+	printExtrapolation(w, rows, o)
+	return writeOutputs(o, rows)
+}
+
+// syncOnce publishes the stories of (from, to], makes their photos, moves
+// the clock to "to" and runs one sync.
+func syncOnce(ctx context.Context, cfg *config.Config, src *source, from, to time.Time, o options) (cost, error) {
+	var c cost
+	src.schedule(from, to, o.rate, o.images)
+	seeds := src.photoSeeds(from, to)
+	t0 := time.Now()
+	if err := makePhotos(src.photos, seeds); err != nil {
+		return c, err
+	}
+	c.gen = time.Since(t0)
+	src.setNow(to)
+	cpu0, wall0 := cpuTime(), time.Now()
+	rep, err := mirror.Sync(ctx, cfg, mirror.Deps{Now: func() time.Time { return to }, Log: slog.New(slog.DiscardHandler)})
+	c.wall, c.cpu = time.Since(wall0), cpuTime()-cpu0
+	src.photos.forget(seeds)
+	if err != nil {
+		return c, fmt.Errorf("sync at %s: %w", to.Format(time.DateTime), err)
+	}
+	c.syncs, c.articles, c.failures = 1, rep.Articles, len(rep.Failures)
+	for _, n := range rep.Images {
+		c.images += n.Localized
+	}
+	if len(rep.Failures) > 0 {
+		fmt.Fprintf(os.Stderr, "year: %s: %d failures, first: %v\n", to.Format(time.DateTime), len(rep.Failures), rep.Failures[0])
+	}
+	return c, nil
+}
+
+// makePhotos generates the photos of seeds on two goroutines.
+func makePhotos(cache *photoCache, seeds []uint64) error {
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for g := range 2 {
+		wg.Go(func() {
+			for i := g; i < len(seeds); i += 2 {
+				if _, err := cache.get(seeds[i]); err != nil {
+					errs[g] = err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// yearConfig is the corpus configuration with images localised or not;
+// publish.keep is the default, 500.
+func yearConfig(addr, out string, images bool) string {
+	cfg := fakenews.CorpusConfig(addr, out)
+	if images {
+		cfg = strings.Replace(cfg, "    prefix: S\n", "    prefix: S\n    images: {localize: true}\n", 1)
+	}
+	return cfg
+}
+
+func outDir(dir string) (string, func(), error) {
+	if dir != "" {
+		return dir, func() {}, os.MkdirAll(dir, 0o755)
+	}
+	tmp, err := os.MkdirTemp("", "year-mirror-")
+	if err != nil {
+		return "", nil, err
+	}
+	return tmp, func() { os.RemoveAll(tmp) }, nil
+}
+
+// cpuTime is the user + system CPU time of this process and of its
+// children that have ended (the git commands).
+func cpuTime() time.Duration {
+	var self, kids syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime)
+}

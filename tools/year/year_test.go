@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestShortRunMirrorsEverySyncAndMeasuresTheRepository runs two simulated
+// days at a low rate: every sync commits, photos are localised, and every
+// size the table reports is measured from the repository.
+func TestShortRunMirrorsEverySyncAndMeasuresTheRepository(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git not installed: the run was not checked")
+	}
+	dir := t.TempDir()
+	out := filepath.Join(dir, "mirror")
+	o := options{days: 2, syncsPerDay: 2, month: 1, seed: 7, rate: 6, images: true,
+		out: out, csv: filepath.Join(dir, "rows.csv"), chart: filepath.Join(dir, "chart.png")}
+	var buf bytes.Buffer
+	if err := run(context.Background(), o, &buf); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := readCSV(o.csv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 {
+		t.Fatalf("%d rows, want one a day:\n%s", len(rows), buf.String())
+	}
+	for _, r := range rows {
+		if r.pack+r.loose == 0 || r.tree == 0 || r.shallow == 0 || r.cost.syncs != 0 && r.cost.articles == 0 {
+			t.Errorf("day %d: a size is zero: %+v", r.day, r)
+		}
+		if r.cost.images < r.cost.articles {
+			t.Errorf("day %d: %d images localised for %d articles, want 1–3 each", r.day, r.cost.images, r.cost.articles)
+		}
+	}
+	if rows[1].full == 0 || rows[0].full != 0 {
+		t.Errorf("full clone measured at days %d, %d bytes; want only the last row", rows[0].full, rows[1].full)
+	}
+	if rows[1].tree <= rows[0].tree || rows[1].pack+rows[1].loose <= rows[0].pack+rows[0].loose {
+		t.Errorf("the mirror did not grow from day 1 to day 2: %+v → %+v", rows[0], rows[1])
+	}
+	log, err := exec.Command("git", "-C", out, "log", "--format=%s").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(strings.Split(strings.TrimSpace(string(log)), "\n")); n != 4 {
+		t.Errorf("%d commits, want one a sync (4)", n)
+	}
+	jpgs, _ := filepath.Glob(filepath.Join(out, "assets", "*", "*.jpg"))
+	jpgs2, _ := filepath.Glob(filepath.Join(out, "assets", "*.jpg"))
+	if len(jpgs)+len(jpgs2) == 0 {
+		t.Error("no localised photo in the mirror's assets")
+	}
+	f, err := os.Open(o.chart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := png.Decode(f); err != nil {
+		t.Errorf("chart: %v", err)
+	}
+}
+
+// TestExtrapolationGrowsHistoryLinearlyAndKeepsTheCloneFlat checks the
+// projection a partial run prints.
+func TestExtrapolationGrowsHistoryLinearlyAndKeepsTheCloneFlat(t *testing.T) {
+	rows := []row{
+		{day: 30, pack: 300, shallow: 90, cost: cost{wall: 30 * time.Second}},
+		{day: 60, pack: 600, shallow: 100, cost: cost{wall: 30 * time.Second}},
+		{day: 90, loose: 100, pack: 800, shallow: 100, cost: cost{wall: 30 * time.Second}},
+	}
+	p, ok := extrapolate(rows, 360, 30)
+	if !ok {
+		t.Fatal("no projection from three rows")
+	}
+	if p.perDay != 10 || p.pack != 900+270*10 {
+		t.Errorf("history: %d a day, %d at day 360; want 10 and %d", p.perDay, p.pack, 900+270*10)
+	}
+	if p.shallow != 100 || p.wall != 360*time.Second {
+		t.Errorf("clone %d, wall %s; want 100 and 6m0s", p.shallow, p.wall)
+	}
+	p, _ = extrapolate(rows[:2], 360, 120)
+	if p.shallow != 200 {
+		t.Errorf("clone of a tree not yet full (day 60 of 120): %d, want 200", p.shallow)
+	}
+}
