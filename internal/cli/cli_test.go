@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/cli"
+	"github.com/newsmirror/newsmirror/internal/config"
 )
 
 func run(t *testing.T, args ...string) (int, string, string) {
@@ -65,10 +66,14 @@ func TestDemoMirrorsSampleSiteOnce(t *testing.T) {
 	if code != cli.ExitOK {
 		t.Fatalf("demo exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{"pages written: 24", "24 pages", "indexes/S看世界.md", "open a page: "} {
+	for _, want := range []string{"pages written: 24", "24 pages", "indexes/S看世界.md", "open a page: ",
+		"next steps:", filepath.Join(dir, "index.html"), filepath.Join(dir, ".newsmirror", "demo.yaml"), "make your own mirror"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, stdout)
 		}
+	}
+	if strings.Contains(stdout, ".html,") || strings.Contains(stdout, ".xml,") {
+		t.Errorf("demo counts an index once per format:\n%s", stdout)
 	}
 	pngs, _ := filepath.Glob(filepath.Join(dir, "pages", "*", "*.md.png"))
 	if len(pngs) != 24 {
@@ -131,5 +136,37 @@ func TestCheckWarnsOfFeedsWithoutAPublicURL(t *testing.T) {
 	os.WriteFile(path, []byte(strings.Replace(cfg, "enabled: true", "enabled: true, length: 0", 1)), 0o644)
 	if code, _, stderr := run(t, "check", "-c", path); code != cli.ExitUsage || !strings.Contains(stderr, "output.feeds.length") {
 		t.Errorf("length 0: exit %d, stderr %q", code, stderr)
+	}
+}
+
+// TestDemoConfigWorksCopiedElsewhere copies the demo's configuration to
+// another folder: checked from there, it still names the demo's mirror.
+func TestDemoConfigWorksCopiedElsewhere(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	if code, stdout, stderr := run(t, "demo", "--dir", dir); code != cli.ExitOK {
+		t.Fatalf("demo exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, ".newsmirror", "demo.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	copied := filepath.Join(t.TempDir(), "elsewhere", "my.yaml")
+	os.MkdirAll(filepath.Dir(copied), 0o755)
+	os.WriteFile(copied, data, 0o644)
+	code, stdout, stderr := run(t, "check", "-c", copied)
+	if code != cli.ExitOK {
+		t.Fatalf("check of the copy: exit %d\n%s", code, stderr)
+	}
+	cfg, err := config.Load(copied)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Output.Dir != dir {
+		t.Errorf("copied configuration writes to %s, want the demo's %s (stdout %q)", cfg.Output.Dir, dir, stdout)
+	}
+	// Read from the copy, the state database is the demo's.
+	code, stdout, stderr = run(t, "status", "-c", copied)
+	if code != cli.ExitOK {
+		t.Errorf("status of the copy: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }

@@ -53,6 +53,7 @@ func runDemo(ctx context.Context, e *env, args []string) int {
 	code := syncOnce(ctx, e, cfg, dialOnly(demoHost, addr), *adopt)
 	if code == ExitOK || code == ExitPartial {
 		printTree(e, cfg.Output.Dir)
+		printNextSteps(e, cfg)
 	}
 	return code
 }
@@ -81,8 +82,11 @@ func dialOnly(host, addr string) fetch.DialFunc {
 }
 
 var demoConfig = template.Must(template.New("demo").Parse(`# Written by "newsmirror demo". Run it again to mirror the sample site anew.
+# To make your own mirror, copy this file, point output.dir at a new folder,
+# replace the sources with your site's (docs/config.md, docs/rules.md) and
+# drop fetch.allow; then: newsmirror check -c FILE && newsmirror sync -c FILE
 output:
-  dir: ..
+  dir: {{printf "%q" .Dir}}
   page_url: "https://github.com/newsmirror/demo/blob/main/{path}"
   qr_url: "https://cdn.jsdelivr.net/gh/newsmirror/demo/{path}.png"
   pixel_url: "http://127.0.0.1:8080/hit/{path}"
@@ -134,11 +138,16 @@ func loadDemoConfig(path string, site *fakenews.Site) (*config.Config, error) {
 		return nil, err
 	}
 	var b strings.Builder
+	// An absolute folder, so that a copy of the file works from anywhere.
+	dir, err := filepath.Abs(filepath.Dir(filepath.Dir(path)))
+	if err != nil {
+		return nil, err
+	}
 	data := struct {
-		Host     string
-		Site     *fakenews.Site
-		Channels []fakenews.Channel
-	}{demoHost, site, site.Channels()}
+		Host, Dir string
+		Site      *fakenews.Site
+		Channels  []fakenews.Channel
+	}{demoHost, dir, site, site.Channels()}
 	if err := demoConfig.Execute(&b, data); err != nil {
 		return nil, err
 	}
@@ -161,8 +170,8 @@ func printTree(e *env, dir string) {
 			return filepath.SkipDir
 		case strings.HasPrefix(rel, "pages"+string(filepath.Separator)) && strings.HasSuffix(rel, ".md"):
 			pages = append(pages, rel)
-		case strings.HasPrefix(rel, "indexes"+string(filepath.Separator)):
-			indexes = append(indexes, rel)
+		case strings.HasPrefix(rel, "indexes"+string(filepath.Separator)) && strings.HasSuffix(rel, ".md"):
+			indexes = append(indexes, rel) // once each, whatever the formats
 		}
 		return nil
 	})
@@ -172,4 +181,18 @@ func printTree(e *env, dir string) {
 	if len(pages) > 0 {
 		fmt.Fprintf(e.stdout, "open a page: %s\n", filepath.Join(dir, pages[0]))
 	}
+}
+
+// printNextSteps tells what to open and how to go on from the demo.
+func printNextSteps(e *env, cfg *config.Config) {
+	fmt.Fprintln(e.stdout, "\nnext steps:")
+	if cfg.Output.HTML.Enabled {
+		fmt.Fprintf(e.stdout, "  open the HTML site in a browser: %s\n", filepath.Join(cfg.Output.Dir, "index.html"))
+	}
+	fmt.Fprintf(e.stdout, "  the configuration it used:       %s\n", cfg.File)
+	fmt.Fprintf(e.stdout, "  see the mirror's history:        git -C %s log --stat\n", cfg.Output.Dir)
+	fmt.Fprintln(e.stdout, "  make your own mirror: copy that file, set output.dir to a new folder, put your")
+	fmt.Fprintln(e.stdout, "  site's feeds and rules under sources (newsmirror try URL finds the rules), then")
+	fmt.Fprintln(e.stdout, "    newsmirror check -c my.yaml && newsmirror sync -c my.yaml")
+	fmt.Fprintln(e.stdout, "  (README.md, \"Make your own mirror in 5 minutes\")")
 }
