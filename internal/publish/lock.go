@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // ErrLocked means another newsmirror holds the mirror's lock.
@@ -55,7 +56,7 @@ func Lock(dir string) (*MirrorLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := flockWithin(f, lockGrace); err != nil {
 		data, _ := os.ReadFile(path)
 		pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
 		f.Close()
@@ -72,6 +73,23 @@ func Lock(dir string) (*MirrorLock, error) {
 	f.Truncate(0)
 	f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 	return &MirrorLock{dir: fi, path: path, f: f}, nil
+}
+
+// lockGrace is how long Lock waits for a lock that is held: a process
+// that was just killed may take a moment to let go of it (its children
+// die with it); a running newsmirror holds it far longer.
+const lockGrace = 2 * time.Second
+
+// flockWithin takes the exclusive lock on f, trying again for up to wait.
+func flockWithin(f *os.File, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if !errors.Is(err, syscall.EWOULDBLOCK) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // Release lets the lock go; a nil lock is a no-op.
