@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -34,7 +35,7 @@ type workflow struct {
 	} `yaml:"jobs"`
 }
 
-func TestGitHubWorkflowSyncsCachesStateAndPushes(t *testing.T) {
+func TestGitHubWorkflowRunsTheActionOnASchedule(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(deployDir, "github-actions.yml"))
 	if err != nil {
 		t.Fatal(err)
@@ -53,21 +54,94 @@ func TestGitHubWorkflowSyncsCachesStateAndPushes(t *testing.T) {
 	if !ok {
 		t.Fatalf("no job mirror in %v", wf.Jobs)
 	}
-	var cached, pushed bool
-	var runs []string
+	var action bool
 	for _, s := range job.Steps {
-		if strings.HasPrefix(s.Uses, "actions/cache@") && strings.Contains(s.With["path"], ".newsmirror/state.db") {
-			cached = true
+		if strings.Contains(s.Run, "go install") {
+			t.Errorf("step runs %q: the module proxy does not serve newsmirror; the action builds it", s.Run)
 		}
-		if strings.Contains(s.Run, "git push origin") {
-			pushed = true
+		if !strings.HasPrefix(s.Uses, "newsmirror/newsmirror@") {
+			continue
 		}
-		runs = append(runs, s.Run)
+		action = true
+		if s.With["config"] == "" {
+			t.Errorf("the action step names no config: %v", s.With)
+		}
+		checkCommandLines(t, "newsmirror sync "+s.With["args"], "sync")
 	}
-	if !cached || !pushed {
-		t.Errorf("cache of the state database: %v, push: %v; want both", cached, pushed)
+	if !action {
+		t.Error("no step uses newsmirror/newsmirror@REF (action.yml)")
 	}
-	checkCommandLines(t, strings.Join(runs, "\n"), "sync", "check")
+}
+
+// action is the part of action.yml the checks read.
+type action struct {
+	Inputs  map[string]struct{ Default string } `yaml:"inputs"`
+	Outputs map[string]struct{ Value string }   `yaml:"outputs"`
+	Runs    struct {
+		Using string `yaml:"using"`
+		Steps []struct {
+			ID    string            `yaml:"id"`
+			If    string            `yaml:"if"`
+			Uses  string            `yaml:"uses"`
+			Run   string            `yaml:"run"`
+			Shell string            `yaml:"shell"`
+			With  map[string]string `yaml:"with"`
+			Env   map[string]string `yaml:"env"`
+		} `yaml:"steps"`
+	} `yaml:"runs"`
+}
+
+func TestActionBuildsFromItsOwnCheckoutAndKeepsTheStateCache(t *testing.T) {
+	data, err := os.ReadFile("../../action.yml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a action
+	if err := yaml.Unmarshal(data, &a); err != nil {
+		t.Fatalf("action.yml is not YAML: %v", err)
+	}
+	if a.Runs.Using != "composite" {
+		t.Errorf("runs.using = %q, want composite", a.Runs.Using)
+	}
+	var goSetup, restore, save bool
+	scripts := map[string]bool{}
+	for _, s := range a.Runs.Steps {
+		switch {
+		case strings.HasPrefix(s.Uses, "actions/setup-go@"):
+			goSetup = strings.Contains(s.With["go-version-file"], "github.action_path")
+		case strings.HasPrefix(s.Uses, "actions/cache/restore@"):
+			restore = strings.Contains(s.With["path"], "inputs.state-path")
+		case strings.HasPrefix(s.Uses, "actions/cache/save@"):
+			save = strings.Contains(s.If, "always()")
+		case s.Run != "":
+			if s.Shell != "bash" {
+				t.Errorf("step %q: shell %q, want bash (composite steps must name one)", s.ID, s.Shell)
+			}
+			m := regexp.MustCompile(`\$GITHUB_ACTION_PATH/(\S+)" (\w+)`).FindStringSubmatch(s.Run)
+			if m == nil {
+				t.Errorf("step %q runs %q, not the action's script", s.ID, s.Run)
+				continue
+			}
+			if _, err := os.Stat(filepath.Join("../..", m[1])); err != nil {
+				t.Errorf("step %q: %v", s.ID, err)
+			}
+			scripts[m[2]] = true
+		}
+	}
+	if !goSetup || !restore || !save || !scripts["build"] || !scripts["sync"] {
+		t.Errorf("setup-go from the action's go.mod %v, cache restored %v and saved always %v, script steps %v; want all",
+			goSetup, restore, save, scripts)
+	}
+	for _, ref := range regexp.MustCompile(`inputs\.([a-z-]+)`).FindAllStringSubmatch(string(data), -1) {
+		if _, ok := a.Inputs[ref[1]]; !ok {
+			t.Errorf("action.yml uses undeclared input %q", ref[1])
+		}
+	}
+	for _, o := range []string{"exit-code", "outcome", "commit", "pushed"} {
+		if !strings.Contains(a.Outputs[o].Value, "steps.sync.outputs."+o) {
+			t.Errorf("output %s = %q, want the sync step's", o, a.Outputs[o].Value)
+		}
+	}
 }
 
 // checkCommandLines finds every "newsmirror CMD flags…" in text and checks
@@ -106,8 +180,8 @@ func TestSystemdUnitsVerify(t *testing.T) {
 	units, _ := filepath.Glob(filepath.Join(deployDir, "*.service"))
 	timers, _ := filepath.Glob(filepath.Join(deployDir, "*.timer"))
 	units = append(units, timers...)
-	if len(units) < 3 {
-		t.Fatalf("units = %v, want the daemon service, the sync service and its timer", units)
+	if len(units) < 4 {
+		t.Fatalf("units = %v, want the daemon, sync and serve services and the sync timer", units)
 	}
 	var all strings.Builder
 	tmp := t.TempDir()
@@ -128,7 +202,7 @@ func TestSystemdUnitsVerify(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	checkCommandLines(t, all.String(), "sync", "run")
+	checkCommandLines(t, all.String(), "sync", "run", "serve")
 	analyze, err := exec.LookPath("systemd-analyze")
 	if err != nil {
 		t.Log("systemd-analyze is not installed: checked the unit syntax only")
@@ -138,6 +212,41 @@ func TestSystemdUnitsVerify(t *testing.T) {
 	out, err := exec.Command(analyze, append([]string{"verify"}, written...)...).CombinedOutput()
 	if err != nil || len(bytes.TrimSpace(out)) > 0 {
 		t.Errorf("systemd-analyze verify: %v\n%s", err, out)
+	}
+}
+
+// maxExposure is the most systemd-analyze security may rate a unit.
+const maxExposure = 3.0
+
+func TestSystemdServicesAreSandboxed(t *testing.T) {
+	units, _ := filepath.Glob(filepath.Join(deployDir, "*.service"))
+	for _, u := range units {
+		data, err := os.ReadFile(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"ProtectSystem=strict", "ReadWritePaths=/var/lib/newsmirror",
+			"NoNewPrivileges=yes", "PrivateTmp=yes", "ProtectHome=yes", "CapabilityBoundingSet=\n",
+			"SystemCallFilter=@system-service", "MemoryDenyWriteExecute=yes", "Environment=HOME=/var/lib/newsmirror"} {
+			if !strings.Contains(string(data), want) {
+				t.Errorf("%s lacks %q", filepath.Base(u), strings.TrimSpace(want))
+			}
+		}
+	}
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze is not installed: the exposure was not measured")
+	}
+	for _, u := range units {
+		out, err := exec.Command(analyze, "security", "--offline=yes", u).CombinedOutput()
+		m := regexp.MustCompile(`Overall exposure level for \S+: ([0-9.]+)`).FindSubmatch(out)
+		if m == nil {
+			t.Errorf("systemd-analyze security %s: %v\n%s", u, err, out)
+			continue
+		}
+		if score, _ := strconv.ParseFloat(string(m[1]), 64); score > maxExposure {
+			t.Errorf("%s: exposure %.1f, want at most %.1f", filepath.Base(u), score, maxExposure)
+		}
 	}
 }
 
