@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The shell steps of newsmirror's GitHub Action (action.yml at the
 # repository root), kept here so that they can be run and tested outside
-# GitHub (internal/cli/action_test.go runs them with a fake GITHUB_*
+# GitHub (deploy/action/action_test.go runs them with a fake GITHUB_*
 # environment, a loopback news site and a bare remote).
 #
 #   run.sh build   build newsmirror from the action's own checkout

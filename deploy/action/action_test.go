@@ -1,17 +1,58 @@
-package cli_test
+package action_test
 
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/fakenews"
 )
 
 // actionScript is the shell half of the composite action (action.yml).
-const actionScript = "../../deploy/action/run.sh"
+const actionScript = "run.sh"
+
+var channels = []string{"a", "b", "c"}
+
+// newsSite serves three channels of nine articles on loopback, through
+// wrap when it is not nil.
+func newsSite(t *testing.T, wrap func(http.Handler) http.Handler) string {
+	t.Helper()
+	site := fakenews.New()
+	for _, ch := range channels {
+		site.Add(ch, fakenews.Generate(ch, 9, time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC))...)
+	}
+	var h http.Handler = site
+	if wrap != nil {
+		h = wrap(site)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+// failing answers 404 for the article pages whose path matches, 503 for
+// every feed when feeds is set.
+func failing(feeds bool, pages func(path string) bool) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			isFeed := strings.HasPrefix(r.URL.Path, "/feeds/")
+			switch {
+			case feeds && isFeed:
+				http.Error(w, "down for maintenance", http.StatusServiceUnavailable)
+			case !isFeed && pages != nil && pages(r.URL.Path):
+				http.NotFound(w, r)
+			default:
+				next.ServeHTTP(w, r)
+			}
+		})
+	}
+}
 
 // actionGit runs git in dir with a fixed identity and returns its trimmed
 // output, failing the test on an error.
@@ -111,14 +152,23 @@ func repoRoot(t *testing.T) string {
 	return root
 }
 
+// built is the binary the action's build step made, shared by the tests:
+// a static build compiles the SQLite driver once more.
+var built struct {
+	bin, dir string
+}
+
 // buildWithAction builds newsmirror the way the action's build step does
-// and returns the binary.
+// (once for all tests) and returns the binary.
 func buildWithAction(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found")
 	}
-	r := &runner{temp: t.TempDir(), output: filepath.Join(t.TempDir(), "output"), ghPath: filepath.Join(t.TempDir(), "path")}
+	if built.bin != "" {
+		return built.bin
+	}
+	r := &runner{temp: built.dir, output: filepath.Join(t.TempDir(), "output"), ghPath: filepath.Join(t.TempDir(), "path")}
 	code, outputs, out := r.step(t, "build")
 	if code != 0 {
 		t.Fatalf("build step exit %d\n%s", code, out)
@@ -130,7 +180,20 @@ func buildWithAction(t *testing.T) string {
 	if p, _ := os.ReadFile(r.ghPath); strings.TrimSpace(string(p)) != filepath.Dir(bin) {
 		t.Errorf("GITHUB_PATH = %q, want %q", p, filepath.Dir(bin))
 	}
+	built.bin = bin
 	return bin
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "newsmirror-action-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	built.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // TestActionPassesOrFailsTheJobByTheSyncExitCode runs the action's steps
@@ -154,7 +217,7 @@ func TestActionPassesOrFailsTheJobByTheSyncExitCode(t *testing.T) {
 		{"a run that reads nothing fails", failing(true, nil), 1, "5", "nothing-read", false},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			url, _ := crashSite(t, c.wrap)
+			url := newsSite(t, c.wrap)
 			r := newRunner(t, url)
 			code, outputs, out := r.step(t, "sync", "NEWSMIRROR_BIN="+bin, "NEWSMIRROR_ARGS=--adopt")
 			if code != c.step {
@@ -190,7 +253,7 @@ func TestActionPassesOrFailsTheJobByTheSyncExitCode(t *testing.T) {
 // the sync passed.
 func TestActionFailsWhenThePushIsRefused(t *testing.T) {
 	bin := buildWithAction(t)
-	url, _ := crashSite(t, nil)
+	url := newsSite(t, nil)
 	r := newRunner(t, url)
 	other := filepath.Join(t.TempDir(), "other")
 	actionGit(t, t.TempDir(), "clone", "--quiet", r.remote, other)
