@@ -253,7 +253,8 @@ func (r *run) clientFor(src *config.Source) *fetch.Client {
 	return r.client.With(src.Fetch)
 }
 
-// record notes one finished job; the caller holds the lock.
+// record notes one finished job; only dispatch calls it, so the report
+// and touched need no lock here.
 func (r *run) record(ctx context.Context, j job, written []string, err error) {
 	r.progress.articleDone()
 	r.report.Articles++

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/article"
@@ -141,6 +142,9 @@ type run struct {
 	claims claims
 	// stopGrace is Deps.StopGrace, its default filled in.
 	stopGrace time.Duration
+	// warnMu guards report.Warnings: workers warn of articles that lost
+	// text while the others mirror theirs.
+	warnMu sync.Mutex
 }
 
 // Sync runs one pass over every source of cfg. A failing article or channel
@@ -331,8 +335,12 @@ func (r *run) pull(ctx context.Context, want bool) error {
 	return r.repo.Pull(ctx, up, r.cfg.Publish.Branch, r.cfg.Publish.PushTimeout)
 }
 
+// warn logs msg and keeps it in the report's warnings; workers may call
+// it at once.
 func (r *run) warn(msg string) {
 	r.log.Warn(msg)
+	r.warnMu.Lock()
+	defer r.warnMu.Unlock()
 	r.report.Warnings = append(r.report.Warnings, msg)
 }
 
