@@ -47,14 +47,15 @@ type command struct {
 }
 
 var commands = map[string]command{
-	"sync":   {"mirror every source once and commit", runSync},
-	"run":    {"mirror every source again and again (the daemon)", runDaemon},
-	"check":  {"validate a configuration file", runCheck},
-	"try":    {"run one article through its rules and show the result", runTry},
-	"demo":   {"mirror the bundled sample site into a folder", runDemo},
-	"serve":  {"count page hits for the hot list; serve /metrics", runServe},
-	"retry":  {"put failed articles back in the queue for the next sync", runRetry},
-	"status": {"show each channel's and remote's health; exit 4 when something needs attention", runStatus},
+	"sync":    {"mirror every source once and commit", runSync},
+	"run":     {"mirror every source again and again (the daemon)", runDaemon},
+	"check":   {"validate a configuration file", runCheck},
+	"try":     {"run one article through its rules and show the result", runTry},
+	"demo":    {"mirror the bundled sample site into a folder", runDemo},
+	"serve":   {"count page hits for the hot list; serve /metrics", runServe},
+	"preview": {"serve a mirror folder on loopback as readers will see it", runPreview},
+	"retry":   {"put failed articles back in the queue for the next sync", runRetry},
+	"status":  {"show each channel's and remote's health; exit 4 when something needs attention", runStatus},
 }
 
 // Run runs the command line args (without the program name) and returns the

@@ -170,3 +170,17 @@ func TestDemoConfigWorksCopiedElsewhere(t *testing.T) {
 		t.Errorf("status of the copy: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }
+
+func TestPreviewListensOnLoopbackOnly(t *testing.T) {
+	dir := t.TempDir()
+	for _, addr := range []string{"0.0.0.0:1313", ":1313", "192.0.2.1:1313"} {
+		code, _, stderr := run(t, "preview", "--dir", dir, "--addr", addr)
+		if code != cli.ExitUsage || !strings.Contains(stderr, "loopback only") {
+			t.Errorf("--addr %s: exit %d, stderr %q", addr, code, stderr)
+		}
+	}
+	code, _, stderr := run(t, "preview", "--dir", filepath.Join(dir, "missing"))
+	if code != cli.ExitUsage || !strings.Contains(stderr, "missing") {
+		t.Errorf("missing folder: exit %d, stderr %q", code, stderr)
+	}
+}

@@ -53,6 +53,16 @@ page sync would write, byte for byte.`,
 		`Count readers' page hits (the pages' pixel) for the hot list; serve /healthz
 and, with serve.metrics_addr, /metrics.`,
 		[]string{"newsmirror serve -c newsmirror.yaml --addr 127.0.0.1:8080"}},
+	"preview": {"newsmirror preview [-c FILE | --dir DIR] [--addr 127.0.0.1:1313]",
+		`Serve a mirror folder on loopback as readers will see it before it is pushed:
+the HTML site as it is, Markdown files rendered as GitHub shows them (links
+between them lead to rendered pages), images, QR codes and feeds. Hidden files
+and symbolic links are not served. With -c, links to page_url, qr_url and
+asset_url are served from the folder.`,
+		[]string{
+			"newsmirror preview -c newsmirror.yaml",
+			"newsmirror preview --dir newsmirror-demo --addr 127.0.0.1:8000",
+		}},
 	"status": {"newsmirror status [-c FILE]",
 		`Show each channel's and remote's health from the state database. Exit 4 when
 something needs attention, so cron mails it.`,
