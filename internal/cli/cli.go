@@ -39,6 +39,8 @@ type env struct {
 	// set is kept in flags and it stops at parsing them.
 	help  bool
 	flags *flag.FlagSet
+	// json prints a sync's summary as JSON (sync --json).
+	json bool
 }
 
 type command struct {

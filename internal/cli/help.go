@@ -20,13 +20,14 @@ type manual struct {
 
 // manuals hold the help of every command, builtins included.
 var manuals = map[string]manual{
-	"sync": {"newsmirror sync [-c FILE] [--rebuild] [--adopt]",
+	"sync": {"newsmirror sync [-c FILE] [--rebuild] [--adopt] [--json]",
 		`One pass over every source: new articles become pages, old ones are retired,
 one commit, a push to every remote. Exit 0 when all went well, 3 when some
 articles or a push failed, 5 when no feed could be read, 6 when too many failed.`,
 		[]string{
 			"newsmirror sync -c newsmirror.yaml",
 			"newsmirror sync -c newsmirror.yaml --rebuild    # after changing indexes or templates",
+			"newsmirror sync -c newsmirror.yaml --json | jq .written",
 		}},
 	"run": {"newsmirror run [-c FILE] [--every 2h] [--jitter 0.1] [--metrics-addr ADDR] [--adopt]",
 		`The daemon: pull, sync, commit and push every --every (± jitter) until SIGINT or
@@ -63,11 +64,12 @@ asset_url are served from the folder.`,
 			"newsmirror preview -c newsmirror.yaml",
 			"newsmirror preview --dir newsmirror-demo --addr 127.0.0.1:8000",
 		}},
-	"status": {"newsmirror status [-c FILE]",
+	"status": {"newsmirror status [-c FILE] [--json]",
 		`Show each channel's and remote's health from the state database. Exit 4 when
 something needs attention, so cron mails it.`,
 		[]string{
 			"newsmirror status -c newsmirror.yaml",
+			"newsmirror status -c newsmirror.yaml --json | jq '.channels[] | select(.feed_failures > 0)'",
 		}},
 	"demo": {"newsmirror demo [--dir DIR] [--adopt]",
 		`Serve the bundled sample site on loopback, write its configuration into

@@ -22,6 +22,7 @@ const ExitAttention = 4
 
 func runStatus(ctx context.Context, e *env, args []string) int {
 	fs, file := commandFlags(e, "status")
+	asJSON := fs.Bool("json", false, "print the status as JSON (a versioned shape: docs/operations.md)")
 	cfg := loadConfig(e, fs, file, args)
 	if cfg == nil {
 		return ExitUsage
@@ -31,7 +32,17 @@ func runStatus(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(e.stderr, "newsmirror status:", err)
 		return ExitFatal
 	}
-	st.print(e.stdout, cfg.Location)
+	if *asJSON {
+		if st.now.IsZero() {
+			st.now = time.Now()
+		}
+		if err := st.printJSON(e.stdout); err != nil {
+			fmt.Fprintln(e.stderr, "newsmirror status:", err)
+			return ExitFatal
+		}
+	} else {
+		st.print(e.stdout, cfg.Location)
+	}
 	if len(st.alerts) > 0 {
 		return ExitAttention
 	}

@@ -19,6 +19,7 @@ func runSync(ctx context.Context, e *env, args []string) int {
 	fs, file := commandFlags(e, "sync")
 	rebuild := fs.Bool("rebuild", false, "re-render every index and list and apply retention to every channel, even with nothing new (after changing indexes.*, publish.keep or the templates)")
 	adopt := adoptFlag(fs)
+	fs.BoolVar(&e.json, "json", false, "print the run's summary as JSON (a versioned shape: docs/operations.md)")
 	cfg := loadConfig(e, fs, file, args)
 	if cfg == nil {
 		return ExitUsage
@@ -75,11 +76,14 @@ func syncWith(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps)
 	if e.bar != nil {
 		e.bar.done() // before the summary, which the bar's line would cover
 	}
-	if rep != nil {
+	if rep != nil && !e.json {
 		printReport(e.stdout, rep)
 	}
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror:", err)
+		if rep != nil && e.json {
+			printReportJSON(e.stdout, rep, ExitFatal, err.Error())
+		}
 		return ExitFatal
 	}
 	code, why := outcome(rep, cfg.Publish.MaxFailedShare)
@@ -87,7 +91,12 @@ func syncWith(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps)
 		e.log.Warn("sync stopped by signal; what was complete is committed", "signal", stop.Signal.String())
 		code, why = stop.code(), fmt.Sprintf("stopped by %s before the end; what was complete is committed", stop.Signal)
 	}
-	if why != "" {
+	switch {
+	case e.json:
+		if err := printReportJSON(e.stdout, rep, code, why); err != nil {
+			fmt.Fprintln(e.stderr, "newsmirror:", err)
+		}
+	case why != "":
 		fmt.Fprintf(e.stdout, "exit %d: %s\n", code, why)
 	}
 	return code
