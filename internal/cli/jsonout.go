@@ -98,7 +98,7 @@ func (st *status) printJSON(w io.Writer) error {
 type syncJSON struct {
 	Version  int               `json:"version"`
 	Exit     int               `json:"exit"`
-	Reason   string            `json:"reason"` // why exit is not 0; "" when it is
+	Reason   string            `json:"reason"`  // why exit is not 0; "" when it is
 	Written  []string          `json:"written"` // pages written (paths in the mirror)
 	Removed  []string          `json:"removed"` // pages removed by retention
 	Failures []failureJSON     `json:"failures"`
