@@ -89,6 +89,7 @@ func (p *Pipeline) storeImages(ctx context.Context, in Input, b *body, res *Resu
 	if len(r.Local) == 0 {
 		return nil
 	}
+	assets.FitSizes(nodes, r.Sizes)
 	assets.RewriteNodes(nodes, r.Local, func(asset string) string { return asset })
 	b.nodes, b.local = nodes, map[string]string{}
 	for _, a := range r.Assets {

@@ -32,12 +32,30 @@ type Options struct {
 	// stored by earlier pages and data: images are not counted); past it
 	// images keep their original URL, with a warning.
 	MaxPerRun int `yaml:"max_per_run"`
+	// MaxWidth is the widest image stored: a wider JPEG or PNG is scaled
+	// down to it, its height in proportion.
+	MaxWidth int `yaml:"max_width"`
+	// JPEGQuality is the quality (1-100) JPEGs are re-encoded at; the
+	// re-encoded image is kept only when it is smaller.
+	JPEGQuality int `yaml:"jpeg_quality"`
+	// MaxPixels is the largest image (width × height) decoded for
+	// conversion; a larger one is stored as it is, with a warning.
+	MaxPixels int `yaml:"max_pixels"`
+	// KeepOriginals stores every image byte for byte, unconverted.
+	KeepOriginals bool `yaml:"keep_originals"`
+}
+
+// Shrink is how o converts images before storing them.
+func (o Options) Shrink() Shrink {
+	o = o.Fill()
+	return Shrink{MaxWidth: o.MaxWidth, Quality: o.JPEGQuality, MaxPixels: o.MaxPixels}
 }
 
 // DefaultOptions returns the options of a source that says nothing: off,
 // with a 5 MiB cap, 100 images an article and 2,000 a run once turned on.
 func DefaultOptions() Options {
-	return Options{MaxBytes: 5 << 20, MaxPerArticle: 100, MaxPerRun: 2000}
+	return Options{MaxBytes: 5 << 20, MaxPerArticle: 100, MaxPerRun: 2000,
+		MaxWidth: 1000, JPEGQuality: 75, MaxPixels: 50_000_000}
 }
 
 // Fill gives the zero fields of o their defaults.
@@ -51,6 +69,15 @@ func (o Options) Fill() Options {
 	}
 	if o.MaxPerRun == 0 {
 		o.MaxPerRun = d.MaxPerRun
+	}
+	if o.MaxWidth == 0 {
+		o.MaxWidth = d.MaxWidth
+	}
+	if o.JPEGQuality == 0 {
+		o.JPEGQuality = d.JPEGQuality
+	}
+	if o.MaxPixels == 0 {
+		o.MaxPixels = d.MaxPixels
 	}
 	return o
 }
@@ -72,6 +99,15 @@ func (o Options) Validate() error {
 	}
 	if o.MaxPerRun < 1 || o.MaxPerRun > maxPerRunLimit {
 		es.Addf("max_per_run", "must be 1 to %d, got %d", maxPerRunLimit, o.MaxPerRun)
+	}
+	if o.MaxWidth < 16 || o.MaxWidth > 10_000 {
+		es.Addf("max_width", "must be 16 to 10000 pixels, got %d", o.MaxWidth)
+	}
+	if o.JPEGQuality < 1 || o.JPEGQuality > 100 {
+		es.Addf("jpeg_quality", "must be 1 to 100, got %d", o.JPEGQuality)
+	}
+	if o.MaxPixels < 1 || o.MaxPixels > 500_000_000 {
+		es.Addf("max_pixels", "must be 1 to 500000000, got %d", o.MaxPixels)
 	}
 	return es.Err()
 }

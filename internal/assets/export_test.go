@@ -42,3 +42,20 @@ func Rewrite(body string, local map[string]string, urlFor func(asset string) str
 	}
 	return b.String(), nil
 }
+
+// Fit is FitSizes over HTML: width and height attributes made true to the
+// images stored scaled down.
+func Fit(body string, sizes map[string]Size) (string, error) {
+	nodes, err := Parse(body)
+	if err != nil {
+		return "", err
+	}
+	FitSizes(nodes, sizes)
+	var b strings.Builder
+	for _, n := range nodes {
+		if err := html.Render(&b, n); err != nil {
+			return "", err
+		}
+	}
+	return b.String(), nil
+}

@@ -67,9 +67,13 @@ type Result struct {
 	// Failed are the images that keep their original URL, and why.
 	Failed []error
 	// Skipped counts the images left at their original URL, unasked, by
-	// the caps (images per article, images per run); Warnings say so.
+	// the caps (images per article, images per run); Warnings say so, and
+	// why an image was stored unconverted when it should have been.
 	Skipped  int
 	Warnings []string
+	// Sizes are the images stored scaled down, by URL as written in the
+	// body: FitSizes keeps the body's width and height attributes true.
+	Sizes map[string]Size
 }
 
 // LocalizeNodes stores the images of a parsed body (as Parse returns it),
@@ -105,9 +109,9 @@ func (l *Localizer) capped(srcs []string, res *Result) []string {
 	return srcs
 }
 
-// image is how one image of a body was found: already stored (rel), its
+// gathered is how one image of a body was found: already stored (rel), its
 // bytes (data), or why not (err).
-type image struct {
+type gathered struct {
 	rel  string
 	data []byte
 	err  error
@@ -117,8 +121,8 @@ type image struct {
 
 // gather finds every image of srcs: data: images and those stored by
 // earlier pages in body order, then the downloads, all at once.
-func (l *Localizer) gather(ctx context.Context, srcs []string, res *Result) []image {
-	got := make([]image, len(srcs))
+func (l *Localizer) gather(ctx context.Context, srcs []string, res *Result) []gathered {
+	got := make([]gathered, len(srcs))
 	var fetches []int
 	for i, src := range srcs {
 		switch rel, ok := l.lookup(ctx, src); {
@@ -148,7 +152,7 @@ func (l *Localizer) gather(ctx context.Context, srcs []string, res *Result) []im
 // run at once to one host (so that each image's retries come before the
 // host's next image, and a failing host is seen after its first images),
 // every host at once.
-func (l *Localizer) downloadAll(ctx context.Context, srcs []string, fetches []int, got []image) {
+func (l *Localizer) downloadAll(ctx context.Context, srcs []string, fetches []int, got []gathered) {
 	w := newHostWatch(ctx)
 	defer w.stop()
 	byHost := map[string][]int{}
@@ -186,7 +190,7 @@ func (l *Localizer) perHost() int {
 	return fetch.DefaultOptions().PerHost
 }
 
-func countSkipped(got []image) int {
+func countSkipped(got []gathered) int {
 	n := 0
 	for _, g := range got {
 		if g.skip {
@@ -228,7 +232,7 @@ func (l *Localizer) capBytes(src string, data []byte, err error) ([]byte, error)
 
 // store puts one gathered image into res (and its bytes into the tree);
 // only a failed write is an error.
-func (l *Localizer) store(ctx context.Context, src string, g image, res *Result) error {
+func (l *Localizer) store(ctx context.Context, src string, g gathered, res *Result) error {
 	if g.skip {
 		return nil
 	}
@@ -238,6 +242,7 @@ func (l *Localizer) store(ctx context.Context, src string, g image, res *Result)
 	}
 	rel, err := "", g.err
 	if err == nil {
+		g.data = l.shrink(src, g.data, res)
 		rel, err = Path(g.data)
 		var ni *NotImageError
 		if errors.As(err, &ni) {
@@ -260,6 +265,25 @@ func (l *Localizer) store(ctx context.Context, src string, g image, res *Result)
 		l.known.Remember(ctx, src, rel)
 	}
 	return nil
+}
+
+// shrink converts one image unless the options keep originals; a
+// conversion refused is a warning, a scaled image's size is kept in res.
+func (l *Localizer) shrink(src string, data []byte, res *Result) []byte {
+	if l.opts.KeepOriginals {
+		return data
+	}
+	s := l.opts.Shrink().Apply(data)
+	if s.Warning != "" {
+		res.Warnings = append(res.Warnings, fmt.Sprintf("image %s %s", short(src), s.Warning))
+	}
+	if s.Scaled() {
+		if res.Sizes == nil {
+			res.Sizes = map[string]Size{}
+		}
+		res.Sizes[src] = Size{s.Width, s.Height, s.NewWidth, s.NewHeight}
+	}
+	return s.Data
 }
 
 // lookup finds an image stored by an earlier page (never a data: URI,

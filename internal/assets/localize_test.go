@@ -27,13 +27,15 @@ import (
 
 // imageHost serves images on loopback as http://img.test/: a.png and
 // a-copy.png (the same bytes), b.jpg, big.png (over the test cap),
-// page.html (not an image); anything else is 404.
+// wide.jpg (1200×600, scaled down when stored), page.html (not an
+// image); anything else is 404.
 func imageHost(t *testing.T) (*fetch.Client, *int) {
 	t.Helper()
 	files := map[string][]byte{
 		"/a.png":      encodePNG(t, 40, 30, color.RGBA{200, 30, 30, 255}),
 		"/a-copy.png": encodePNG(t, 40, 30, color.RGBA{200, 30, 30, 255}),
 		"/b.jpg":      encodeJPEG(t, 60, 20),
+		"/wide.jpg":   encodeJPEG(t, 1200, 600),
 		"/big.png":    noisyPNG(t, 200, 200),
 		"/page.html":  []byte("<!doctype html><html><body>not an image</body></html>"),
 	}
@@ -121,7 +123,11 @@ func TestLocalizeRewritesBodies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := assets.Rewrite(string(body), res.Local, func(a string) string { return site.At("pages/ch/1.md").To(site.At(a)) })
+			fitted, err := assets.Fit(string(body), res.Sizes)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := assets.Rewrite(fitted, res.Local, func(a string) string { return site.At("pages/ch/1.md").To(site.At(a)) })
 			if err != nil {
 				t.Fatal(err)
 			}

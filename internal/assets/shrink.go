@@ -1,0 +1,148 @@
+package assets
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/jpeg"
+	"image/png"
+	"net/http"
+
+	"golang.org/x/image/draw"
+)
+
+// Shrink is how Shrink treats an image; the zero value takes the defaults.
+type Shrink struct {
+	// MaxWidth is the widest image kept; a wider one is scaled down to it.
+	MaxWidth int
+	// Quality is the JPEG quality of a re-encoded JPEG (1-100).
+	Quality int
+	// MaxPixels is the largest image (width × height) decoded at all; a
+	// larger one is kept as it is, with a warning: a few bytes can claim
+	// a picture that would take gigabytes to decode.
+	MaxPixels int
+}
+
+// Shrunk is what Shrink made of an image.
+type Shrunk struct {
+	// Data are the bytes to store: the converted image, or the original
+	// when converting would not save bytes or is not done.
+	Data []byte
+	// Width and Height are the original's size, NewWidth and NewHeight
+	// the stored image's; all zero when the size is unknown.
+	Width, Height, NewWidth, NewHeight int
+	// Warning says why an image that should have been converted was kept
+	// as it is ("" when none).
+	Warning string
+}
+
+// Scaled reports whether the stored image is narrower than the original.
+func (s Shrunk) Scaled() bool { return s.NewWidth > 0 && s.NewWidth < s.Width }
+
+// Apply converts data, an image of a kept type: a JPEG or PNG wider than
+// MaxWidth is scaled down to it (height in proportion), a JPEG is
+// re-encoded at Quality, a PNG re-compressed losslessly at the best
+// compression; the result replaces the original only when it is smaller.
+// GIFs (animated ones above all) and WebP are kept as they are, as are a
+// JPEG whose EXIF says to rotate it (decoding would lose the rotation)
+// and a CMYK JPEG (re-encoding would shift its colours).
+func (o Shrink) Apply(data []byte) Shrunk {
+	out := Shrunk{Data: data}
+	ctype := http.DetectContentType(data)
+	if ctype != "image/jpeg" && ctype != "image/png" {
+		return out
+	}
+	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
+	if err != nil {
+		out.Warning = fmt.Sprintf("kept as is: unreadable %s header: %v", ctype, err)
+		return out
+	}
+	out.Width, out.Height, out.NewWidth, out.NewHeight = cfg.Width, cfg.Height, cfg.Width, cfg.Height
+	if int64(cfg.Width)*int64(cfg.Height) > int64(o.MaxPixels) {
+		out.Warning = fmt.Sprintf("kept as is: %d×%d is over %d pixels, too large to decode safely", cfg.Width, cfg.Height, o.MaxPixels)
+		return out
+	}
+	if ctype == "image/jpeg" && (rotated(data) || cfg.ColorModel == colorModelCMYK) {
+		return out
+	}
+	img, _, err := image.Decode(bytes.NewReader(data))
+	if err != nil {
+		out.Warning = fmt.Sprintf("kept as is: %s does not decode: %v", ctype, err)
+		return out
+	}
+	img = o.scale(img)
+	var b bytes.Buffer
+	if ctype == "image/jpeg" {
+		err = jpeg.Encode(&b, img, &jpeg.Options{Quality: o.Quality})
+	} else {
+		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&b, img)
+	}
+	if err != nil || b.Len() >= len(data) {
+		return out // would grow: the original it is
+	}
+	out.Data, out.NewWidth, out.NewHeight = b.Bytes(), img.Bounds().Dx(), img.Bounds().Dy()
+	return out
+}
+
+// scale returns img at most MaxWidth wide, its height in proportion.
+func (o Shrink) scale(img image.Image) image.Image {
+	r := img.Bounds()
+	if r.Dx() <= o.MaxWidth {
+		return img
+	}
+	h := max(1, (r.Dy()*o.MaxWidth+r.Dx()/2)/r.Dx())
+	var dst draw.Image
+	if _, opaque := img.(*image.YCbCr); opaque {
+		dst = image.NewRGBA(image.Rect(0, 0, o.MaxWidth, h))
+	} else {
+		dst = image.NewNRGBA(image.Rect(0, 0, o.MaxWidth, h))
+	}
+	draw.BiLinear.Scale(dst, dst.Bounds(), img, r, draw.Src, nil)
+	return dst
+}
+
+var colorModelCMYK = image.NewCMYK(image.Rect(0, 0, 1, 1)).ColorModel()
+
+// rotated reports whether a JPEG's EXIF orientation asks for anything but
+// the image as stored.
+func rotated(data []byte) bool {
+	for i := 2; i+4 <= len(data) && data[i] == 0xFF; {
+		marker, size := data[i+1], int(data[i+2])<<8|int(data[i+3])
+		if marker == 0xDA || size < 2 { // start of scan: no more headers
+			return false
+		}
+		end := min(i+2+size, len(data))
+		if marker == 0xE1 && bytes.HasPrefix(data[i+4:end], []byte("Exif\x00\x00")) {
+			return orientation(data[i+10:end]) > 1
+		}
+		i = end
+	}
+	return false
+}
+
+// orientation reads the Orientation tag (0x0112) of IFD0 in a TIFF
+// header; 0 when it is absent or unreadable.
+func orientation(tiff []byte) int {
+	if len(tiff) < 8 {
+		return 0
+	}
+	u16 := func(b []byte) int { return int(b[0])<<8 | int(b[1]) }
+	u32 := func(b []byte) int { return int(b[0])<<24 | int(b[1])<<16 | int(b[2])<<8 | int(b[3]) }
+	if string(tiff[:2]) == "II" {
+		u16 = func(b []byte) int { return int(b[1])<<8 | int(b[0]) }
+		u32 = func(b []byte) int { return int(b[3])<<24 | int(b[2])<<16 | int(b[1])<<8 | int(b[0]) }
+	} else if string(tiff[:2]) != "MM" {
+		return 0
+	}
+	ifd := u32(tiff[4:8])
+	if ifd < 8 || ifd+2 > len(tiff) {
+		return 0
+	}
+	n := u16(tiff[ifd:])
+	for e := ifd + 2; n > 0 && e+12 <= len(tiff); e, n = e+12, n-1 {
+		if u16(tiff[e:]) == 0x0112 {
+			return u16(tiff[e+8:])
+		}
+	}
+	return 0
+}

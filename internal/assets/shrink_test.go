@@ -1,0 +1,223 @@
+package assets_test
+
+import (
+	"bytes"
+	"context"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/color/palette"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"math"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/newsmirror/newsmirror/internal/assets"
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/publish"
+)
+
+// photo draws a w×h picture that compresses like a photograph: a smooth
+// sky-to-ground gradient with soft blobs, sharp-edged shapes (buildings,
+// a horizon) and sensor noise; neither flat colour nor pure noise.
+func photo(w, h int, seed uint64) *image.RGBA {
+	rng := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	type blob struct{ x, y, r, dr, dg, db float64 }
+	blobs := make([]blob, 6)
+	for i := range blobs {
+		blobs[i] = blob{rng.Float64() * float64(w), rng.Float64() * float64(h), (0.1 + 0.3*rng.Float64()) * float64(w),
+			rng.Float64()*80 - 40, rng.Float64()*80 - 40, rng.Float64()*80 - 40}
+	}
+	type box struct {
+		x0, y0, x1, y1 int
+		c              [3]float64
+	}
+	boxes := make([]box, 12)
+	horizon := h * (45 + rng.IntN(20)) / 100
+	for i := range boxes {
+		x0, bw := rng.IntN(w), w/20+rng.IntN(w/8)
+		boxes[i] = box{x0, horizon - rng.IntN(h/3), x0 + bw, horizon + 1, [3]float64{rng.Float64() * 200, rng.Float64() * 200, rng.Float64() * 200}}
+	}
+	for y := range h {
+		for x := range w {
+			t := float64(y) / float64(h)
+			r, g, b := 90+100*t, 140+60*t, 230-120*t // sky
+			if y > horizon {
+				r, g, b = 70+60*t, 110-30*t, 50+20*t // ground
+			}
+			for _, bl := range blobs {
+				d := math.Hypot(float64(x)-bl.x, float64(y)-bl.y) / bl.r
+				f := math.Exp(-d * d)
+				r, g, b = r+bl.dr*f, g+bl.dg*f, b+bl.db*f
+			}
+			for _, bx := range boxes {
+				if x >= bx.x0 && x < bx.x1 && y >= bx.y0 && y < bx.y1 {
+					shade := 0.8 + 0.2*math.Sin(float64(x)/7) // windows, texture
+					r, g, b = bx.c[0]*shade, bx.c[1]*shade, bx.c[2]*shade
+				}
+			}
+			n := rng.NormFloat64() * 6
+			img.SetRGBA(x, y, color.RGBA{clamp(r + n), clamp(g + n), clamp(b + n), 255})
+		}
+	}
+	return img
+}
+
+func clamp(v float64) uint8 { return uint8(max(0, min(255, math.Round(v)))) }
+
+func jpegOf(t testing.TB, img image.Image, quality int) []byte {
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: quality}); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+func defaultShrink() assets.Shrink { return assets.DefaultOptions().Shrink() }
+
+func TestShrinkScalesWidePhotosToTheMaximumWidth(t *testing.T) {
+	for _, size := range [][2]int{{1400, 933}, {1200, 800}, {1001, 700}} {
+		orig := jpegOf(t, photo(size[0], size[1], uint64(size[0])), 90)
+		got := defaultShrink().Apply(orig)
+		cfg, err := jpeg.DecodeConfig(bytes.NewReader(got.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantH := (size[1]*1000 + size[0]/2) / size[0]
+		if cfg.Width != 1000 || cfg.Height != wantH || got.NewWidth != 1000 || got.NewHeight != wantH || !got.Scaled() {
+			t.Errorf("%v: stored %d×%d (reported %d×%d), want 1000×%d", size, cfg.Width, cfg.Height, got.NewWidth, got.NewHeight, wantH)
+		}
+		if len(got.Data) >= len(orig)*3/4 {
+			t.Errorf("%v: %d bytes from %d, want at least a quarter saved", size, len(got.Data), len(orig))
+		}
+	}
+}
+
+func TestShrinkReencodesANarrowPhotoOnlyWhenThatSavesBytes(t *testing.T) {
+	img := photo(700, 467, 7)
+	heavy := jpegOf(t, img, 97)
+	if got := defaultShrink().Apply(heavy); len(got.Data) >= len(heavy) || got.Scaled() {
+		t.Errorf("a quality-97 JPEG: %d bytes from %d, scaled %v; want re-encoded smaller at the same size", len(got.Data), len(heavy), got.Scaled())
+	}
+	light := jpegOf(t, img, 40)
+	if got := defaultShrink().Apply(light); !bytes.Equal(got.Data, light) {
+		t.Errorf("a quality-40 JPEG that re-encoding would grow was changed (%d bytes from %d)", len(got.Data), len(light))
+	}
+}
+
+func TestShrinkRecompressesPNGsLosslessly(t *testing.T) {
+	img := image.NewNRGBA(image.Rect(0, 0, 640, 400)) // a screenshot: text-like strokes on flat colour
+	for y := range 400 {
+		for x := range 640 {
+			c := color.NRGBA{245, 245, 240, 255}
+			if (x/3+y/11)%7 == 0 && y%11 < 8 {
+				c = color.NRGBA{30, 30, uint8(x), 255}
+			}
+			img.SetNRGBA(x, y, c)
+		}
+	}
+	var b bytes.Buffer
+	if err := (&png.Encoder{CompressionLevel: png.NoCompression}).Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	got := defaultShrink().Apply(b.Bytes())
+	if len(got.Data) >= b.Len() {
+		t.Fatalf("%d bytes from %d, want the PNG re-compressed smaller", len(got.Data), b.Len())
+	}
+	back, err := png.Decode(bytes.NewReader(got.Data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := range 400 {
+		for x := range 640 {
+			if r1, g1, b1, a1 := back.At(x, y).RGBA(); [4]uint32{r1, g1, b1, a1} != rgba(img.At(x, y)) {
+				t.Fatalf("pixel (%d,%d) changed: the PNG is not lossless", x, y)
+			}
+		}
+	}
+}
+
+func rgba(c color.Color) [4]uint32 {
+	r, g, b, a := c.RGBA()
+	return [4]uint32{r, g, b, a}
+}
+
+func TestShrinkKeepsGIFsAsTheyAre(t *testing.T) {
+	anim := &gif.GIF{}
+	for i := range 3 {
+		f := image.NewPaletted(image.Rect(0, 0, 1600, 200), palette.Plan9)
+		for x := range 1600 {
+			f.SetColorIndex(x, 100, uint8(x+i))
+		}
+		anim.Image, anim.Delay = append(anim.Image, f), append(anim.Delay, 10)
+	}
+	var b bytes.Buffer
+	if err := gif.EncodeAll(&b, anim); err != nil {
+		t.Fatal(err)
+	}
+	if got := defaultShrink().Apply(b.Bytes()); !bytes.Equal(got.Data, b.Bytes()) {
+		t.Errorf("an animated GIF 1600 px wide was changed")
+	}
+}
+
+func TestShrinkRefusesToDecodeHugeImages(t *testing.T) {
+	bomb := pngHeader(100_000, 100_000) // ten gigapixels claimed in 33 bytes
+	got := defaultShrink().Apply(bomb)
+	if !bytes.Equal(got.Data, bomb) || !strings.Contains(got.Warning, "too large to decode") {
+		t.Errorf("a 100000×100000 PNG header: warning %q; want it kept as is with a warning", got.Warning)
+	}
+	s := defaultShrink()
+	s.MaxPixels = 100_000
+	orig := jpegOf(t, photo(1200, 800, 3), 90)
+	if got := s.Apply(orig); !bytes.Equal(got.Data, orig) || got.Warning == "" {
+		t.Errorf("a 1200×800 photo over max_pixels 100000 was converted or not warned of")
+	}
+}
+
+// pngHeader is the signature and IHDR chunk of a w×h RGBA PNG, no pixels.
+func pngHeader(w, h uint32) []byte {
+	ihdr := []byte{'I', 'H', 'D', 'R', byte(w >> 24), byte(w >> 16), byte(w >> 8), byte(w), byte(h >> 24), byte(h >> 16), byte(h >> 8), byte(h), 8, 6, 0, 0, 0}
+	sum := crc32.ChecksumIEEE(ihdr)
+	out := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0d"), ihdr...)
+	return append(out, byte(sum>>24), byte(sum>>16), byte(sum>>8), byte(sum))
+}
+
+func TestShrinkKeepsAJPEGItsEXIFRotates(t *testing.T) {
+	orig := jpegOf(t, photo(1400, 933, 5), 90)
+	// APP1 Exif, big-endian TIFF, IFD0 with one entry: Orientation = 6.
+	tiff := []byte("MM\x00\x2a\x00\x00\x00\x08\x00\x01\x01\x12\x00\x03\x00\x00\x00\x01\x00\x06\x00\x00\x00\x00\x00\x00")
+	app1 := append([]byte("Exif\x00\x00"), tiff...)
+	seg := append([]byte{0xFF, 0xE1, byte((len(app1) + 2) >> 8), byte(len(app1) + 2)}, app1...)
+	rotated := append(append(append([]byte{}, orig[:2]...), seg...), orig[2:]...)
+	if got := defaultShrink().Apply(rotated); !bytes.Equal(got.Data, rotated) {
+		t.Errorf("a JPEG with EXIF orientation 6 was re-encoded: it would lose its rotation")
+	}
+}
+
+func TestLocalizeNamesAnImageByTheBytesStored(t *testing.T) {
+	orig := jpegOf(t, photo(1300, 866, 11), 90)
+	client, _ := serve(t, config.Default().Fetch, func(w http.ResponseWriter, _ *http.Request) { w.Write(orig) })
+	dir := t.TempDir()
+	l := assets.New(client, publish.Tree{Dir: dir}, assets.Options{Localize: true})
+	res, err := l.Localize(context.Background(), `<img src="http://img.test/p.jpg" width="1300" height="866">`)
+	if err != nil || len(res.Assets) != 1 {
+		t.Fatalf("assets %v, failed %v, err %v", res.Assets, res.Failed, err)
+	}
+	stored, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(res.Assets[0])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := assets.Path(stored); want != res.Assets[0] || bytes.Equal(stored, orig) {
+		t.Errorf("stored as %s, the converted bytes name %s; want the name of the bytes stored, not the original's", res.Assets[0], want)
+	}
+	if s := res.Sizes["http://img.test/p.jpg"]; s != (assets.Size{Width: 1300, Height: 866, NewWidth: 1000, NewHeight: 666}) {
+		t.Errorf("size = %+v, want 1300×866 stored as 1000×666", s)
+	}
+}
