@@ -87,6 +87,9 @@ type Report struct {
 	Pushes []publish.PushResult
 	// Images counts localised and failed images per source id.
 	Images map[string]ImageCount
+	// StateBytes is the size of the state export the run committed onto
+	// publish.StateBranch, 0 when it made none.
+	StateBytes int
 	// Took is how long the run's publishing stages took.
 	Took Timings
 }
@@ -173,6 +176,7 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	if err := r.publish(ctx); err != nil {
 		return r.report, err
 	}
+	r.exportState(ctx)
 	if !interrupted {
 		r.push(ctx)
 	}
@@ -221,7 +225,7 @@ func (r *run) push(ctx context.Context) {
 		return
 	}
 	began := time.Now()
-	r.report.Pushes = r.repo.Push(ctx, p.Remotes, p.Branch, p.PushTimeout)
+	r.report.Pushes = r.repo.Push(ctx, p.Remotes, p.Branch, p.PushTimeout, r.stateRefspecs(ctx)...)
 	r.report.Took.Push = time.Since(began)
 	for _, res := range r.report.Pushes {
 		text := ""
@@ -296,8 +300,7 @@ func (r *run) openTree(ctx context.Context, held *publish.MirrorLock, adopt bool
 	if err := r.tree.Clean(held); err != nil {
 		return err
 	}
-	r.db, err = store.Open(ctx, r.cfg.StatePath())
-	return err
+	return r.openState(ctx)
 }
 
 // openRepo opens the mirror's repository, cloning publish.upstream into a

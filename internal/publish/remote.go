@@ -22,8 +22,9 @@ type PushResult struct {
 
 // Push pushes the branch to every remote at once, each bounded by
 // timeout; a remote that fails or hangs never holds up the others. The
-// results come back in the order of remotes.
-func (r *Repo) Push(ctx context.Context, remotes []Remote, branch string, timeout time.Duration) []PushResult {
+// results come back in the order of remotes. extra are more refspecs
+// pushed in the same command (the state branch).
+func (r *Repo) Push(ctx context.Context, remotes []Remote, branch string, timeout time.Duration, extra ...string) []PushResult {
 	head, herr := r.git(ctx, "rev-parse", "--verify", "-q", "HEAD")
 	head = strings.TrimSpace(head)
 	out := make([]PushResult, len(remotes))
@@ -37,7 +38,8 @@ func (r *Repo) Push(ctx context.Context, remotes []Remote, branch string, timeou
 		wg.Go(func() {
 			pctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			_, err := r.git(pctx, "push", "-q", expand(rm.URL), "HEAD:refs/heads/"+branch)
+			args := append([]string{"push", "-q", expand(rm.URL), "HEAD:refs/heads/" + branch}, extra...)
+			_, err := r.git(pctx, args...)
 			if pctx.Err() != nil && ctx.Err() == nil {
 				err = fmt.Errorf("timed out after %s", timeout)
 			}

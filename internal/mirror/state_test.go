@@ -1,0 +1,164 @@
+package mirror_test
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/fakenews"
+	"github.com/newsmirror/newsmirror/internal/publish"
+)
+
+// stateFixture is a site, a bare remote and a first mirror that has
+// mirrored a1–a6 with publish.keep 3: a1–a3 retired, a4–a6 live.
+type stateFixture struct {
+	*newsFixture
+	bare string
+	cfg  *config.Config
+}
+
+func newStateFixture(t *testing.T) *stateFixture {
+	t.Helper()
+	f := &stateFixture{newsFixture: newNewsFixture(t)}
+	f.bare = filepath.Join(t.TempDir(), "up.git")
+	if out, err := exec.Command("git", "init", "-q", "--bare", "-b", "main", f.bare).CombinedOutput(); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	f.cfg = f.config(t, f.extra(), "a")
+	arts := fakenews.Generate("a", 6, t0)
+	f.site.Add("a", arts[:3]...)
+	f.sync(t, f.cfg, t0.Add(time.Hour))
+	f.site.Add("a", arts[3:]...)
+	rep := f.sync(t, f.cfg, t0.Add(2*time.Hour))
+	if !sameSet(rep.Removed, pagesOf("a", 1, 2, 3)) || rep.StateBytes == 0 || rep.Pushes[0].Err != nil {
+		t.Fatalf("setup: removed %v, state export %d bytes, push %v", rep.Removed, rep.StateBytes, rep.Pushes)
+	}
+	return f
+}
+
+func (f *stateFixture) extra() string {
+	return "publish:\n  keep: 3\n  remotes: [{name: up, url: \"file://" + f.bare + "\"}]"
+}
+
+// pages lists the article pages committed in the mirror at dir.
+func committedPages(t *testing.T, dir string) []string {
+	t.Helper()
+	var out []string
+	for _, f := range strings.Split(gitOut(t, dir, "ls-tree", "-r", "--name-only", "HEAD", "pages"), "\n") {
+		if strings.HasSuffix(f, ".md") {
+			out = append(out, f)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkOneNewPage runs the mirror at dir with one new article b1 and
+// checks that b1 is the only page written and that keep holds with no
+// retired page back and none twice.
+func (f *stateFixture) checkOneNewPage(t *testing.T, cfg *config.Config, now time.Time) {
+	t.Helper()
+	f.site.Add("a", fakenews.Generate("b", 1, t0.Add(time.Hour))...)
+	rep := f.sync(t, cfg, now)
+	if !slices.Equal(rep.Written, []string{"pages/a/b1.md"}) {
+		t.Errorf("written = %v, want exactly pages/a/b1.md", rep.Written)
+	}
+	want := []string{"pages/a/a5.md", "pages/a/a6.md", "pages/a/b1.md"}
+	if got := committedPages(t, cfg.Output.Dir); !slices.Equal(got, want) {
+		t.Errorf("committed pages = %v, want %v (no retired page back, none twice)", got, want)
+	}
+	if !sameSet(rep.Removed, pagesOf("a", 4)) {
+		t.Errorf("removed = %v, want a4 (retention goes on from the old host's state)", rep.Removed)
+	}
+	if idx := readFile(t, cfg.Output.Dir, "indexes/Xa.md"); strings.Contains(idx, "a1.md") || strings.Contains(idx, "a4.md") {
+		t.Errorf("index links a retired page:\n%s", idx)
+	}
+}
+
+func TestFreshCloneImportsStateAndMirrorsOnlyTheNewArticle(t *testing.T) {
+	f := newStateFixture(t)
+	if got := gitOut(t, f.bare, "rev-parse", publish.StateBranch); got == "" {
+		t.Fatal("the remote has no state branch")
+	}
+	fresh := filepath.Join(t.TempDir(), "fresh")
+	gitOut(t, filepath.Dir(fresh), "clone", "-q", "file://"+f.bare, fresh)
+	cfg := f.config(t, f.extra(), "a")
+	cfg.Output.Dir = fresh
+	f.checkOneNewPage(t, cfg, t0.Add(3*time.Hour))
+	if _, err := os.Stat(cfg.StatePath()); err != nil {
+		t.Errorf("no state database after the run: %v", err)
+	}
+	// The new host's export continues the old one's branch: a fast-forward.
+	if err := exec.Command("git", "-C", f.bare, "merge-base", "--is-ancestor",
+		gitOut(t, filepath.Dir(fresh), "-C", fresh, "rev-parse", "refs/remotes/origin/"+publish.StateBranch),
+		publish.StateBranch).Run(); err != nil {
+		t.Errorf("the remote's state branch does not continue the clone's: %v", err)
+	}
+}
+
+func TestDeletedStateFolderIsImportedFromTheLocalBranch(t *testing.T) {
+	f := newStateFixture(t)
+	if err := os.RemoveAll(filepath.Join(f.out, publish.OwnDir)); err != nil {
+		t.Fatal(err)
+	}
+	f.checkOneNewPage(t, f.cfg, t0.Add(3*time.Hour))
+}
+
+func TestUpstreamCloneFetchesTheStateBranch(t *testing.T) {
+	f := newStateFixture(t)
+	cfg := f.config(t, f.extra()+"\n  upstream: up", "a")
+	cfg.Output.Dir = filepath.Join(t.TempDir(), "new-host")
+	f.checkOneNewPage(t, cfg, t0.Add(3*time.Hour))
+}
+
+func TestStaleExportIsReconciledWithTheMirrorsLastCommit(t *testing.T) {
+	f := newStateFixture(t)
+	// The host died between its last commit and its export: the state
+	// branch describes the commit before (a1–a3 live, a4–a6 unknown).
+	gitOut(t, f.out, "update-ref", publish.StateRef, publish.StateRef+"~1")
+	if err := os.RemoveAll(filepath.Join(f.out, publish.OwnDir)); err != nil {
+		t.Fatal(err)
+	}
+	f.site.Add("a", fakenews.Generate("b", 1, t0.Add(time.Hour))...)
+	rep := f.sync(t, f.cfg, t0.Add(3*time.Hour))
+	if !slices.ContainsFunc(rep.Warnings, func(w string) bool {
+		return strings.Contains(w, "3 pages it lists are gone") && strings.Contains(w, "3 of them taken back")
+	}) {
+		t.Errorf("no reconcile warning naming the 3 retired pages and the 3 taken back: %q", rep.Warnings)
+	}
+	if !slices.Equal(rep.Written, []string{"pages/a/b1.md"}) {
+		t.Errorf("written = %v, want only b1 (a4–a6 are known again from their pages)", rep.Written)
+	}
+	want := []string{"pages/a/a5.md", "pages/a/a6.md", "pages/a/b1.md"}
+	if got := committedPages(t, f.out); !slices.Equal(got, want) {
+		t.Errorf("committed pages = %v, want %v (a1–a3 stay retired, a4 retired in turn, none twice)", got, want)
+	}
+	// The next export describes the new commit again.
+	if msg := gitOut(t, f.out, "log", "-1", "--format=%s", publish.StateBranch); !strings.HasSuffix(msg, gitOut(t, f.out, "rev-parse", "HEAD")) {
+		t.Errorf("state branch tip %q does not describe HEAD", msg)
+	}
+}
+
+func TestStateExportLeavesTreeIndexAndMainUntouched(t *testing.T) {
+	f := newStateFixture(t)
+	if got := gitOut(t, f.out, "status", "--porcelain"); got != "" {
+		t.Errorf("working tree or index changed:\n%s", got)
+	}
+	if files := gitOut(t, f.out, "ls-tree", "-r", "--name-only", "HEAD"); strings.Contains(files, publish.StateFile) {
+		t.Errorf("the state export is in the mirror's branch:\n%s", files)
+	}
+	if files := gitOut(t, f.out, "ls-tree", "--name-only", publish.StateBranch); files != publish.StateFile {
+		t.Errorf("state branch holds %q, want only %s", files, publish.StateFile)
+	}
+	// One commit per committing run; a run with nothing new adds none.
+	n := gitOut(t, f.out, "rev-list", "--count", publish.StateBranch)
+	f.sync(t, f.cfg, t0.Add(3*time.Hour))
+	if got := gitOut(t, f.out, "rev-list", "--count", publish.StateBranch); got != n || n != "2" {
+		t.Errorf("state commits: %s after two committing runs, %s after a run with nothing new", n, got)
+	}
+}

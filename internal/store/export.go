@@ -1,0 +1,355 @@
+package store
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+)
+
+// ExportFormat is the version of the export's layout (not of the schema).
+const ExportFormat = 1
+
+// ExportHeader is the first line of an export: what it is and which
+// commit of the mirror it describes.
+type ExportHeader struct {
+	Format int `json:"format"`
+	// Schema is the schema version of the database it was taken from.
+	Schema int `json:"schema"`
+	// Commit is the mirror's commit the state describes ("" when unknown).
+	Commit string `json:"commit"`
+}
+
+// exported are the tables an export carries, each with the columns that
+// order its rows (its key): the articles (mirrored, failed, tombstoned),
+// which assets each page uses, the hosts backed off as down, and the
+// health and encoding records status reads. Page hits, cache validators,
+// the image-URL cache, push outcomes and the journal are not exported:
+// they are rebuilt by running (and the journal is empty after a commit).
+var exported = []exportedTable{
+	{"articles", "url"},
+	{"assets", "path"},
+	{"page_assets", "page, asset"},
+	{"hosts", "host"},
+	{"health", "subject, source, channel"},
+	{"encodings", "source, channel, document"},
+}
+
+type exportedTable struct{ table, order string }
+
+// tombstone are the columns a retired article keeps in an export: enough
+// never to mirror its URL again and to count it; its title, times, hash
+// and path serve nothing once its page is gone, and tombstones are most of
+// a year-old mirror's articles.
+var tombstone = map[string]bool{"url": true, "source": true, "channel": true, "id": true, "state": true}
+
+const headerTable = "newsmirror-state"
+
+// Export writes the durable part of the state as JSON Lines: a header
+// line, then one object per row, table by table in a fixed order, rows
+// sorted by key, keys sorted, zero values left out. The same state always
+// gives the same bytes, and one changed row changes one line.
+func (s *Store) Export(ctx context.Context, w io.Writer, commit string) error {
+	bw := bufio.NewWriter(w)
+	var schema int
+	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&schema); err != nil {
+		return fmt.Errorf("export state: %w", err)
+	}
+	head, _ := json.Marshal(map[string]any{"_table": headerTable, "format": ExportFormat, "schema": schema, "commit": commit})
+	bw.Write(append(head, '\n'))
+	for _, t := range exported {
+		if err := s.exportTable(ctx, bw, t.table, t.order); err != nil {
+			return fmt.Errorf("export state: table %s: %w", t.table, err)
+		}
+	}
+	return bw.Flush()
+}
+
+func (s *Store) exportTable(ctx context.Context, w *bufio.Writer, table, order string) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT * FROM `+table+` ORDER BY `+order)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return err
+	}
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return err
+		}
+		obj := map[string]any{"_table": table}
+		slim := table == "articles" && slices.Contains(cols, "state") && fmt.Sprint(vals[slices.Index(cols, "state")]) == Removed
+		for i, c := range cols {
+			if slim && !tombstone[c] {
+				continue
+			}
+			switch v := vals[i].(type) {
+			case nil:
+			case int64:
+				if v != 0 {
+					obj[c] = v
+				}
+			case []byte:
+				if len(v) > 0 {
+					obj[c] = string(v)
+				}
+			case string:
+				if v != "" {
+					obj[c] = v
+				}
+			default:
+				obj[c] = v
+			}
+		}
+		line, err := json.Marshal(obj)
+		if err != nil {
+			return err
+		}
+		w.Write(append(line, '\n'))
+	}
+	return rows.Err()
+}
+
+// ErrNotEmpty means Import was asked to fill a database that already
+// holds articles.
+var ErrNotEmpty = errors.New("the state database already holds articles")
+
+// Import fills an empty database from an export written by Export (of
+// this or an older schema: a column the export lacks takes its default),
+// in one transaction, and returns its header. An export of a newer schema
+// than this program's, a line it cannot read, or a database that already
+// holds articles is an error and nothing is imported.
+func (s *Store) Import(ctx context.Context, r io.Reader) (ExportHeader, error) {
+	var h ExportHeader
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return ErrNotEmpty
+		}
+		im := importer{tx: tx, cols: map[string][]column{}, stmts: map[string]*sql.Stmt{}}
+		defer im.close()
+		return im.read(ctx, r, &h)
+	})
+	if err != nil {
+		return h, fmt.Errorf("import state: %w", err)
+	}
+	return h, nil
+}
+
+type column struct {
+	name string
+	text bool // TEXT affinity: a missing NOT NULL value is ""
+	fill bool // NOT NULL without a default: must be given
+}
+
+type importer struct {
+	tx    *sql.Tx
+	cols  map[string][]column  // table → its columns in this schema
+	stmts map[string]*sql.Stmt // statement text → prepared
+}
+
+func (im *importer) read(ctx context.Context, r io.Reader, h *ExportHeader) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	line := 0
+	for sc.Scan() {
+		line++
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		dec.UseNumber()
+		var obj map[string]any
+		if err := dec.Decode(&obj); err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+		table, _ := obj["_table"].(string)
+		delete(obj, "_table")
+		if line == 1 {
+			if err := header(obj, table, h); err != nil {
+				return fmt.Errorf("line 1: %w", err)
+			}
+			continue
+		}
+		if err := im.insert(ctx, table, obj); err != nil {
+			return fmt.Errorf("line %d: %w", line, err)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return err
+	}
+	if line == 0 {
+		return errors.New("the export is empty")
+	}
+	return nil
+}
+
+// header checks the first line and fills h.
+func header(obj map[string]any, table string, h *ExportHeader) error {
+	if table != headerTable {
+		return fmt.Errorf("not a newsmirror state export (no %q header)", headerTable)
+	}
+	num := func(k string) int {
+		n, _ := obj[k].(json.Number)
+		v, _ := n.Int64()
+		return int(v)
+	}
+	h.Format, h.Schema = num("format"), num("schema")
+	h.Commit, _ = obj["commit"].(string)
+	if h.Format != ExportFormat {
+		return fmt.Errorf("export format %d, this program reads %d", h.Format, ExportFormat)
+	}
+	if h.Schema > len(migrations) {
+		return fmt.Errorf("exported from schema %d, newer than this program's (%d): upgrade newsmirror", h.Schema, len(migrations))
+	}
+	return nil
+}
+
+// insert adds one exported row to table: columns this schema lacks are
+// dropped, NOT NULL columns without a default the row leaves out are
+// their type's zero.
+func (im *importer) insert(ctx context.Context, table string, obj map[string]any) error {
+	cols, err := im.columns(ctx, table)
+	if err != nil {
+		return err
+	}
+	var names []string
+	var args []any
+	for _, c := range cols {
+		v, ok := obj[c.name]
+		switch {
+		case ok:
+			if n, isNum := v.(json.Number); isNum {
+				if i, err := n.Int64(); err == nil {
+					v = i
+				} else if f, err := n.Float64(); err == nil {
+					v = f
+				}
+			}
+		case c.fill && c.text:
+			v = ""
+		case c.fill:
+			v = int64(0)
+		default:
+			continue
+		}
+		names, args = append(names, c.name), append(args, v)
+	}
+	q := `INSERT OR REPLACE INTO ` + table + ` (` + strings.Join(names, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(names)-1) + `)`
+	st, ok := im.stmts[q]
+	if !ok {
+		if st, err = im.tx.PrepareContext(ctx, q); err != nil {
+			return err
+		}
+		im.stmts[q] = st
+	}
+	_, err = st.ExecContext(ctx, args...)
+	return err
+}
+
+func (im *importer) close() {
+	for _, st := range im.stmts {
+		st.Close()
+	}
+}
+
+// columns reads table's columns in this schema (once), refusing a table
+// the export may not write.
+func (im *importer) columns(ctx context.Context, table string) ([]column, error) {
+	if cols, ok := im.cols[table]; ok {
+		return cols, nil
+	}
+	if !slices.ContainsFunc(exported, func(t exportedTable) bool { return t.table == table }) {
+		return nil, fmt.Errorf("unknown table %q", table)
+	}
+	rows, err := im.tx.QueryContext(ctx, `SELECT name, type, "notnull", dflt_value IS NULL FROM pragma_table_info(?) ORDER BY cid`, table)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var cols []column
+	for rows.Next() {
+		var c column
+		var typ string
+		var notNull, noDefault bool
+		if err := rows.Scan(&c.name, &typ, &notNull, &noDefault); err != nil {
+			return nil, err
+		}
+		c.text = strings.Contains(strings.ToUpper(typ), "TEXT")
+		c.fill = notNull && noDefault
+		cols = append(cols, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	im.cols[table] = cols
+	return cols, nil
+}
+
+// RetireGone tombstones the live articles whose page is not in the mirror
+// (present(path) false): after an import from an export older than the
+// mirror's last commit, the pages that commit retired. No file is touched
+// (they are gone already); it returns the pages retired.
+func (s *Store) RetireGone(ctx context.Context, present func(page string) bool) ([]string, error) {
+	live, err := s.LivePaths(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var gone []string
+	for _, p := range live {
+		if !present(p) {
+			gone = append(gone, p)
+		}
+	}
+	slices.Sort(gone)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		for _, p := range gone {
+			if _, err := tx.ExecContext(ctx, `UPDATE articles SET state = 'removed' WHERE path = ? AND state IN ('pending', 'committed')`, p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("retire pages gone from the mirror: %w", err)
+	}
+	return gone, nil
+}
+
+// Adopt records a as a committed page the mirror holds but the state did
+// not know (an import from an export older than the mirror's last
+// commit), unless its URL is already a live page. A zero a.Published is
+// taken as the newest publication time the channel's articles have. It
+// returns whether the row was written.
+func (s *Store) Adopt(ctx context.Context, a Article) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO articles
+		(url, source, channel, id, title, published, mirrored, hash, path, state)
+		VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?6 = 0
+			THEN COALESCE((SELECT MAX(published) FROM articles WHERE channel = ?3), 0) ELSE ?6 END, ?7, '', ?8, 'committed')
+		ON CONFLICT(url) DO UPDATE SET source=excluded.source, channel=excluded.channel, id=excluded.id,
+			title=excluded.title, published=excluded.published, mirrored=excluded.mirrored,
+			path=excluded.path, state='committed', error='', failure='', first_failed=0
+		WHERE articles.state NOT IN ('pending', 'committed')`,
+		a.URL, a.Source, a.Channel, a.ID, a.Title, unix(a.Published), unix(a.Mirrored), a.Path)
+	if err != nil {
+		return false, fmt.Errorf("adopt page %s: %w", a.Path, err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
