@@ -45,6 +45,7 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 			e.log.Info("daemon stopped by signal; what was complete is committed", "exit", code)
 			return ExitOK
 		}
+		observeRepo(ctx, e, cfg, m)
 		wait := nextWait(*every, *jitter, time.Since(start))
 		e.log.Info("run finished", "exit", code, "next_run_in", wait.Round(time.Second).String())
 		if err := sleep(ctx, wait); err != nil {

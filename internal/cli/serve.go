@@ -55,6 +55,9 @@ func serve(ctx context.Context, e *env, cfg *config.Config, prefix, addr string)
 			return err
 		}
 	}
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go watchRepo(wctx, e, cfg, m)
 	c, err := counter.New(ctx, counter.Config{
 		DB: db, Dir: cfg.Output.Dir, Prefix: prefix, Options: cfg.Serve,
 		Metrics: m, HideMetrics: cfg.Serve.MetricsAddr != "", Log: e.log,

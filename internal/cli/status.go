@@ -59,6 +59,8 @@ type status struct {
 	hitFiles int
 	hitSince time.Time
 	alerts   []string
+	// repo is the mirror repository's size, nil when there is none.
+	repo *repoStatus
 	// warnings are guesses and salvages (a broken feed read, text lost
 	// in extraction, an encoding guessed): shown, but no reason to exit
 	// non-zero, since the mirror got what could be read.
@@ -100,7 +102,24 @@ func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status
 	if st.hits, st.hitFiles, err = db.HitTotal(ctx, st.hitSince); err != nil {
 		return nil, err
 	}
-	return st, nil
+	return st, st.readRepo(ctx, cfg)
+}
+
+// readRepo measures the mirror repository and holds it to the budget.
+func (st *status) readRepo(ctx context.Context, cfg *config.Config) error {
+	r, ok, err := measureRepo(ctx, cfg, st.now)
+	if err != nil || !ok {
+		return err
+	}
+	st.repo = &r
+	alert, warn := r.alert()
+	if alert != "" {
+		st.alerts = append(st.alerts, alert)
+	}
+	if warn != "" {
+		st.warnings = append(st.warnings, warn)
+	}
+	return nil
 }
 
 func (st *status) readSources(ctx context.Context, db *store.Store, cfg *config.Config) error {
@@ -238,6 +257,9 @@ func (st *status) print(w io.Writer, loc *time.Location) {
 		fmt.Fprintln(w)
 	}
 	fmt.Fprintf(w, "hits since %s: %d on %d files\n", stamp(st.hitSince, loc), st.hits, st.hitFiles)
+	if st.repo != nil {
+		st.repo.print(w, loc)
+	}
 	if len(st.warnings) > 0 {
 		fmt.Fprintf(w, "\nwarnings (%d):\n", len(st.warnings))
 		for _, a := range st.warnings {

@@ -43,6 +43,9 @@ type Metrics struct {
 	flushErrors prometheus.Counter
 	encGuesses  *prometheus.CounterVec
 	salvages    *prometheus.CounterVec
+	repo        *prometheus.GaugeVec
+	repoFiles   prometheus.Gauge
+	repoOldest  prometheus.Gauge
 }
 
 // New returns a Metrics registered in a registry of its own, with the Go
@@ -99,7 +102,17 @@ func New() *Metrics {
 		salvages: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsmirror_feed_salvages_total", Help: "Feed reads that salvaged a broken feed, by source and kind (truncated, junk, unescaped, mismatched-tag, too-deep, too-many, no-link…).",
 		}, []string{"source", "kind"}),
+		repo: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "newsmirror_repository_bytes", Help: "The mirror repository's size by part: packed and loose history (git count-objects), the working tree, the bytes the last week's new objects take per day (growth_per_day), and publish.size_budget (budget).",
+		}, []string{"part"}),
+		repoFiles: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsmirror_repository_files", Help: "Files in the mirror's working tree.",
+		}),
+		repoOldest: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsmirror_repository_oldest_commit_timestamp_seconds", Help: "Date of the mirror branch's first commit (Unix time): the history the repository holds.",
+		}),
 	}
+	m.reg.MustRegister(m.repo, m.repoFiles, m.repoOldest)
 	m.reg.MustRegister(m.encGuesses, m.salvages, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.textLost, m.pages, m.assets, m.pushes,
 		m.runs, m.lastRun, m.hitsCounted, m.hitsReject, m.knownPaths, m.flushErrors,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -245,5 +258,40 @@ func (m *Metrics) EncodingGuess(source, reason string) {
 func (m *Metrics) FeedSalvage(source, kind string) {
 	if m != nil {
 		m.salvages.WithLabelValues(source, kind).Inc()
+	}
+}
+
+// RepoSizes is the mirror repository's size, as publish measures it.
+type RepoSizes struct {
+	// Packed and Loose are the history's bytes; Tree and Files the
+	// working tree's; GrowthPerDay the bytes a day the last week's new
+	// objects take; Budget publish.size_budget.
+	Packed, Loose, Tree, GrowthPerDay, Budget int64
+	Files                                     int
+	// Oldest is the first commit's date (zero: no commit).
+	Oldest time.Time
+}
+
+// Repository parts, the values of newsmirror_repository_bytes's "part".
+const (
+	RepoPacked = "packed"
+	RepoLoose  = "loose"
+	RepoTree   = "tree"
+	RepoGrowth = "growth_per_day"
+	RepoBudget = "budget"
+)
+
+// Repository sets the repository gauges to r.
+func (m *Metrics) Repository(r RepoSizes) {
+	if m == nil {
+		return
+	}
+	for part, v := range map[string]int64{RepoPacked: r.Packed, RepoLoose: r.Loose, RepoTree: r.Tree,
+		RepoGrowth: r.GrowthPerDay, RepoBudget: r.Budget} {
+		m.repo.WithLabelValues(part).Set(float64(v))
+	}
+	m.repoFiles.Set(float64(r.Files))
+	if !r.Oldest.IsZero() {
+		m.repoOldest.Set(float64(r.Oldest.Unix()))
 	}
 }

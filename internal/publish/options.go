@@ -30,6 +30,10 @@ type Options struct {
 	// that may fail for "newsmirror sync" to exit 3 (partial, tolerated by
 	// the shipped CI workflow); above it the run exits 6.
 	MaxFailedShare float64 `yaml:"max_failed_share"`
+	// SizeBudget is the repository size (packed and loose history) above
+	// which "newsmirror status" asks for attention (exit 4). GitHub asks
+	// that repositories stay under 1 GB.
+	SizeBudget ByteSize `yaml:"size_budget"`
 }
 
 // Remote is a repository the mirror is pushed to. Its URL holds no secret:
@@ -42,8 +46,12 @@ type Remote struct {
 
 // DefaultOptions returns the options of a configuration that says nothing.
 func DefaultOptions() Options {
-	return Options{Keep: 500, PushTimeout: 2 * time.Minute, Branch: "main", MaxFailedShare: 0.2}
+	return Options{Keep: 500, PushTimeout: 2 * time.Minute, Branch: "main", MaxFailedShare: 0.2, SizeBudget: DefaultSizeBudget}
 }
+
+// DefaultSizeBudget is publish.size_budget's default: 1 GB, the size GitHub
+// asks repositories to stay under.
+const DefaultSizeBudget ByteSize = 1_000_000_000
 
 var remoteName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
 
@@ -59,6 +67,9 @@ func (o Options) Validate() error {
 	}
 	if o.MaxFailedShare < 0 || o.MaxFailedShare > 1 {
 		bad("max_failed_share", fmt.Errorf("must be within 0–1, got %g", o.MaxFailedShare))
+	}
+	if o.SizeBudget <= 0 {
+		bad("size_budget", fmt.Errorf("must be positive, got %d", o.SizeBudget))
 	}
 	if !remoteName.MatchString(o.Branch) {
 		bad("branch", fmt.Errorf("bad branch name %q", o.Branch))
