@@ -49,12 +49,18 @@ type projection struct {
 // run that stopped earlier is scaled up to it); the run's cost
 // scales with the days at the measured per-day cost.
 func extrapolate(rows []row, days int, fillDays float64) (projection, bool) {
-	if len(rows) < 2 {
+	if len(rows) == 0 {
 		return projection{}, false
 	}
 	last := rows[len(rows)-1]
-	first := rows[len(rows)/2-1]
-	if len(rows) > 2 {
+	// The first row still holds the first commits' fixed costs: measure
+	// from the second when there are three or more, from an empty
+	// repository (day 0) when there is one.
+	first := row{}
+	switch {
+	case len(rows) == 2:
+		first = rows[0]
+	case len(rows) > 2:
 		first = rows[1]
 	}
 	if last.day == first.day {
@@ -64,8 +70,13 @@ func extrapolate(rows []row, days int, fillDays float64) (projection, bool) {
 	p := projection{days: days, measuredDays: last.day, fromDay: first.day}
 	p.perDay = growth(first.pack+first.loose, last.pack+last.loose)
 	p.pack = last.pack + last.loose + p.perDay*int64(days-last.day)
-	if last.full > 0 && first.full > 0 {
+	switch {
+	case last.full > 0 && (first.full > 0 || first.day == 0):
 		p.full = last.full + growth(first.full, last.full)*int64(days-last.day)
+	case last.full > 0:
+		// Measured on the last row only: a full clone stays in the same
+		// ratio to the history it packs.
+		p.full = int64(float64(p.pack) * float64(last.full) / float64(last.pack+last.loose))
 	}
 	p.shallow = last.shallow
 	if d := float64(last.day); d < fillDays {
@@ -95,20 +106,55 @@ func printExtrapolation(w io.Writer, rows []row, o options) {
 }
 
 func writeOutputs(o options, rows []row) error {
-	if o.csv != "" {
-		if err := writeCSV(o.csv, rows); err != nil {
-			return err
-		}
+	if o.chart == "" {
+		return nil
 	}
-	if o.chart != "" {
-		p, _ := extrapolate(rows, 365, o.fillDays())
-		b, err := chartPNG(rows, p, o.title())
-		if err != nil {
-			return err
-		}
-		return writeAtomic(o.chart, b)
+	p, _ := extrapolate(rows, 365, o.fillDays())
+	b, err := chartPNG(rows, p, o.title())
+	if err != nil {
+		return err
 	}
-	return nil
+	return writeAtomic(o.chart, b)
+}
+
+// csvRows writes rows as CSV as they are measured, so that a run stopped
+// early keeps what it measured; a nil *csvRows writes nothing.
+type csvRows struct {
+	f *os.File
+	w *csv.Writer
+}
+
+func createCSV(path string) (*csvRows, error) {
+	if path == "" {
+		return nil, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	c := &csvRows{f: f, w: csv.NewWriter(f)}
+	c.w.Write([]string{"day", "pack", "loose", "tree", "files", "shallow", "shallow_s", "full", "full_s", "articles", "images", "wall_s", "cpu_s", "gen_s"})
+	c.w.Flush()
+	return c, c.w.Error()
+}
+
+func (c *csvRows) add(r row) error {
+	if c == nil {
+		return nil
+	}
+	i := func(n int64) string { return strconv.FormatInt(n, 10) }
+	s := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) }
+	c.w.Write([]string{strconv.Itoa(r.day), i(r.pack), i(r.loose), i(r.tree), strconv.Itoa(r.files), i(r.shallow), s(r.shallowTime),
+		i(r.full), s(r.fullTime), strconv.Itoa(r.cost.articles), strconv.Itoa(r.cost.images), s(r.cost.wall), s(r.cost.cpu), s(r.cost.gen)})
+	c.w.Flush()
+	return c.w.Error()
+}
+
+func (c *csvRows) close() error {
+	if c == nil {
+		return nil
+	}
+	return c.f.Close()
 }
 
 // readCSV reads rows written by writeCSV.
@@ -136,25 +182,4 @@ func readCSV(path string) ([]row, error) {
 			full: i(7), fullTime: s(8), cost: cost{articles: int(i(9)), images: int(i(10)), wall: s(11), cpu: s(12), gen: s(13)}})
 	}
 	return rows, nil
-}
-
-func writeCSV(path string, rows []row) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	cw := csv.NewWriter(f)
-	cw.Write([]string{"day", "pack", "loose", "tree", "files", "shallow", "shallow_s", "full", "full_s", "articles", "images", "wall_s", "cpu_s", "gen_s"})
-	for _, r := range rows {
-		i := func(n int64) string { return strconv.FormatInt(n, 10) }
-		s := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) }
-		cw.Write([]string{strconv.Itoa(r.day), i(r.pack), i(r.loose), i(r.tree), strconv.Itoa(r.files), i(r.shallow), s(r.shallowTime),
-			i(r.full), s(r.fullTime), strconv.Itoa(r.cost.articles), strconv.Itoa(r.cost.images), s(r.cost.wall), s(r.cost.cpu), s(r.cost.gen)})
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
 }

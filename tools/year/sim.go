@@ -63,6 +63,11 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
+	sink, err := createCSV(o.csv)
+	if err != nil {
+		return err
+	}
+	defer sink.close()
 	var rows []row
 	printHeader(w, o)
 	var month cost
@@ -87,6 +92,9 @@ func run(ctx context.Context, o options, w io.Writer) error {
 			month = cost{}
 			rows = append(rows, r)
 			printRow(w, r)
+			if err := sink.add(r); err != nil {
+				return err
+			}
 		}
 	}
 	printExtrapolation(w, rows, o)

@@ -92,4 +92,8 @@ func TestExtrapolationGrowsHistoryLinearlyAndKeepsTheCloneFlat(t *testing.T) {
 	if p.shallow != 200 {
 		t.Errorf("clone of a tree not yet full (day 60 of 120): %d, want 200", p.shallow)
 	}
+	p, _ = extrapolate(rows[:1], 360, 30)
+	if p.perDay != 10 || p.fromDay != 0 {
+		t.Errorf("one row: %d a day from day %d; want 10 from an empty repository (day 0)", p.perDay, p.fromDay)
+	}
 }
