@@ -15,7 +15,7 @@ import (
 // and exit 0. A lock file keeps a second instance off the mirror.
 func runDaemon(ctx context.Context, e *env, args []string) int {
 	fs, file := commandFlags(e, "run")
-	every := durationFlag(fs, "every", 2*time.Hour, "time between the starts of two runs")
+	every := durationFlag(fs, "every", 2*time.Hour, "time between the starts of two runs, a `duration` such as 30m or 2h")
 	jitter := fs.Float64("jitter", 0.1, "random share of --every added or taken off each wait (0–0.5)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics and /healthz on this `address` (e.g. 127.0.0.1:9090); empty: none")
 	adopt := adoptFlag(fs)
