@@ -23,8 +23,11 @@ type statusJSON struct {
 	Remotes  []remoteStatusJSON  `json:"remotes"`
 	Images   []imageStatusJSON   `json:"images"`
 	Hits     hitsJSON            `json:"hits"`
-	Warnings []string            `json:"warnings"`
-	Alerts   []string            `json:"alerts"`
+	// Repository is the mirror repository's size; null when output.dir
+	// holds no repository yet.
+	Repository *repositoryJSON `json:"repository"`
+	Warnings   []string        `json:"warnings"`
+	Alerts     []string        `json:"alerts"`
 }
 
 type channelStatusJSON struct {
@@ -63,6 +66,33 @@ type hitsJSON struct {
 	Files int        `json:"files"`
 }
 
+// repositoryJSON is the mirror repository's size (docs/publishing.md,
+// "Repository size"), in bytes.
+type repositoryJSON struct {
+	Packed       int64      `json:"packed_bytes"`
+	Loose        int64      `json:"loose_bytes"`
+	Tree         int64      `json:"tree_bytes"`
+	Files        int        `json:"tree_files"`
+	GrowthPerDay int64      `json:"growth_bytes_per_day"`
+	GrowthDays   float64    `json:"growth_days"`
+	Budget       int64      `json:"budget_bytes"`
+	Commits      int        `json:"commits"`
+	Oldest       *time.Time `json:"oldest_commit"`
+	// History is the history kept: "full" (publish.history is not built).
+	History string `json:"history"`
+}
+
+// json is r for "status --json"; nil for no repository.
+func (r *repoStatus) json() *repositoryJSON {
+	if r == nil {
+		return nil
+	}
+	s := r.sizes
+	return &repositoryJSON{Packed: s.Packed, Loose: s.Loose, Tree: s.Tree, Files: s.Files,
+		GrowthPerDay: s.Growth, GrowthDays: s.GrowthDays, Budget: int64(r.budget),
+		Commits: s.Commits, Oldest: when(s.Oldest), History: "full"}
+}
+
 // when is t for JSON: nil (null) for the zero time, else UTC.
 func when(t time.Time) *time.Time {
 	if t.IsZero() {
@@ -75,8 +105,9 @@ func when(t time.Time) *time.Time {
 func (st *status) printJSON(w io.Writer) error {
 	out := statusJSON{Version: JSONVersion, Time: st.now.UTC(), OK: len(st.alerts) == 0,
 		Channels: []channelStatusJSON{}, Remotes: []remoteStatusJSON{}, Images: []imageStatusJSON{},
-		Hits:     hitsJSON{Since: when(st.hitSince), Count: st.hits, Files: st.hitFiles},
-		Warnings: nonNil(st.warnings), Alerts: nonNil(st.alerts)}
+		Hits:       hitsJSON{Since: when(st.hitSince), Count: st.hits, Files: st.hitFiles},
+		Repository: st.repo.json(),
+		Warnings:   nonNil(st.warnings), Alerts: nonNil(st.alerts)}
 	for _, c := range st.channels {
 		a, f := c.articles, c.feed
 		out.Channels = append(out.Channels, channelStatusJSON{

@@ -26,10 +26,20 @@ func TestStatusJSONHasAVersionedShape(t *testing.T) {
 			Items, Pages    int
 			FeedFailures    *int `json:"feed_failures"`
 		} `json:"channels"`
-		Remotes  []any          `json:"remotes"`
-		Hits     map[string]any `json:"hits"`
-		Warnings []string       `json:"warnings"`
-		Alerts   []string       `json:"alerts"`
+		Remotes    []any          `json:"remotes"`
+		Hits       map[string]any `json:"hits"`
+		Repository *struct {
+			Packed  int64      `json:"packed_bytes"`
+			Loose   int64      `json:"loose_bytes"`
+			Tree    int64      `json:"tree_bytes"`
+			Files   int        `json:"tree_files"`
+			Budget  int64      `json:"budget_bytes"`
+			Commits int        `json:"commits"`
+			Oldest  *time.Time `json:"oldest_commit"`
+			History string     `json:"history"`
+		} `json:"repository"`
+		Warnings []string `json:"warnings"`
+		Alerts   []string `json:"alerts"`
 	}
 	if err := json.Unmarshal([]byte(stdout), &st); err != nil {
 		t.Fatalf("%v:\n%s", err, stdout)
@@ -39,6 +49,10 @@ func TestStatusJSONHasAVersionedShape(t *testing.T) {
 	}
 	if len(st.Channels) != 3 || st.Alerts == nil || st.Warnings == nil || st.Remotes == nil || st.Hits["count"] == nil {
 		t.Fatalf("shape: %+v", st)
+	}
+	if r := st.Repository; r == nil || r.Packed+r.Loose <= 0 || r.Tree <= 0 || r.Files < 24 ||
+		r.Budget <= 0 || r.Commits != 1 || r.Oldest == nil || r.History != "full" {
+		t.Errorf("repository: %+v", st.Repository)
 	}
 	for _, c := range st.Channels {
 		if c.Source != "sample" || c.LastRead == nil || c.Pages != 8 || c.Items != 8 || c.FeedFailures == nil || *c.FeedFailures != 0 {
