@@ -3,11 +3,11 @@ package htmlsite_test
 import (
 	"context"
 	"fmt"
+	"github.com/newsmirror/newsmirror/internal/testfix"
 	"net"
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -81,26 +81,10 @@ sources:
 	return out
 }
 
-// chromium returns the browser's path, or skips the test when it is not
-// installed (CI installs it: see .ci/run).
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed, and CI must run the browser test (.ci/run installs it)")
-	}
-	t.Skip("chromium is not installed: apt-get install chromium (CI does) to run the browser test")
-	return ""
-}
-
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
+		chromedp.ExecPath(testfix.Chromium(t)),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-background-networking", true),

@@ -2,10 +2,10 @@ package preview_test
 
 import (
 	"context"
+	"github.com/newsmirror/newsmirror/internal/testfix"
 	"io"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,23 +18,6 @@ import (
 	"github.com/newsmirror/newsmirror/internal/preview"
 )
 
-// chromium returns the browser's path, or skips the test when it is not
-// installed (CI installs it: see .ci/run); as in package htmlsite's
-// browser test.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("chromium is not installed, and CI must run the browser test (.ci/run installs it)")
-	}
-	t.Skip("chromium is not installed: apt-get install chromium (CI does) to run the browser test")
-	return ""
-}
-
 func browser(t *testing.T) context.Context {
 	t.Helper()
 	// Chromium's singleton socket must fit in a socket path: a short
@@ -45,7 +28,7 @@ func browser(t *testing.T) context.Context {
 	}
 	t.Cleanup(func() { os.RemoveAll(tmp) })
 	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium(t)),
+		chromedp.ExecPath(testfix.Chromium(t)),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true),
