@@ -163,7 +163,7 @@ var built struct {
 func buildWithAction(t *testing.T) string {
 	t.Helper()
 	if _, err := exec.LookPath("go"); err != nil {
-		t.Skip("go command not found")
+		t.Fatal("go command not found")
 	}
 	if built.bin != "" {
 		return built.bin

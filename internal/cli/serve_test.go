@@ -27,7 +27,7 @@ func buildBinary(t *testing.T) string {
 	t.Helper()
 	gobin, err := exec.LookPath("go")
 	if err != nil {
-		t.Skip("go command not found")
+		t.Fatal("go command not found")
 	}
 	bin := filepath.Join(t.TempDir(), "newsmirror")
 	if out, err := exec.Command(gobin, "build", "-o", bin, "../../cmd/newsmirror").CombinedOutput(); err != nil {
