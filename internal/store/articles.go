@@ -31,7 +31,7 @@ var ErrDuplicateID = errors.New("another article of the channel has this id")
 
 // SavePending records a page that was written but not yet committed.
 func (s *Store) SavePending(ctx context.Context, a Article) error {
-	return savePending(ctx, s.db, a)
+	return s.savePending(ctx, s.db, a)
 }
 
 // SaveMirrored records a freshly mirrored article in one transaction: its
@@ -39,8 +39,8 @@ func (s *Store) SavePending(ctx context.Context, a Article) error {
 // MarkFallback), and the assets its page uses (as SetPageAssets). Either
 // all of it is recorded or none.
 func (s *Store) SaveMirrored(ctx context.Context, a Article, fallback bool, assets []string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		if err := savePending(ctx, tx, a); err != nil {
+	return s.tx(ctx, func(tx txn) error {
+		if err := s.savePending(ctx, tx, a); err != nil {
 			return err
 		}
 		if err := markFallback(ctx, tx, a.URL, fallback); err != nil {
@@ -55,7 +55,7 @@ type execer interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 }
 
-func savePending(ctx context.Context, db execer, a Article) error {
+func (s *Store) savePending(ctx context.Context, db execer, a Article) error {
 	_, err := db.ExecContext(ctx, `INSERT INTO articles
 		(url, source, channel, id, title, published, mirrored, hash, path, state, error)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', '')
@@ -65,7 +65,7 @@ func savePending(ctx context.Context, db execer, a Article) error {
 			state=CASE WHEN articles.state = 'committed' AND articles.hash = excluded.hash
 				THEN 'committed' ELSE 'pending' END, error=''`,
 		a.URL, a.Source, a.Channel, a.ID, a.Title, unix(a.Published), unix(a.Mirrored), a.Hash, a.Path)
-	if err != nil && isUniqueViolation(err) {
+	if err != nil && s.d.unique(err) {
 		return fmt.Errorf("save %s as %s: %w", a.URL, a.Path, ErrDuplicateID)
 	}
 	if err != nil {
@@ -77,12 +77,17 @@ func savePending(ctx context.Context, db execer, a Article) error {
 // Channel lists the channel's mirrored articles, newest first, at most limit
 // (all when limit <= 0).
 func (s *Store) Channel(ctx context.Context, channel string, limit int) ([]Article, error) {
-	if limit <= 0 {
-		limit = -1
-	}
-	rows, err := s.db.QueryContext(ctx, `SELECT url, source, channel, id, title, published, mirrored, hash, path, state
+	q := `SELECT url, source, channel, id, title, published, mirrored, hash, path, state
 		FROM articles WHERE channel = ? AND state IN ('pending', 'committed')
-		ORDER BY published DESC, mirrored DESC, rowid DESC LIMIT ?`, channel, limit)
+		ORDER BY published DESC, mirrored DESC, rowid DESC LIMIT `
+	args := []any{channel}
+	if limit <= 0 {
+		q += s.d.unlimited
+	} else {
+		q += `?`
+		args = append(args, limit)
+	}
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list channel %s: %w", channel, err)
 	}

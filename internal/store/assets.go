@@ -10,7 +10,7 @@ import (
 // SetPageAssets records the assets the page at path uses, replacing what
 // was recorded for it before.
 func (s *Store) SetPageAssets(ctx context.Context, page string, assets []string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error { return setPageAssets(ctx, tx, page, assets) })
+	return s.tx(ctx, func(tx txn) error { return setPageAssets(ctx, tx, page, assets) })
 }
 
 func setPageAssets(ctx context.Context, db execer, page string, assets []string) error {
@@ -26,10 +26,10 @@ func setPageAssets(ctx context.Context, db execer, page string, assets []string)
 }
 
 func addPageAsset(ctx context.Context, db execer, page, asset string) error {
-	if _, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO assets (path) VALUES (?)`, asset); err != nil {
+	if _, err := db.ExecContext(ctx, `INSERT INTO assets (path) VALUES (?) ON CONFLICT DO NOTHING`, asset); err != nil {
 		return err
 	}
-	_, err := db.ExecContext(ctx, `INSERT OR IGNORE INTO page_assets (page, asset) VALUES (?, ?)`, page, asset)
+	_, err := db.ExecContext(ctx, `INSERT INTO page_assets (page, asset) VALUES (?, ?) ON CONFLICT DO NOTHING`, page, asset)
 	return err
 }
 
@@ -58,7 +58,7 @@ func (s *Store) PageAssets(ctx context.Context, pages []string) ([]string, error
 // is journaled until the next commit.
 func (s *Store) SweepAssets(ctx context.Context) ([]string, error) {
 	var orphans []string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT path FROM assets
 			WHERE NOT EXISTS (SELECT 1 FROM page_assets pa JOIN articles a ON a.path = pa.page
 				WHERE pa.asset = assets.path AND a.state IN ('pending', 'committed'))

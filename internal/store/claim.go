@@ -10,7 +10,7 @@ import (
 // case-insensitive file system (macOS, Windows) those pages are one file.
 func (s *Store) PageOwners(ctx context.Context, channel, id string) ([]string, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT url FROM articles
-		WHERE channel = ? AND id = ? COLLATE NOCASE AND state IN ('pending', 'committed')`, channel, id)
+		WHERE channel = ? AND `+s.d.foldEq("id")+` AND state IN ('pending', 'committed')`, channel, id)
 	if err != nil {
 		return nil, fmt.Errorf("owners of %s/%s: %w", channel, id, err)
 	}

@@ -33,8 +33,8 @@ func (s *Store) RecordEncoding(ctx context.Context, e Encoding, guessed bool, at
 	_, err := s.db.ExecContext(ctx, `INSERT INTO encodings (source, channel, document, url, decision, reason, guesses, last_guess, updated)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT(source, channel, document) DO UPDATE SET url = excluded.url, decision = excluded.decision,
-			reason = excluded.reason, guesses = guesses + excluded.guesses, updated = excluded.updated,
-			last_guess = CASE WHEN excluded.guesses > 0 THEN excluded.last_guess ELSE last_guess END`,
+			reason = excluded.reason, guesses = encodings.guesses + excluded.guesses, updated = excluded.updated,
+			last_guess = CASE WHEN excluded.guesses > 0 THEN excluded.last_guess ELSE encodings.last_guess END`,
 		e.Source, e.Channel, e.Document, e.URL, e.Decision, e.Reason, g, last, unix(at))
 	if err != nil {
 		return fmt.Errorf("record encoding of %s/%s %s: %w", e.Source, e.Channel, e.Document, err)

@@ -58,7 +58,7 @@ const headerTable = "newsmirror-state"
 func (s *Store) Export(ctx context.Context, w io.Writer, commit string) error {
 	bw := bufio.NewWriter(w)
 	var schema int
-	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&schema); err != nil {
+	if err := s.db.QueryRowContext(ctx, s.d.version).Scan(&schema); err != nil {
 		return fmt.Errorf("export state: %w", err)
 	}
 	head, _ := json.Marshal(map[string]any{"_table": headerTable, "format": ExportFormat, "schema": schema, "commit": commit})
@@ -93,7 +93,7 @@ func (s *Store) exportTable(ctx context.Context, w *bufio.Writer, table, order s
 		obj := map[string]any{"_table": table}
 		slim := table == "articles" && slices.Contains(cols, "state") && fmt.Sprint(vals[slices.Index(cols, "state")]) == Removed
 		for i, c := range cols {
-			if slim && !tombstone[c] {
+			if slim && !tombstone[c] || c == "rowid" {
 				continue
 			}
 			switch v := vals[i].(type) {
@@ -134,7 +134,7 @@ var ErrNotEmpty = errors.New("the state database already holds articles")
 // holds articles is an error and nothing is imported.
 func (s *Store) Import(ctx context.Context, r io.Reader) (ExportHeader, error) {
 	var h ExportHeader
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx txn) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n); err != nil {
 			return err
@@ -142,7 +142,7 @@ func (s *Store) Import(ctx context.Context, r io.Reader) (ExportHeader, error) {
 		if n > 0 {
 			return ErrNotEmpty
 		}
-		im := importer{tx: tx, cols: map[string][]column{}, stmts: map[string]*sql.Stmt{}}
+		im := importer{tx: tx, cols: map[string][]column{}, stmts: map[string]*sql.Stmt{}, schema: len(s.d.migrations)}
 		defer im.close()
 		return im.read(ctx, r, &h)
 	})
@@ -159,9 +159,11 @@ type column struct {
 }
 
 type importer struct {
-	tx    *sql.Tx
+	tx    txn
 	cols  map[string][]column  // table → its columns in this schema
 	stmts map[string]*sql.Stmt // statement text → prepared
+	// schema is this program's schema version.
+	schema int
 }
 
 func (im *importer) read(ctx context.Context, r io.Reader, h *ExportHeader) error {
@@ -182,7 +184,7 @@ func (im *importer) read(ctx context.Context, r io.Reader, h *ExportHeader) erro
 		table, _ := obj["_table"].(string)
 		delete(obj, "_table")
 		if line == 1 {
-			if err := header(obj, table, h); err != nil {
+			if err := header(obj, table, im.schema, h); err != nil {
 				return fmt.Errorf("line 1: %w", err)
 			}
 			continue
@@ -200,8 +202,9 @@ func (im *importer) read(ctx context.Context, r io.Reader, h *ExportHeader) erro
 	return nil
 }
 
-// header checks the first line and fills h.
-func header(obj map[string]any, table string, h *ExportHeader) error {
+// header checks the first line, against this program's schema version
+// schema, and fills h.
+func header(obj map[string]any, table string, schema int, h *ExportHeader) error {
 	if table != headerTable {
 		return fmt.Errorf("not a newsmirror state export (no %q header)", headerTable)
 	}
@@ -215,8 +218,8 @@ func header(obj map[string]any, table string, h *ExportHeader) error {
 	if h.Format != ExportFormat {
 		return fmt.Errorf("export format %d, this program reads %d", h.Format, ExportFormat)
 	}
-	if h.Schema > len(migrations) {
-		return fmt.Errorf("exported from schema %d, newer than this program's (%d): upgrade newsmirror", h.Schema, len(migrations))
+	if h.Schema > schema {
+		return fmt.Errorf("exported from schema %d, newer than this program's (%d): upgrade newsmirror", h.Schema, schema)
 	}
 	return nil
 }
@@ -229,6 +232,8 @@ func (im *importer) insert(ctx context.Context, table string, obj map[string]any
 	if err != nil {
 		return err
 	}
+	i := slices.IndexFunc(exported, func(t exportedTable) bool { return t.table == table })
+	key := exported[i].order
 	var names []string
 	var args []any
 	for _, c := range cols {
@@ -251,7 +256,8 @@ func (im *importer) insert(ctx context.Context, table string, obj map[string]any
 		}
 		names, args = append(names, c.name), append(args, v)
 	}
-	q := `INSERT OR REPLACE INTO ` + table + ` (` + strings.Join(names, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(names)-1) + `)`
+	q := `INSERT INTO ` + table + ` (` + strings.Join(names, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(names)-1) + `)
+		ON CONFLICT (` + key + `) ` + upsert(names, key)
 	st, ok := im.stmts[q]
 	if !ok {
 		if st, err = im.tx.PrepareContext(ctx, q); err != nil {
@@ -261,6 +267,22 @@ func (im *importer) insert(ctx context.Context, table string, obj map[string]any
 	}
 	_, err = st.ExecContext(ctx, args...)
 	return err
+}
+
+// upsert is the ON CONFLICT action that replaces a row's columns but its
+// key's: a row exported twice is imported once.
+func upsert(names []string, key string) string {
+	keys := strings.Split(key, ", ")
+	var set []string
+	for _, n := range names {
+		if !slices.Contains(keys, n) {
+			set = append(set, n+" = excluded."+n)
+		}
+	}
+	if len(set) == 0 {
+		return "DO NOTHING"
+	}
+	return "DO UPDATE SET " + strings.Join(set, ", ")
 }
 
 func (im *importer) close() {
@@ -278,7 +300,7 @@ func (im *importer) columns(ctx context.Context, table string) ([]column, error)
 	if !slices.ContainsFunc(exported, func(t exportedTable) bool { return t.table == table }) {
 		return nil, fmt.Errorf("unknown table %q", table)
 	}
-	rows, err := im.tx.QueryContext(ctx, `SELECT name, type, "notnull", dflt_value IS NULL FROM pragma_table_info(?) ORDER BY cid`, table)
+	rows, err := im.tx.QueryContext(ctx, im.tx.d.columns, table)
 	if err != nil {
 		return nil, err
 	}
@@ -287,12 +309,10 @@ func (im *importer) columns(ctx context.Context, table string) ([]column, error)
 	for rows.Next() {
 		var c column
 		var typ string
-		var notNull, noDefault bool
-		if err := rows.Scan(&c.name, &typ, &notNull, &noDefault); err != nil {
+		if err := rows.Scan(&c.name, &typ, &c.fill); err != nil {
 			return nil, err
 		}
 		c.text = strings.Contains(strings.ToUpper(typ), "TEXT")
-		c.fill = notNull && noDefault
 		cols = append(cols, c)
 	}
 	if err := rows.Err(); err != nil {
@@ -318,7 +338,7 @@ func (s *Store) RetireGone(ctx context.Context, present func(page string) bool) 
 		}
 	}
 	slices.Sort(gone)
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	err = s.tx(ctx, func(tx txn) error {
 		for _, p := range gone {
 			if _, err := tx.ExecContext(ctx, `UPDATE articles SET state = 'removed' WHERE path = ? AND state IN ('pending', 'committed')`, p); err != nil {
 				return err
@@ -340,7 +360,7 @@ func (s *Store) RetireGone(ctx context.Context, present func(page string) bool) 
 func (s *Store) Adopt(ctx context.Context, a Article) (bool, error) {
 	res, err := s.db.ExecContext(ctx, `INSERT INTO articles
 		(url, source, channel, id, title, published, mirrored, hash, path, state)
-		VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?6 = 0
+		VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN CAST(?6 AS BIGINT) = 0
 			THEN COALESCE((SELECT MAX(published) FROM articles WHERE channel = ?3), 0) ELSE ?6 END, ?7, '', ?8, 'committed')
 		ON CONFLICT(url) DO UPDATE SET source=excluded.source, channel=excluded.channel, id=excluded.id,
 			title=excluded.title, published=excluded.published, mirrored=excluded.mirrored,

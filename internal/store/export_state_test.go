@@ -4,22 +4,18 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/store"
+	"github.com/newsmirror/newsmirror/internal/store/storetest"
 )
 
-func filledStore(t *testing.T) *store.Store {
+func filledStore(t *testing.T, b storetest.Backend) *store.Store {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := b.Open(t)
 	at := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	for i, u := range []string{"http://x.test/b", "http://x.test/a", "http://x.test/c"} {
 		id := string(rune('1' + i))
@@ -40,8 +36,23 @@ func filledStore(t *testing.T) *store.Store {
 }
 
 func TestExportIsSortedStableAndRoundTrips(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { testExportRoundTrip(t, b, b) })
+	}
+}
+
+// TestExportMovesStateBetweenBackends exports a SQLite state and imports
+// it into PostgreSQL and back: a schema version names the same tables on
+// both, and the export is the same bytes.
+func TestExportMovesStateBetweenBackends(t *testing.T) {
+	bs := storetest.Backends()
+	t.Run("sqlite to postgres", func(t *testing.T) { testExportRoundTrip(t, bs[0], bs[1]) })
+	t.Run("postgres to sqlite", func(t *testing.T) { testExportRoundTrip(t, bs[1], bs[0]) })
+}
+
+func testExportRoundTrip(t *testing.T, from, to storetest.Backend) {
 	ctx := context.Background()
-	db := filledStore(t)
+	db := filledStore(t, from)
 	var first, again bytes.Buffer
 	if err := db.Export(ctx, &first, "c0ffee"); err != nil {
 		t.Fatal(err)
@@ -58,11 +69,7 @@ func TestExportIsSortedStableAndRoundTrips(t *testing.T) {
 		t.Errorf("zero values exported:\n%s", first.String())
 	}
 
-	copyDB, err := store.Open(ctx, filepath.Join(t.TempDir(), "copy.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer copyDB.Close()
+	copyDB := to.Open(t)
 	h, err := copyDB.Import(ctx, bytes.NewReader(first.Bytes()))
 	if err != nil || h.Commit != "c0ffee" {
 		t.Fatalf("import: %+v, %v", h, err)
@@ -92,6 +99,12 @@ func TestExportIsSortedStableAndRoundTrips(t *testing.T) {
 }
 
 func TestImportRefusesNewerSchemaAndBadLines(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { testImportRefuses(t, b) })
+	}
+}
+
+func testImportRefuses(t *testing.T, b storetest.Backend) {
 	ctx := context.Background()
 	for name, text := range map[string]string{
 		"newer schema":  `{"_table":"newsmirror-state","format":1,"schema":9999,"commit":""}` + "\n",
@@ -100,16 +113,12 @@ func TestImportRefusesNewerSchemaAndBadLines(t *testing.T) {
 		"unknown table": `{"_table":"newsmirror-state","format":1,"schema":1,"commit":""}` + "\n" + `{"_table":"sqlite_master","name":"x"}` + "\n",
 		"empty":         "",
 	} {
-		db, err := store.Open(ctx, filepath.Join(t.TempDir(), "s.db"))
-		if err != nil {
-			t.Fatal(err)
-		}
+		db := b.Open(t)
 		if _, err := db.Import(ctx, strings.NewReader(text)); err == nil {
 			t.Errorf("%s: imported", name)
 		}
 		if n, _ := db.LivePaths(ctx); len(n) != 0 {
 			t.Errorf("%s: rows left after a failed import", name)
 		}
-		db.Close()
 	}
 }

@@ -137,7 +137,7 @@ func (s *Store) Requeue(ctx context.Context, channel string, urls []string) ([]R
 		}
 	}
 	var out []Requeued
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT url, source, channel, title, published FROM articles WHERE `+where+` ORDER BY channel, url`, args...)
 		if err != nil {
 			return err

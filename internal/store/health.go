@@ -100,17 +100,20 @@ func (s *Store) RecordHealth(ctx context.Context, e Event) error {
 	}
 	_, err := s.db.ExecContext(ctx, `INSERT INTO health (subject, source, channel, ok, fallbacks, failed, streak, items,
 			last_success, last_failure, last_error, last_url, last_warning, warned)
-		VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN ?4 > 0 THEN 0 ELSE ?6 END, MAX(?7, 0), ?8, ?9, ?10, ?11, ?12, ?12 != '')
-		ON CONFLICT(subject, source, channel) DO UPDATE SET ok = ok + excluded.ok,
-			fallbacks = fallbacks + excluded.fallbacks, failed = failed + excluded.failed,
-			streak = CASE WHEN excluded.ok > 0 THEN 0 ELSE streak + excluded.failed END,
-			items = CASE WHEN ?7 < 0 THEN items ELSE ?7 END,
-			last_success = MAX(last_success, excluded.last_success),
-			last_failure = MAX(last_failure, excluded.last_failure),
-			last_error = CASE WHEN excluded.last_error = '' THEN last_error ELSE excluded.last_error END,
-			last_url = CASE WHEN excluded.last_url = '' THEN last_url ELSE excluded.last_url END,
-			last_warning = CASE WHEN excluded.ok > 0 THEN excluded.last_warning ELSE last_warning END,
-			warned = warned + excluded.warned`,
+		VALUES (?1, ?2, ?3, ?4, ?5, ?6, CASE WHEN CAST(?4 AS BIGINT) > 0 THEN 0 ELSE CAST(?6 AS BIGINT) END,
+			CASE WHEN CAST(?7 AS BIGINT) > 0 THEN ?7 ELSE 0 END, ?8, ?9, ?10, ?11, ?12, CASE WHEN ?12 <> '' THEN 1 ELSE 0 END)
+		ON CONFLICT(subject, source, channel) DO UPDATE SET ok = health.ok + excluded.ok,
+			fallbacks = health.fallbacks + excluded.fallbacks, failed = health.failed + excluded.failed,
+			streak = CASE WHEN excluded.ok > 0 THEN 0 ELSE health.streak + excluded.failed END,
+			items = CASE WHEN ?7 < 0 THEN health.items ELSE ?7 END,
+			last_success = CASE WHEN excluded.last_success > health.last_success
+				THEN excluded.last_success ELSE health.last_success END,
+			last_failure = CASE WHEN excluded.last_failure > health.last_failure
+				THEN excluded.last_failure ELSE health.last_failure END,
+			last_error = CASE WHEN excluded.last_error = '' THEN health.last_error ELSE excluded.last_error END,
+			last_url = CASE WHEN excluded.last_url = '' THEN health.last_url ELSE excluded.last_url END,
+			last_warning = CASE WHEN excluded.ok > 0 THEN excluded.last_warning ELSE health.last_warning END,
+			warned = health.warned + excluded.warned`,
 		string(e.Subject), e.Source, e.Channel, e.OK, e.Fallbacks, e.Failed, e.Items, ok, bad, e.Err, e.URL, e.Warning)
 	if err != nil {
 		return fmt.Errorf("record %s health of %s/%s: %w", e.Subject, e.Source, e.Channel, err)

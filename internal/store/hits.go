@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -18,7 +16,7 @@ type Hot struct {
 // HotPages lists the mirrored pages with the most hits since since, at most
 // limit, most hit first.
 func (s *Store) HotPages(ctx context.Context, since time.Time, limit int) ([]Hot, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT h.path, a.title, SUM(h.count) AS n
+	rows, err := s.db.QueryContext(ctx, `SELECT h.path, a.title, CAST(SUM(h.count) AS BIGINT) AS n
 		FROM hits h JOIN articles a ON a.path = h.path AND a.state IN ('pending', 'committed')
 		WHERE h.hour >= ? GROUP BY h.path, a.title ORDER BY n DESC, h.path LIMIT ?`,
 		since.Unix()/3600, limit)
@@ -37,10 +35,6 @@ func (s *Store) HotPages(ctx context.Context, since time.Time, limit int) ([]Hot
 	return out, rows.Err()
 }
 
-func isUniqueViolation(err error) bool {
-	return strings.Contains(err.Error(), "UNIQUE constraint failed")
-}
-
 // HitCount is a number of hits of one page in one hour.
 type HitCount struct {
 	Path  string
@@ -50,9 +44,9 @@ type HitCount struct {
 
 // AddHits adds a batch of hit counts in one transaction: all or none.
 func (s *Store) AddHits(ctx context.Context, batch []HitCount) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx txn) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO hits (path, hour, count) VALUES (?, ?, ?)
-			ON CONFLICT(path, hour) DO UPDATE SET count = count + excluded.count`)
+			ON CONFLICT(path, hour) DO UPDATE SET count = hits.count + excluded.count`)
 		if err != nil {
 			return err
 		}
@@ -83,7 +77,7 @@ func (s *Store) LivePaths(ctx context.Context) ([]string, error) {
 // Hits is the number of hits of the file at path since since.
 func (s *Store) Hits(ctx context.Context, path string, since time.Time) (int64, error) {
 	var n int64
-	err := s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(count), 0) FROM hits WHERE path = ? AND hour >= ?`,
+	err := s.db.QueryRowContext(ctx, `SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT) FROM hits WHERE path = ? AND hour >= ?`,
 		path, since.Unix()/3600).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count hits of %s: %w", path, err)

@@ -25,7 +25,7 @@ type Host struct {
 // leave it alone after streak runs in a row found it down.
 func (s *Store) HostDown(ctx context.Context, host string, at time.Time, errText string, backoff func(streak int) time.Duration) (Host, error) {
 	h := Host{Host: host, DownSince: at, LastError: errText}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx txn) error {
 		var since int64
 		err := tx.QueryRowContext(ctx, `SELECT down_since, streak FROM hosts WHERE host = ?`, host).Scan(&since, &h.Streak)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {

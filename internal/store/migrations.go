@@ -2,13 +2,14 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 )
 
-// migrations are applied in order, each in its own transaction; the schema
-// version is the number applied. Append only: never edit a shipped one.
-var migrations = []string{
+// sqliteMigrations are SQLite's schema changes, applied in order, each in
+// its own transaction; the schema version (PRAGMA user_version) is the
+// number applied. Append only: never edit a shipped one, and append the
+// same change to postgresMigrations.
+var sqliteMigrations = []string{
 	`CREATE TABLE articles (
 		url       TEXT PRIMARY KEY,
 		source    TEXT NOT NULL,
@@ -167,26 +168,46 @@ var migrations = []string{
 	ALTER TABLE health ADD COLUMN warned INTEGER NOT NULL DEFAULT 0;`,
 }
 
-// migrateTo applies the migrations up to schema version target.
+// migrateTo applies the dialect's migrations up to schema version target,
+// each in one transaction that first takes the dialect's lock and reads
+// the version again: of several hosts opening one database at once, one
+// applies each change and the others see it applied.
 func (s *Store) migrateTo(ctx context.Context, target int) error {
-	var version int
-	if err := s.db.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	if version > len(migrations) {
-		return fmt.Errorf("schema version %d is newer than this program (%d)", version, len(migrations))
-	}
-	for v := version; v < target; v++ {
-		err := s.tx(ctx, func(tx *sql.Tx) error {
-			if _, err := tx.ExecContext(ctx, migrations[v]); err != nil {
-				return err
-			}
-			_, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v+1))
+	for {
+		done, err := s.migrateOne(ctx, target)
+		if err != nil || done {
 			return err
-		})
-		if err != nil {
-			return fmt.Errorf("migrate to schema %d: %w", v+1, err)
 		}
 	}
-	return nil
+}
+
+// migrateOne applies the next migration unless the schema is at target.
+func (s *Store) migrateOne(ctx context.Context, target int) (done bool, err error) {
+	list := s.d.migrations
+	var v int
+	err = s.tx(ctx, func(tx txn) error {
+		if s.d.lock != "" {
+			if _, err := tx.ExecContext(ctx, s.d.lock); err != nil {
+				return fmt.Errorf("lock the schema: %w", err)
+			}
+		}
+		if err := tx.QueryRowContext(ctx, s.d.version).Scan(&v); err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+		if v > len(list) {
+			return fmt.Errorf("schema version %d is newer than this program (%d)", v, len(list))
+		}
+		if v >= target {
+			done = true
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, list[v]); err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v+1, err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(s.d.setVersion, v+1)); err != nil {
+			return fmt.Errorf("migrate to schema %d: %w", v+1, err)
+		}
+		return nil
+	})
+	return done, err
 }

@@ -38,7 +38,7 @@ func (s *Store) Journal(ctx context.Context) ([]Entry, error) {
 	return out, rows.Err()
 }
 
-func journal(ctx context.Context, tx *sql.Tx, op string, paths ...string) error {
+func journal(ctx context.Context, tx txn, op string, paths ...string) error {
 	for _, p := range paths {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO journal (path, op) VALUES (?, ?)
 			ON CONFLICT(path) DO UPDATE SET op = excluded.op`, p, op); err != nil {
@@ -54,10 +54,10 @@ func journal(ctx context.Context, tx *sql.Tx, op string, paths ...string) error 
 // removed pages. A tombstoned URL is never mirrored again.
 func (s *Store) Expire(ctx context.Context, channel string, keep int, files func(page string) []string) ([]string, error) {
 	var pages []string
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx txn) error {
 		rows, err := tx.QueryContext(ctx, `SELECT url, path FROM articles
 			WHERE channel = ? AND state IN ('pending', 'committed')
-			ORDER BY published DESC, mirrored DESC, rowid DESC LIMIT -1 OFFSET ?`, channel, keep)
+			ORDER BY published DESC, mirrored DESC, rowid DESC LIMIT `+s.d.unlimited+` OFFSET ?`, channel, keep)
 		if err != nil {
 			return err
 		}
@@ -92,7 +92,7 @@ func (s *Store) Expire(ctx context.Context, channel string, keep int, files func
 
 // JournalWrites records files the run wrote and will commit.
 func (s *Store) JournalWrites(ctx context.Context, paths []string) error {
-	if err := s.tx(ctx, func(tx *sql.Tx) error { return journal(ctx, tx, OpWrite, paths...) }); err != nil {
+	if err := s.tx(ctx, func(tx txn) error { return journal(ctx, tx, OpWrite, paths...) }); err != nil {
 		return fmt.Errorf("journal writes: %w", err)
 	}
 	return nil
@@ -101,7 +101,7 @@ func (s *Store) JournalWrites(ctx context.Context, paths []string) error {
 // Committed records that a commit holds every pending page and every
 // journaled change: pending pages become committed, the journal empties.
 func (s *Store) Committed(ctx context.Context) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
+	err := s.tx(ctx, func(tx txn) error {
 		if _, err := tx.ExecContext(ctx, `UPDATE articles SET state = 'committed' WHERE state = 'pending'`); err != nil {
 			return err
 		}

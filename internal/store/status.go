@@ -39,12 +39,12 @@ const gaveUpSQL = `(state = 'failed' AND failure = 'permanent' AND first_failed 
 // is now less the give-up age.
 func (s *Store) ChannelArticles(ctx context.Context, cutoff time.Time) (map[string]ArticleStats, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT channel,
-			SUM(state IN ('pending', 'committed')),
-			SUM(state = 'failed' AND NOT `+gaveUpSQL+`),
-			SUM(state = 'failed' AND NOT `+gaveUpSQL+` AND host IN (SELECT host FROM hosts)),
+			SUM(CASE WHEN state IN ('pending', 'committed') THEN 1 ELSE 0 END),
+			SUM(CASE WHEN state = 'failed' AND NOT `+gaveUpSQL+` THEN 1 ELSE 0 END),
+			SUM(CASE WHEN state = 'failed' AND NOT `+gaveUpSQL+` AND host IN (SELECT host FROM hosts) THEN 1 ELSE 0 END),
 			COALESCE((SELECT MIN(h.down_since) FROM hosts h WHERE h.host IN
 				(SELECT f.host FROM articles f WHERE f.channel = a.channel AND f.state = 'failed')), 0),
-			SUM(`+gaveUpSQL+`),
+			SUM(CASE WHEN `+gaveUpSQL+` THEN 1 ELSE 0 END),
 			COALESCE(MIN(CASE WHEN `+gaveUpSQL+` THEN first_failed END), 0),
 			COALESCE((SELECT error FROM articles g WHERE g.channel = a.channel AND g.state = 'failed'
 				AND g.failure = 'permanent' AND g.first_failed > 0 AND g.first_failed <= ?1
@@ -53,7 +53,7 @@ func (s *Store) ChannelArticles(ctx context.Context, cutoff time.Time) (map[stri
 			COALESCE(MAX(CASE WHEN state = 'failed' THEN mirrored END), 0),
 			COALESCE((SELECT error FROM articles f WHERE f.channel = a.channel AND f.state = 'failed'
 				ORDER BY f.mirrored DESC, f.rowid DESC LIMIT 1), ''),
-			SUM(state IN ('pending', 'committed') AND fallback = 1),
+			SUM(CASE WHEN state IN ('pending', 'committed') AND fallback = 1 THEN 1 ELSE 0 END),
 			COALESCE((SELECT n.fallback FROM articles n WHERE n.channel = a.channel AND n.state IN ('pending', 'committed')
 				ORDER BY n.mirrored DESC, n.published DESC, n.rowid DESC LIMIT 1), 0)
 		FROM articles a GROUP BY channel`, cutoff.Unix())
@@ -80,7 +80,7 @@ func (s *Store) ChannelArticles(ctx context.Context, cutoff time.Time) (map[stri
 // HitTotal is how many hits the counter stored since since, on how many
 // files.
 func (s *Store) HitTotal(ctx context.Context, since time.Time) (hits int64, files int, err error) {
-	err = s.db.QueryRowContext(ctx, `SELECT COALESCE(SUM(count), 0), COUNT(DISTINCT path) FROM hits WHERE hour >= ?`,
+	err = s.db.QueryRowContext(ctx, `SELECT CAST(COALESCE(SUM(count), 0) AS BIGINT), COUNT(DISTINCT path) FROM hits WHERE hour >= ?`,
 		since.Unix()/3600).Scan(&hits, &files)
 	if err != nil {
 		return 0, 0, fmt.Errorf("count hits: %w", err)

@@ -1,6 +1,22 @@
-// Package store keeps the mirror's state in SQLite: every article seen, its
-// page and whether it is committed, plus page hits. It is the only package
-// that speaks SQL.
+// Package store keeps the mirror's state: every article seen, its page and
+// whether it is committed, plus page hits, the health of sources and what
+// was pushed. It is the only package that speaks SQL.
+//
+// The state lives in SQLite (a file, the default) or in PostgreSQL (a
+// postgres:// address, for several hosts sharing one state). Statements
+// are written once, in the SQL both read, with SQLite's ? and ?N
+// placeholders; the dialect rebinds them for PostgreSQL once per
+// statement and holds the few fragments that differ.
+//
+// Migrations are one ordered list per dialect (sqliteMigrations,
+// postgresMigrations), not one portable list: the shipped SQLite list
+// must never change, SQLite's types and ALTER TABLE differ from
+// PostgreSQL's (INTEGER is 64-bit in SQLite, 32-bit in PostgreSQL), and a
+// portable list would have to be written in the narrow SQL both accept or
+// be translated at run time. The lists have the same length and entry i
+// makes the same change in each, so a schema version names the same
+// tables on both and an export of one imports into the other. A new
+// table or column is appended to every list.
 package store
 
 import (
@@ -11,20 +27,28 @@ import (
 	"os"
 	"path/filepath"
 
-	_ "modernc.org/sqlite" // the "sqlite" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // the "pgx" driver
+	_ "modernc.org/sqlite"             // the "sqlite" driver
 )
 
 // Store is an open state database. It is safe for concurrent use.
 type Store struct {
-	db *sql.DB
+	db conn
+	d  *dialect
 }
 
-// Open opens (creating if needed) the database at path and migrates it.
-func Open(ctx context.Context, path string) (*Store, error) {
-	return openAt(ctx, path, len(migrations))
+// Open opens the state database and migrates it: state is the path of a
+// SQLite file (created if needed) or the address of a PostgreSQL database
+// ("postgres://user:password@host/db"), see IsPostgres.
+func Open(ctx context.Context, state string) (*Store, error) {
+	if IsPostgres(state) {
+		return openPostgres(ctx, state, len(postgresMigrations))
+	}
+	return openAt(ctx, state, len(sqliteMigrations))
 }
 
-// openAt opens the database at path migrated to schema version target.
+// openAt opens the SQLite database at path migrated to schema version
+// target.
 func openAt(ctx context.Context, path string, target int) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
@@ -39,7 +63,7 @@ func openAt(ctx context.Context, path string, target int) (*Store, error) {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
-	s := &Store{db: db}
+	s := &Store{db: conn{db, sqliteDialect}, d: sqliteDialect}
 	if err := s.migrateTo(ctx, target); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
@@ -50,13 +74,16 @@ func openAt(ctx context.Context, path string, target int) (*Store, error) {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
+// Backend names the engine the state lives in: "sqlite" or "postgres".
+func (s *Store) Backend() string { return s.d.name }
+
 // tx runs fn in one transaction, committed if fn returns nil.
-func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *Store) tx(ctx context.Context, fn func(txn) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if err := fn(tx); err != nil {
+	if err := fn(txn{tx, s.d}); err != nil {
 		tx.Rollback()
 		return err
 	}

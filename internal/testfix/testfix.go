@@ -69,3 +69,22 @@ func sharedDir() (string, error) {
 		dir = parent
 	}
 }
+
+// EnvPostgres names the environment variable holding the address of a
+// PostgreSQL server the tests may create and drop databases on, as
+// postgres://user:password@host:port/db (.ci/with-postgres sets it).
+const EnvPostgres = "NEWSMIRROR_TEST_POSTGRES"
+
+// Postgres returns the address in EnvPostgres. When it is unset it fails t
+// under CI=true and skips t otherwise, saying what was not checked.
+func Postgres(t testing.TB) string {
+	t.Helper()
+	if dsn := os.Getenv(EnvPostgres); dsn != "" {
+		return dsn
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s is not set (CI=true: PostgreSQL must be checked; run the tests through .ci/with-postgres)", EnvPostgres)
+	}
+	t.Skipf("%s not set: %s not checked on PostgreSQL; run through .ci/with-postgres to check it", EnvPostgres, t.Name())
+	return ""
+}
