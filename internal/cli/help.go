@@ -20,12 +20,15 @@ type manual struct {
 
 // manuals hold the help of every command, builtins included.
 var manuals = map[string]manual{
-	"sync": {"newsmirror sync [-c FILE] [--rebuild] [--adopt] [--json]",
+	"sync": {"newsmirror sync [-c FILE] [--rebuild] [--adopt] [--dry-run] [--json]",
 		`One pass over every source: new articles become pages, old ones are retired,
 one commit, a push to every remote. Exit 0 when all went well, 3 when some
-articles or a push failed, 5 when no feed could be read, 6 when too many failed.`,
+articles or a push failed, 5 when no feed could be read, 6 when too many failed.
+--dry-run does the same work and only prints the files it would write and
+remove and the commit it would make: nothing is written, committed or pushed.`,
 		[]string{
 			"newsmirror sync -c newsmirror.yaml",
+			"newsmirror sync -c newsmirror.yaml --dry-run    # what the next sync would change",
 			"newsmirror sync -c newsmirror.yaml --rebuild    # after changing indexes or templates",
 			"newsmirror sync -c newsmirror.yaml --json | jq .written",
 		}},

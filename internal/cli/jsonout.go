@@ -139,6 +139,18 @@ type syncJSON struct {
 	Pushes   []pushJSON        `json:"pushes"`
 	Images   []imageStatusJSON `json:"images"`
 	Seconds  timingsJSON       `json:"seconds"`
+	// DryRun: nothing was written, committed or pushed; Changes are the
+	// files the run would have written and removed, Message the commit
+	// it would have made.
+	DryRun  bool         `json:"dry_run"`
+	Changes []changeJSON `json:"changes"`
+}
+
+// changeJSON is one file a dry run would write ("A" new, "M" changed) or
+// remove ("D").
+type changeJSON struct {
+	Op   string `json:"op"`
+	Path string `json:"path"`
 }
 
 type failureJSON struct {
@@ -166,6 +178,10 @@ func printReportJSON(w io.Writer, rep *mirror.Report, code int, why string) erro
 		Warnings: nonNil(rep.Warnings), Commit: rep.Commit, Message: rep.Message,
 		Pushes: []pushJSON{}, Images: []imageStatusJSON{},
 		Seconds: timingsJSON{rep.Took.Lists.Seconds(), rep.Took.Commit.Seconds(), rep.Took.Push.Seconds()},
+		DryRun:  rep.DryRun, Changes: []changeJSON{},
+	}
+	for _, c := range rep.Changes {
+		out.Changes = append(out.Changes, changeJSON{c.Op, c.Path})
 	}
 	for _, f := range rep.Failures {
 		msg := ""

@@ -19,10 +19,21 @@ func runSync(ctx context.Context, e *env, args []string) int {
 	fs, file := commandFlags(e, "sync")
 	rebuild := fs.Bool("rebuild", false, "re-render every index and list and apply retention to every channel, even with nothing new (after changing indexes.*, publish.keep or the templates)")
 	adopt := adoptFlag(fs)
+	dry := fs.Bool("dry-run", false, "fetch, extract and render as sync does, print the files it would write and remove and the commit it would make, and write nothing (no file, no state, no commit, no push)")
 	fs.BoolVar(&e.json, "json", false, "print the run's summary as JSON (a versioned shape: docs/operations.md)")
 	cfg := loadConfig(e, fs, file, args)
 	if cfg == nil {
 		return ExitUsage
+	}
+	deps := mirror.Deps{Client: fetch.New(cfg.Fetch), Log: e.log, Rebuild: *rebuild, Adopt: *adopt, DryRun: *dry}
+	if *dry {
+		if !*adopt {
+			if err := mirror.CheckFolder(cfg); err != nil {
+				fmt.Fprintln(e.stderr, "newsmirror:", err)
+				return refusedCode(err)
+			}
+		}
+		return syncWith(ctx, e, cfg, deps)
 	}
 	held, err := lockMirror(cfg, *adopt)
 	if err != nil {
@@ -30,7 +41,8 @@ func runSync(ctx context.Context, e *env, args []string) int {
 		return refusedCode(err)
 	}
 	defer held.Release()
-	return syncWith(ctx, e, cfg, mirror.Deps{Client: fetch.New(cfg.Fetch), Log: e.log, Rebuild: *rebuild, Adopt: *adopt, Lock: held})
+	deps.Lock = held
+	return syncWith(ctx, e, cfg, deps)
 }
 
 // adoptFlag is --adopt: write into a folder that holds files and is not a
@@ -103,6 +115,10 @@ func syncWith(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps)
 }
 
 func printReport(w io.Writer, rep *mirror.Report) {
+	if rep.DryRun {
+		printDryRun(w, rep)
+		return
+	}
 	fmt.Fprintf(w, "pages written: %d\n", len(rep.Written))
 	if len(rep.Failures) > 0 {
 		fmt.Fprintf(w, "failed: %d\n", len(rep.Failures))
@@ -158,4 +174,37 @@ func shortHash(h string) string {
 		return h[:10]
 	}
 	return h
+}
+
+// printDryRun prints what a dry run found: what sync would have written,
+// removed and committed, file by file.
+func printDryRun(w io.Writer, rep *mirror.Report) {
+	fmt.Fprintln(w, "dry run: nothing was written, committed or pushed")
+	fmt.Fprintf(w, "pages to write: %d\n", len(rep.Written))
+	if len(rep.Failures) > 0 {
+		fmt.Fprintf(w, "failed: %d\n", len(rep.Failures))
+		for _, f := range rep.Failures {
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
+	printImages(w, rep.Images)
+	if len(rep.Removed) > 0 {
+		fmt.Fprintf(w, "pages to remove (retention): %d\n", len(rep.Removed))
+	}
+	for _, msg := range rep.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", msg)
+	}
+	ops := map[string]int{}
+	for _, c := range rep.Changes {
+		ops[c.Op]++
+	}
+	fmt.Fprintf(w, "files: %d new, %d changed, %d removed\n", ops["A"], ops["M"], ops["D"])
+	for _, c := range rep.Changes {
+		fmt.Fprintf(w, "  %s %s\n", c.Op, c.Path)
+	}
+	if rep.Message != "" {
+		fmt.Fprintf(w, "would commit: %s\n", strings.TrimRight(rep.Message, "\n"))
+	} else {
+		fmt.Fprintln(w, "would commit: none (nothing new)")
+	}
 }

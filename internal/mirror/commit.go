@@ -74,6 +74,9 @@ func (r *run) commit(ctx context.Context, pending []string) error {
 	if err := r.touchAssets(ctx, pending); err != nil {
 		return err
 	}
+	if r.dry {
+		return r.dryCommit()
+	}
 	paths := make([]string, 0, len(r.touched))
 	for p := range r.touched {
 		paths = append(paths, p)

@@ -53,6 +53,12 @@ type Deps struct {
 	// Lock is the mirror's lock when the caller holds it (the daemon holds
 	// it across runs); nil: Sync takes it for the run.
 	Lock *publish.MirrorLock
+	// DryRun runs the pass as Sync does (feeds read, articles fetched,
+	// extracted and rendered, retention, lists) and writes nothing: the
+	// files it would write or remove are only listed (Report.Changes), the
+	// state database is read through a copy, no commit, push or pull is
+	// made, and the mirror's lock is only shared (a writer waits).
+	DryRun bool
 	// StopGrace is how long the articles in hand may go on once ctx ends
 	// before they are cancelled too; 0 means DefaultStopGrace, a negative
 	// value cancels them at once.
@@ -92,6 +98,13 @@ type Report struct {
 	StateBytes int
 	// Took is how long the run's publishing stages took.
 	Took Timings
+	// DryRun is Deps.DryRun: Changes lists what the run would have
+	// written and removed, Message the commit it would have made ("" for
+	// none), and nothing was written, committed or pushed.
+	DryRun bool
+	// Changes are, in a dry run, the files of the mirror the run would
+	// have created, changed or removed, by path.
+	Changes []Change
 }
 
 // Timings are the wall times of a run's publishing stages.
@@ -125,8 +138,14 @@ type run struct {
 	log        *slog.Logger
 	db         *store.Store
 	repo       *publish.Repo
-	tree       publish.Tree
-	report     *Report
+	tree       files
+	// dry is Deps.DryRun; scratch is then the dry run's own folder, and
+	// frozen tells that repo is the mirror's own (which a dry run only
+	// reads) rather than one made in scratch.
+	dry     bool
+	scratch *scratch
+	frozen  bool
+	report  *Report
 	// touched are the repository paths this run wrote or deleted.
 	touched map[string]bool
 	// pipe turns one article into its files; out renders the lists and
@@ -158,10 +177,11 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer r.scratch.remove()
 	defer r.unlock()
 	defer r.db.Close()
 	defer r.observeRun(time.Now())
-	if err := r.pull(ctx, deps.Pull); err != nil {
+	if err := r.pull(ctx, deps.Pull && !r.dry); err != nil {
 		// An unreachable or diverged upstream must not stop the mirror:
 		// this run commits on what it has, and its push reports the rest.
 		r.warn(err.Error())
@@ -175,6 +195,9 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	r.finishImages(ctx)
 	if err := r.publish(ctx); err != nil {
 		return r.report, err
+	}
+	if r.dry {
+		return r.report, nil
 	}
 	r.exportState(ctx)
 	if !interrupted {
@@ -241,7 +264,8 @@ func (r *run) push(ctx context.Context) {
 }
 
 func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
-	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, rebuildAll: deps.Rebuild, report: &Report{}, touched: map[string]bool{}, unlock: func() {}}
+	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, rebuildAll: deps.Rebuild, report: &Report{DryRun: deps.DryRun},
+		touched: map[string]bool{}, unlock: func() {}, dry: deps.DryRun}
 	r.metrics, r.progress = deps.Metrics, newTracker(deps.Progress, channelCount(cfg))
 	r.stopGrace = cmp.Or(deps.StopGrace, DefaultStopGrace)
 	if r.client == nil {
@@ -262,6 +286,14 @@ func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 	r.out = r.pipe.Outputs()
 	if err := r.claimFolder(deps.Adopt); err != nil {
 		return nil, err
+	}
+	if r.dry {
+		if err := r.openDry(ctx, deps.Adopt); err != nil {
+			r.scratch.remove()
+			r.unlock()
+			return nil, err
+		}
+		return r, nil
 	}
 	held, unlock, err := lockFor(cfg, deps.Lock)
 	if err != nil {
@@ -296,11 +328,12 @@ func (r *run) openTree(ctx context.Context, held *publish.MirrorLock, adopt bool
 	if err := r.owner.watch(ctx, r.repo, adopt); err != nil {
 		return err
 	}
-	r.tree = publish.Tree{Dir: r.cfg.Output.Dir, Owns: r.owner.owns, Creating: r.owner.creating, Replacing: r.owner.replacing}
-	if err := r.tree.Clean(held); err != nil {
+	tree := publish.Tree{Dir: r.cfg.Output.Dir, Owns: r.owner.owns, Creating: r.owner.creating, Replacing: r.owner.replacing}
+	if err := tree.Clean(held); err != nil {
 		return err
 	}
-	return r.openState(ctx)
+	r.tree = tree
+	return r.openState(ctx, r.cfg.StatePath())
 }
 
 // openRepo opens the mirror's repository, cloning publish.upstream into a

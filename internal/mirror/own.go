@@ -40,6 +40,8 @@ type owner struct {
 	adopt   bool            // the operator lets newsmirror take such files
 	created map[string]bool // created, not yet committed (createdLog)
 	log     string          // createdLog's path
+	// dry: a dry run's owner keeps created in memory only.
+	dry     bool
 	tracked func() (map[string]bool, error)
 }
 
@@ -158,6 +160,10 @@ func (o *owner) creating(rel string) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.created[rel] {
+		return nil
+	}
+	if o.dry {
+		o.created[rel] = true
 		return nil
 	}
 	if err := os.MkdirAll(filepath.Dir(o.log), 0o755); err != nil {

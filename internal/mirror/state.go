@@ -19,8 +19,7 @@ import (
 // new host with only a clone of the mirror goes on as the old one would.
 // An export that cannot be imported stops the run and leaves no database
 // behind: running on without it would mirror again what was retired.
-func (r *run) openState(ctx context.Context) error {
-	path := r.cfg.StatePath()
+func (r *run) openState(ctx context.Context, path string) error {
 	_, err := os.Stat(path)
 	fresh := errors.Is(err, fs.ErrNotExist)
 	if r.db, err = store.Open(ctx, path); err != nil || !fresh {
@@ -40,7 +39,7 @@ func (r *run) openState(ctx context.Context) error {
 // when the repository has none), then reconciles it with the mirror's
 // last commit.
 func (r *run) importState(ctx context.Context) error {
-	if up, ok := upstream(r.cfg); ok {
+	if up, ok := upstream(r.cfg); ok && !r.frozen {
 		if _, err := r.repo.FetchState(ctx, up, r.cfg.Publish.PushTimeout); err != nil {
 			r.warn(fmt.Sprintf("no state database, and the upstream's state export could not be fetched: %v", err))
 		}

@@ -41,6 +41,8 @@ type MirrorLock struct {
 	dir  os.FileInfo // the folder held
 	path string
 	f    *os.File
+	// shared: a reader's hold (LockShared), which writes nothing.
+	shared bool
 }
 
 // Lock takes the exclusive lock of the mirror folder dir (creating the
@@ -56,7 +58,7 @@ func Lock(dir string) (*MirrorLock, error) {
 	if err != nil {
 		return nil, fmt.Errorf("lock %s: %w", path, err)
 	}
-	if err := flockWithin(f, lockGrace); err != nil {
+	if err := flockWithin(f, lockGrace, syscall.LOCK_EX); err != nil {
 		data, _ := os.ReadFile(path)
 		pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
 		f.Close()
@@ -80,11 +82,12 @@ func Lock(dir string) (*MirrorLock, error) {
 // die with it); a running newsmirror holds it far longer.
 const lockGrace = 2 * time.Second
 
-// flockWithin takes the exclusive lock on f, trying again for up to wait.
-func flockWithin(f *os.File, wait time.Duration) error {
+// flockWithin takes the lock on f (how: LOCK_EX or LOCK_SH), trying again
+// for up to wait.
+func flockWithin(f *os.File, wait time.Duration, how int) error {
 	deadline := time.Now().Add(wait)
 	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		err := syscall.Flock(int(f.Fd()), how|syscall.LOCK_NB)
 		if !errors.Is(err, syscall.EWOULDBLOCK) || time.Now().After(deadline) {
 			return err
 		}
@@ -100,9 +103,37 @@ func (l *MirrorLock) Release() {
 	}
 }
 
-// Holds reports whether l is held and is the lock of the folder dir.
+// LockShared takes a reader's hold on the mirror folder dir: it waits,
+// like Lock, while a newsmirror that writes holds the lock, and keeps one
+// from starting until Release. It writes nothing: no folder or lock file
+// is created (a folder no newsmirror has locked yet gives a nil lock and
+// no error) and the lock file keeps its holder's pid. A shared hold does
+// not count as holding the mirror (Holds is false).
+func LockShared(dir string) (*MirrorLock, error) {
+	path := filepath.Join(dir, filepath.FromSlash(LockFile))
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	if err := flockWithin(f, lockGrace, syscall.LOCK_SH); err != nil {
+		data, _ := os.ReadFile(path)
+		pid, _ := strconv.Atoi(strings.TrimSpace(string(data)))
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, &LockedError{Path: path, PID: pid}
+		}
+		return nil, fmt.Errorf("lock %s: %w", path, err)
+	}
+	return &MirrorLock{path: path, f: f, shared: true}, nil
+}
+
+// Holds reports whether l is held, exclusively, and is the lock of the
+// folder dir.
 func (l *MirrorLock) Holds(dir string) bool {
-	if l == nil || l.f == nil {
+	if l == nil || l.f == nil || l.shared {
 		return false
 	}
 	fi, err := os.Stat(dir)
