@@ -2,26 +2,23 @@ package article_test
 
 import (
 	"context"
-	"os"
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/article"
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/feed"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/testfix/seedsource"
 	"github.com/newsmirror/newsmirror/internal/zhconv"
 )
 
-// BenchmarkRun runs the reference article (testdata of internal/mirror,
+// BenchmarkRun runs the reference article (its source rebuilt by seedsource,
 // 16.7 KB) through the whole pipeline with examples/goodnews.yaml's
 // channel p9: decode, extract, clean, render, QR code; images are not
 // localised (they would be fetched). "markdown" writes the Markdown page;
 // "html+zh-Hant" also the HTML page and a Traditional copy of both.
 func BenchmarkRun(b *testing.B) {
-	page, err := os.ReadFile("../mirror/testdata/seed/994979.html")
-	if err != nil {
-		b.Fatal(err)
-	}
+	page := seedsource.Page(b)
 	for _, tc := range []struct {
 		name  string
 		setup func(*config.Config)

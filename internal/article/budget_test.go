@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"testing"
 	"time"
 
@@ -15,16 +14,14 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/feed"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/testfix/seedsource"
 )
 
 // hangingImages is the reference article with its images localised from a
 // loopback host that never answers; arrived gets a value per request.
 func hangingImages(t *testing.T) (*article.Pipeline, article.Input, chan struct{}) {
 	t.Helper()
-	page, err := os.ReadFile("../mirror/testdata/seed/994979.html")
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := seedsource.Page(t)
 	arrived := make(chan struct{}, 64)
 	srv := httptest.NewTLSServer(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		arrived <- struct{}{}

@@ -10,15 +10,13 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/fakenews"
+	"github.com/newsmirror/newsmirror/internal/testfix/seedsource"
 )
 
 // BenchmarkSanitize cleans the body extracted from the reference page and
 // from a 150 KB page, as a sync does.
 func BenchmarkSanitize(b *testing.B) {
-	pages, err := fakenews.BenchPages()
-	if err != nil {
-		b.Fatal(err)
-	}
+	pages := fakenews.BenchPages(seedsource.Page(b))
 	cfg, err := config.Load("../../examples/goodnews.yaml")
 	if err != nil {
 		b.Fatal(err)

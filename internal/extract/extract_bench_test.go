@@ -12,14 +12,12 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/fakenews"
+	"github.com/newsmirror/newsmirror/internal/testfix/seedsource"
 )
 
 // benchPages runs fn for the reference page and a 150 KB page.
 func benchPages(b *testing.B, fn func(b *testing.B, page []byte)) {
-	pages, err := fakenews.BenchPages()
-	if err != nil {
-		b.Fatal(err)
-	}
+	pages := fakenews.BenchPages(seedsource.Page(b))
 	for _, name := range slices.Sorted(maps.Keys(pages)) {
 		b.Run(name, func(b *testing.B) {
 			b.SetBytes(int64(len(pages[name])))

@@ -11,6 +11,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/clean"
 	"github.com/newsmirror/newsmirror/internal/fakenews"
+	"github.com/newsmirror/newsmirror/internal/testfix/seedsource"
 )
 
 // BenchmarkRetentionGuard is what the text-retention guard adds to one
@@ -21,10 +22,7 @@ import (
 //
 //	go test -run '^$' -bench RetentionGuard -benchmem ./internal/extract/
 func BenchmarkRetentionGuard(b *testing.B) {
-	pages, err := fakenews.BenchPages()
-	if err != nil {
-		b.Fatal(err)
-	}
+	pages := fakenews.BenchPages(seedsource.Page(b))
 	rules, err := Rules{Preset: "secretchina"}.Compile()
 	if err != nil {
 		b.Fatal(err)

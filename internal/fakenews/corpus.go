@@ -163,16 +163,9 @@ func CorpusPage(seed uint64, size int) []byte {
 	return a.page(rng, size)
 }
 
-// ReferencePage is the seed article's page, relative to a package folder
-// of internal/.
-const ReferencePage = "../mirror/testdata/seed/994979.html"
-
 // BenchPages are the stage benchmarks' inputs by name: the reference page
-// and a 150 KB generated page.
-func BenchPages() (map[string][]byte, error) {
-	ref, err := os.ReadFile(ReferencePage)
-	if err != nil {
-		return nil, err
-	}
-	return map[string][]byte{"reference": ref, "150KB": CorpusPage(1, maxSize)}, nil
+// given (the seed article's source, which tests rebuild with
+// internal/testfix/seedsource) and a 150 KB generated page.
+func BenchPages(reference []byte) map[string][]byte {
+	return map[string][]byte{"reference": reference, "150KB": CorpusPage(1, maxSize)}
 }

@@ -2,16 +2,11 @@ package mirror_test
 
 import (
 	"bytes"
-	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -60,26 +55,11 @@ func TestSeedArticleLoadsNothingFromItsSource(t *testing.T) {
 // images: the 600×337 JPEG lead image and the 728×90 GIF banner.
 func seedClientWithImages(t *testing.T) *fetch.Client {
 	t.Helper()
-	mux := http.NewServeMux()
-	mux.HandleFunc("/news/gb/p9.xml", serveFile("testdata/seed/p9.xml", "application/rss+xml"))
-	mux.HandleFunc("/news/gb/2022/01/13/994979.html", serveFile("testdata/seed/994979.html", "text/html; charset=utf-8"))
+	mux := seedMux(t)
 	lead, banner := standIn(t, "jpeg", 600, 337), standIn(t, "gif", 728, 90)
 	mux.HandleFunc("/pic/2022/1-1/p3070852a686610461-ss.jpg", func(w http.ResponseWriter, _ *http.Request) { w.Write(lead) })
 	mux.HandleFunc("/kzgd/ad/kzgmembership-20210704_728.gif", func(w http.ResponseWriter, _ *http.Request) { w.Write(banner) })
-	plain, secure := httptest.NewServer(mux), httptest.NewTLSServer(mux)
-	t.Cleanup(plain.Close)
-	t.Cleanup(secure.Close)
-	pool := x509.NewCertPool()
-	pool.AddCert(secure.Certificate())
-	d := &net.Dialer{}
-	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
-		if _, port, _ := net.SplitHostPort(addr); port == "443" {
-			return d.DialContext(ctx, network, secure.Listener.Addr().String())
-		}
-		return d.DialContext(ctx, network, plain.Listener.Addr().String())
-	}
-	return fetch.New(config.Default().Fetch, fetch.WithDial(dial), fetch.Allow("127.0.0.1"),
-		fetch.WithTLS(&tls.Config{RootCAs: pool, ServerName: "example.com"}))
+	return loopbackAs(t, mux)
 }
 
 func standIn(t *testing.T, format string, w, h int) []byte {

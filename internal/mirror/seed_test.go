@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,8 +18,8 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
-
 	"github.com/newsmirror/newsmirror/internal/testfix"
+	"github.com/newsmirror/newsmirror/internal/testfix/seedsource"
 )
 
 const seedURL = "https://www.secretchina.com/news/gb/2022/01/13/994979.html"
@@ -29,9 +28,24 @@ const seedURL = "https://www.secretchina.com/news/gb/2022/01/13/994979.html"
 // www.secretchina.com: the feed over http, the article over https.
 func seedClient(t *testing.T) *fetch.Client {
 	t.Helper()
+	return loopbackAs(t, seedMux(t))
+}
+
+// seedMux serves channel p9's feed and the seed article's page, both
+// rebuilt from the reference page in the shared folder
+// (testdata/seed/README.md says how).
+func seedMux(t *testing.T) *http.ServeMux {
+	t.Helper()
 	mux := http.NewServeMux()
-	mux.HandleFunc("/news/gb/p9.xml", serveFile("testdata/seed/p9.xml", "application/rss+xml"))
-	mux.HandleFunc("/news/gb/2022/01/13/994979.html", serveFile("testdata/seed/994979.html", "text/html; charset=utf-8"))
+	mux.HandleFunc("/news/gb/p9.xml", serveBytes(seedsource.Feed(t), "application/rss+xml"))
+	mux.HandleFunc("/news/gb/2022/01/13/994979.html", serveBytes(seedsource.Page(t), "text/html; charset=utf-8"))
+	return mux
+}
+
+// loopbackAs serves mux on loopback for every host: port 443 over TLS,
+// the rest over plain http.
+func loopbackAs(t *testing.T, mux http.Handler) *fetch.Client {
+	t.Helper()
 	plain := httptest.NewServer(mux)
 	secure := httptest.NewTLSServer(mux)
 	t.Cleanup(plain.Close)
@@ -50,13 +64,8 @@ func seedClient(t *testing.T) *fetch.Client {
 		fetch.WithTLS(&tls.Config{RootCAs: pool, ServerName: "example.com"}))
 }
 
-func serveFile(path, ctype string) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			http.Error(w, err.Error(), 500)
-			return
-		}
+func serveBytes(data []byte, ctype string) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", ctype)
 		w.Write(data)
 	}

@@ -11,15 +11,13 @@ import (
 	"github.com/newsmirror/newsmirror/internal/extract"
 	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/testfix/seedsource"
 )
 
 // BenchmarkPage renders the Markdown page of the reference article and of
 // a 150 KB page, from their extracted and cleaned bodies.
 func BenchmarkPage(b *testing.B) {
-	pages, err := fakenews.BenchPages()
-	if err != nil {
-		b.Fatal(err)
-	}
+	pages := fakenews.BenchPages(seedsource.Page(b))
 	cfg, err := config.Load("../../examples/goodnews.yaml")
 	if err != nil {
 		b.Fatal(err)

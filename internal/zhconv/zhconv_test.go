@@ -10,6 +10,7 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 
+	"github.com/newsmirror/newsmirror/internal/testfix/seedsource"
 	"github.com/newsmirror/newsmirror/internal/zhconv"
 )
 
@@ -150,10 +151,7 @@ var knownAgreement = map[string]int{"s2t": 100, "s2tw": 100, "s2twp": 97, "s2hk"
 // BenchmarkNodes converts the text of the reference article's source
 // page (HTML, about 100 KB, parsed once) to Traditional Chinese.
 func BenchmarkNodes(b *testing.B) {
-	page, err := os.ReadFile("../mirror/testdata/seed/994979.html")
-	if err != nil {
-		b.Fatal(err)
-	}
+	page := seedsource.Page(b)
 	c := converter(b, "s2tw")
 	b.SetBytes(int64(len(page)))
 	for b.Loop() {
