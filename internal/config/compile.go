@@ -89,6 +89,9 @@ func (c *Config) compileSite(s *errorSink) {
 	if c.Serve.KeepHits < c.Site.HotWindow {
 		s.at("serve.keep_hits", "must cover site.hot_window (%s), got %s", c.Site.HotWindow, c.Serve.KeepHits)
 	}
+	if c.Site.HotRefresh != 0 && c.Site.HotRefresh < time.Minute {
+		s.at("site.hot_refresh", "must be 0 (off) or at least 1m, got %s", c.Site.HotRefresh)
+	}
 	if c.Site.HotLength < 1 || c.Site.HotLength > 1000 {
 		s.at("site.hot_length", "must be 1 to 1000, got %d", c.Site.HotLength)
 	}

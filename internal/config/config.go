@@ -129,6 +129,12 @@ type Site struct {
 	HotWindow time.Duration `yaml:"hot_window"`
 	// HotLength is how many pages the hot list shows.
 	HotLength int `yaml:"hot_length"`
+	// HotRefresh is how often a run with nothing new looks at the hot
+	// list again: when it last did so this long ago or more and the list
+	// now shows other pages, the run rebuilds the hot list and the home
+	// page (fresh stamps) and commits them. 0 turns it off: the hot list
+	// then changes only with new articles.
+	HotRefresh time.Duration `yaml:"hot_refresh"`
 	// MaxTitle is the most letters (runes) of an article title; a longer
 	// one is cut, with "…", and a warning logged.
 	MaxTitle int `yaml:"max_title"`
@@ -230,6 +236,7 @@ func Default() Config {
 			HotName:      "热点推荐",
 			HotWindow:    24 * time.Hour,
 			HotLength:    50,
+			HotRefresh:   time.Hour,
 			MaxTitle:     500,
 			ShareText:    "手机上长按并复制下列链接或二维码分享本文章：",
 			OriginalText: "原文地址（需翻墙访问）：",

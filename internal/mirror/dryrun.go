@@ -168,6 +168,11 @@ func (t *dryTree) changes() []Change {
 	return out
 }
 
+// ErrDryRunPostgres refuses a dry run on a PostgreSQL state database:
+// the run needs a copy of the state it can change and throw away, which
+// only a SQLite database gives today.
+var ErrDryRunPostgres = errors.New("sync --dry-run needs a SQLite state database: a PostgreSQL state (output.state) cannot be copied for it")
+
 // scratch is a dry run's own folder (outside the mirror): the copy of the
 // state database, and a repository standing for one the mirror does not
 // have yet.
@@ -191,6 +196,9 @@ func (s *scratch) remove() {
 // returns the copy's path; a missing database gives a path where none is
 // yet (the run then imports the mirror's export, as a real run would).
 func (s *scratch) state(ctx context.Context, path string) (string, error) {
+	if store.IsPostgres(path) {
+		return "", ErrDryRunPostgres
+	}
 	dst := filepath.Join(s.dir, "state.db")
 	err := store.Snapshot(ctx, path, dst)
 	if _, serr := os.Stat(path); errors.Is(serr, fs.ErrNotExist) {

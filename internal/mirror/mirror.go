@@ -21,6 +21,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/metrics"
 	"github.com/newsmirror/newsmirror/internal/output"
 	"github.com/newsmirror/newsmirror/internal/publish"
+	"github.com/newsmirror/newsmirror/internal/render"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
@@ -160,6 +161,8 @@ type run struct {
 	// unlock releases the mirror's lock when the run took it.
 	unlock func()
 	hosts  *hosts // how the articles' hosts are doing
+	// hot are the hot list's entries as this run wrote them.
+	hot []render.Entry
 	// claims are the page ids this run's articles took (claimID).
 	claims claims
 	// stopGrace is Deps.StopGrace, its default filled in.
@@ -208,11 +211,18 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 
 // publish turns the run into one commit: it finishes what an interrupted
 // run left, applies retention, removes unused assets and rebuilds the
-// indexes. Nothing new, nothing left: no commit, no file touched.
+// indexes. Nothing new, nothing left: no commit, no file touched — unless
+// the hot list is due a refresh (hotDue), which rebuilds it and the home
+// page alone.
 func (r *run) publish(ctx context.Context) error {
 	w, err := r.findWork(ctx)
-	if err != nil || !(w.any() || r.rebuildAll) {
+	if err != nil {
 		return err
+	}
+	if !(w.any() || r.rebuildAll) {
+		if due, err := r.hotDue(ctx); err != nil || !due {
+			return err
+		}
 	}
 	began := time.Now()
 	if err := r.replay(w); err != nil {
@@ -237,7 +247,11 @@ func (r *run) publish(ctx context.Context) error {
 	r.report.Took.Lists = time.Since(began)
 	began = time.Now()
 	defer func() { r.report.Took.Commit = time.Since(began) }()
-	return r.commit(ctx, w.pending)
+	if err := r.commit(ctx, w.pending); err != nil {
+		return err
+	}
+	r.saveHotShown(r.hot)
+	return nil
 }
 
 // push sends the branch to every remote and records each outcome; a

@@ -127,15 +127,13 @@ func (r *run) recent(ctx context.Context) ([]render.Entry, error) {
 	return entries(all[:min(n, len(all))]), nil
 }
 
+// writeHot writes the hot list and keeps its entries for hotLog.
 func (r *run) writeHot(ctx context.Context, stamp string) error {
-	hot, err := r.db.HotPages(ctx, r.now.Add(-r.cfg.Site.HotWindow), r.cfg.Site.HotLength)
+	list, err := r.hotList(ctx)
 	if err != nil {
 		return err
 	}
-	list := render.List{Kind: render.KindHot, Path: render.IndexPath(r.cfg.Site.HotName), Title: r.cfg.Site.HotName, Updated: r.now}
-	for _, p := range hot {
-		list.Entries = append(list.Entries, render.Entry{Title: p.Title, Path: p.Path})
-	}
+	r.hot = list.Entries
 	return r.writeList(list, stamp)
 }
 
