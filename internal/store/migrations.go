@@ -166,6 +166,23 @@ var sqliteMigrations = []string{
 	// feed, junk before the declaration...), and how many reads were.
 	`ALTER TABLE health ADD COLUMN last_warning TEXT NOT NULL DEFAULT '';
 	ALTER TABLE health ADD COLUMN warned INTEGER NOT NULL DEFAULT 0;`,
+	// Hosts sharing one state: the lease that elects the one that syncs
+	// (expiry and holder by the database's clock, in milliseconds; token
+	// is its generation) and each host's last heartbeat.
+	`CREATE TABLE leases (
+		name     TEXT PRIMARY KEY,
+		holder   TEXT NOT NULL,
+		token    INTEGER NOT NULL,
+		expires  INTEGER NOT NULL,
+		previous TEXT NOT NULL DEFAULT ''
+	);
+	CREATE TABLE heartbeats (
+		host    TEXT PRIMARY KEY,
+		seen    INTEGER NOT NULL,
+		started INTEGER NOT NULL,
+		run_at  INTEGER NOT NULL DEFAULT 0,
+		result  TEXT NOT NULL DEFAULT ''
+	);`,
 }
 
 // migrateTo applies the dialect's migrations up to schema version target,

@@ -143,4 +143,18 @@ var postgresMigrations = []string{
 	);`,
 	`ALTER TABLE health ADD COLUMN last_warning TEXT NOT NULL DEFAULT '';
 	ALTER TABLE health ADD COLUMN warned BIGINT NOT NULL DEFAULT 0;`,
+	`CREATE TABLE leases (
+		name     TEXT PRIMARY KEY,
+		holder   TEXT NOT NULL,
+		token    BIGINT NOT NULL,
+		expires  BIGINT NOT NULL,
+		previous TEXT NOT NULL DEFAULT ''
+	);
+	CREATE TABLE heartbeats (
+		host    TEXT PRIMARY KEY,
+		seen    BIGINT NOT NULL,
+		started BIGINT NOT NULL,
+		run_at  BIGINT NOT NULL DEFAULT 0,
+		result  TEXT NOT NULL DEFAULT ''
+	);`,
 }

@@ -35,6 +35,8 @@ import (
 type Store struct {
 	db conn
 	d  *dialect
+	// fence is the lease every write transaction checks first (Fence).
+	fence *Lease
 }
 
 // Open opens the state database and migrates it: state is the path of a
@@ -83,7 +85,12 @@ func (s *Store) tx(ctx context.Context, fn func(txn) error) error {
 	if err != nil {
 		return err
 	}
-	if err := fn(txn{tx, s.d}); err != nil {
+	t := txn{tx, s.d}
+	if err := s.checkFence(ctx, t); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := fn(t); err != nil {
 		tx.Rollback()
 		return err
 	}

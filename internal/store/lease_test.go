@@ -1,0 +1,165 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/store"
+	"github.com/newsmirror/newsmirror/internal/store/storetest"
+)
+
+// eachShared runs f on each backend with one fresh state database opened
+// twice, as two hosts sharing it would.
+func eachShared(t *testing.T, f func(t *testing.T, a, b *store.Store)) {
+	t.Helper()
+	for _, be := range storetest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			state := be.State(t)
+			open := func() *store.Store {
+				db, err := store.Open(context.Background(), state)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { db.Close() })
+				return db
+			}
+			f(t, open(), open())
+		})
+	}
+}
+
+const leaseTTL = 300 * time.Millisecond
+
+// expire waits until every lease taken for leaseTTL before it has expired.
+func expire() { time.Sleep(leaseTTL + 100*time.Millisecond) }
+
+func TestLeaseGoesToOneHolderUntilItExpires(t *testing.T) {
+	eachShared(t, func(t *testing.T, a, b *store.Store) {
+		ctx := context.Background()
+		la, err := a.AcquireLease(ctx, "sync", "host-a", leaseTTL)
+		if err != nil || !la.Held || la.Previous != "" || la.Until.IsZero() {
+			t.Fatalf("first acquisition = %+v, %v", la, err)
+		}
+		lb, err := b.AcquireLease(ctx, "sync", "host-b", leaseTTL)
+		if err != nil || lb.Held || lb.Holder != "host-a" || !lb.Until.Equal(la.Until) {
+			t.Fatalf("acquisition while held = %+v, %v; want not held, holder host-a until %v", lb, err, la.Until)
+		}
+		expire()
+		lb, err = b.AcquireLease(ctx, "sync", "host-b", leaseTTL)
+		if err != nil || !lb.Held || lb.Previous != "host-a" || lb.Token <= la.Token {
+			t.Fatalf("acquisition after expiry = %+v, %v; want held, taken over from host-a, a newer generation than %d", lb, err, la.Token)
+		}
+		cur, found, err := a.LeaseHolder(ctx, "sync")
+		if err != nil || !found || !cur.Held || cur.Holder != "host-b" || cur.Token != lb.Token {
+			t.Errorf("holder = %+v, %v, %v; want host-b", cur, found, err)
+		}
+	})
+}
+
+func TestLeaseRenewalKeepsItsGenerationUntilAnotherHostTakesOver(t *testing.T) {
+	eachShared(t, func(t *testing.T, a, b *store.Store) {
+		ctx := context.Background()
+		la, _ := a.AcquireLease(ctx, "sync", "host-a", leaseTTL)
+		time.Sleep(50 * time.Millisecond)
+		renewed, err := a.RenewLease(ctx, la, leaseTTL)
+		if err != nil || !renewed.Held || renewed.Token != la.Token || !renewed.Until.After(la.Until) {
+			t.Fatalf("renewal = %+v, %v; want held, token %d, later than %v", renewed, err, la.Token, la.Until)
+		}
+		expire()
+		if _, err := b.AcquireLease(ctx, "sync", "host-b", leaseTTL); err != nil {
+			t.Fatal(err)
+		}
+		lost, err := a.RenewLease(ctx, renewed, leaseTTL)
+		if err != nil || lost.Held {
+			t.Errorf("renewal after a takeover = %+v, %v; want not held", lost, err)
+		}
+	})
+}
+
+func TestReleasedLeaseGoesToTheNextHostAtOnce(t *testing.T) {
+	eachShared(t, func(t *testing.T, a, b *store.Store) {
+		ctx := context.Background()
+		la, _ := a.AcquireLease(ctx, "sync", "host-a", time.Hour)
+		if err := a.ReleaseLease(ctx, la); err != nil {
+			t.Fatal(err)
+		}
+		lb, err := b.AcquireLease(ctx, "sync", "host-b", time.Hour)
+		if err != nil || !lb.Held || lb.Previous != "host-a" {
+			t.Errorf("acquisition after release = %+v, %v", lb, err)
+		}
+	})
+}
+
+func TestRestartedHolderTakesItsLeaseBackAndFencesOffItsOldGeneration(t *testing.T) {
+	eachShared(t, func(t *testing.T, old, restarted *store.Store) {
+		ctx := context.Background()
+		first, _ := old.AcquireLease(ctx, "sync", "host-a", time.Hour)
+		old.Fence(first)
+		again, err := restarted.AcquireLease(ctx, "sync", "host-a", time.Hour)
+		if err != nil || !again.Held || again.Token == first.Token || again.Previous != "host-a" {
+			t.Fatalf("acquisition by the restarted holder = %+v, %v", again, err)
+		}
+		err = old.JournalWrites(ctx, []string{"pages/c/1.md"})
+		var lost *store.LeaseLostError
+		if !errors.As(err, &lost) || lost.Token != first.Token {
+			t.Errorf("write of the old generation: %v; want a LeaseLostError of generation %d", err, first.Token)
+		}
+	})
+}
+
+func TestFencedWritesFailOnceTheLeaseIsLost(t *testing.T) {
+	eachShared(t, func(t *testing.T, a, b *store.Store) {
+		ctx := context.Background()
+		la, _ := a.AcquireLease(ctx, "sync", "host-a", leaseTTL)
+		a.Fence(la)
+		page := store.Article{URL: "http://x/1", Source: "s", Channel: "c", ID: "1", Path: "pages/c/1.md"}
+		if err := a.SaveMirrored(ctx, page, false, nil); err != nil {
+			t.Fatalf("write while held: %v", err)
+		}
+		if err := a.CheckFence(ctx); err != nil {
+			t.Errorf("check while held: %v", err)
+		}
+		expire()
+		if err := a.CheckFence(ctx); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("check after expiry: %v; want ErrLeaseLost", err)
+		}
+		if _, err := b.AcquireLease(ctx, "sync", "host-b", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		page.URL, page.ID, page.Path = "http://x/2", "2", "pages/c/2.md"
+		if err := a.SaveMirrored(ctx, page, false, nil); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("write after a takeover: %v; want ErrLeaseLost", err)
+		}
+		if err := a.Committed(ctx); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("commit after a takeover: %v; want ErrLeaseLost", err)
+		}
+		pending, _ := b.PendingPaths(ctx)
+		if len(pending) != 1 || pending[0] != "pages/c/1.md" {
+			t.Errorf("pending = %v; want only the page written while held", pending)
+		}
+	})
+}
+
+func TestHeartbeatsKeepEachHostsLastResult(t *testing.T) {
+	eachShared(t, func(t *testing.T, a, b *store.Store) {
+		ctx := context.Background()
+		must(t, a.Beat(ctx, "host-a", true, ""))
+		must(t, b.Beat(ctx, "host-b", true, ""))
+		must(t, a.Beat(ctx, "host-a", false, "exit 0: 3 pages written"))
+		time.Sleep(5 * time.Millisecond)
+		must(t, a.Beat(ctx, "host-a", false, ""))
+		hs, now, err := b.Heartbeats(ctx)
+		if err != nil || len(hs) != 2 || now.IsZero() {
+			t.Fatalf("heartbeats = %+v, %v, %v", hs, now, err)
+		}
+		ha, hb := hs[0], hs[1]
+		if ha.Host != "host-a" || ha.Result != "exit 0: 3 pages written" || ha.RunAt.IsZero() || !ha.Seen.After(ha.RunAt) || ha.Started.After(ha.RunAt) {
+			t.Errorf("host-a = %+v", ha)
+		}
+		if hb.Host != "host-b" || hb.Result != "" || !hb.RunAt.IsZero() || hb.Seen.After(now) {
+			t.Errorf("host-b = %+v (now %v)", hb, now)
+		}
+	})
+}
