@@ -1,17 +1,18 @@
 package extract_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/clean"
 	"github.com/newsmirror/newsmirror/internal/extract"
+	"github.com/newsmirror/newsmirror/internal/testfix/presetpages"
 )
 
-// BenchmarkExtractAndClean runs every preset fixture page through its
-// preset and the sanitizer; one op is the whole set of pages.
+// BenchmarkExtractAndClean runs every preset fixture page (the
+// hand-written ones and those rebuilt from the shared folder's real
+// pages; feed-content fragments left out) through its preset and the
+// sanitizer; one op is the whole set of pages.
 //
 //	go test -run '^$' -bench ExtractAndClean -benchmem ./internal/extract/
 func BenchmarkExtractAndClean(b *testing.B) {
@@ -21,17 +22,12 @@ func BenchmarkExtractAndClean(b *testing.B) {
 	}
 	var fixtures []fixture
 	bytes := 0
-	for _, name := range extract.PresetNames() {
-		rules := mustCompile(b, extract.Rules{Preset: name})
-		pages, _ := filepath.Glob(filepath.Join("testdata", name, "*.html"))
-		for _, p := range pages {
-			data, err := os.ReadFile(p)
-			if err != nil || strings.HasPrefix(string(data), "<!-- feed content") {
-				continue
-			}
-			fixtures = append(fixtures, fixture{data, rules})
-			bytes += len(data)
+	for _, f := range append(ownFixtures(b), realFixtures(b)...) {
+		if strings.HasPrefix(string(f.page), "<!-- feed content") {
+			continue
 		}
+		fixtures = append(fixtures, fixture{f.page, mustCompile(b, extract.Rules{Preset: f.preset})})
+		bytes += len(f.page)
 	}
 	u := mustURL(b, "https://www.example.com/gb/1.html")
 	c := clean.New(clean.Options{})
@@ -52,10 +48,7 @@ func BenchmarkExtractAndClean(b *testing.B) {
 // BenchmarkFallback is the readability fallback on a page whose selector
 // misses (the cost of a broken selector, per page).
 func BenchmarkFallback(b *testing.B) {
-	data, err := os.ReadFile("testdata/ntdtv/a102517471.html")
-	if err != nil {
-		b.Fatal(err)
-	}
+	data := presetpages.Page(b, "ntdtv", "a102517471")
 	rules := mustCompile(b, extract.Rules{Body: extract.Selectors{"div.gone"}})
 	u := mustURL(b, "https://www.ntdtv.com/gb/1.html")
 	b.SetBytes(int64(len(data)))

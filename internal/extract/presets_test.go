@@ -3,8 +3,6 @@ package extract_test
 import (
 	"fmt"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -14,50 +12,68 @@ import (
 	"github.com/newsmirror/newsmirror/internal/golden"
 )
 
-// TestPresetsMirrorTheirFixtures runs every fixture page of
-// testdata/<preset>/ through its preset and the sanitizer and compares a
-// report plus the cleaned body with <case>.golden (go test -update).
+// TestPresetsMirrorTheirFixtures runs every fixture page of each preset
+// through it and the sanitizer and compares a report plus the cleaned
+// body with testdata/<preset>/<case>.golden (go test -update): the
+// hand-written pages of testdata/<preset>/ and, under "real", the pages
+// rebuilt from real published ones (internal/testfix/presetpages), whose
+// goldens carry digests instead of the third-party text.
 func TestPresetsMirrorTheirFixtures(t *testing.T) {
-	for _, name := range extract.PresetNames() {
-		pages, _ := filepath.Glob(filepath.Join("testdata", name, "*.html"))
-		if len(pages) == 0 {
-			t.Errorf("preset %s has no fixture in testdata/%s", name, name)
+	own := ownFixtures(t)
+	for _, f := range own {
+		t.Run(f.preset+"/"+f.name, func(t *testing.T) { checkPresetFixture(t, f) })
+	}
+	t.Run("real", func(t *testing.T) {
+		real := realFixtures(t)
+		has := map[string]bool{}
+		for _, f := range append(own, real...) {
+			has[f.preset] = true
 		}
-		rules := mustCompile(t, extract.Rules{Preset: name})
-		for _, page := range pages {
-			t.Run(name+"/"+filepath.Base(page), func(t *testing.T) {
-				art := extractFixture(t, page, rules)
-				if art.Fallback {
-					t.Errorf("preset %s missed its own fixture: %v", name, art.Warnings)
-				}
-				if art.TextLen < extract.DefaultMinText {
-					t.Errorf("text length %d", art.TextLen)
-				}
-				if lost := art.TextLost(); lost != "" {
-					t.Errorf("retention guard fires on the preset's own fixture: %s", lost)
-				}
-				t.Logf("retained %.3f of %d characters", art.Retained, art.SourceText)
-				golden.Compare(t, strings.TrimSuffix(page, ".html")+".golden", report(art))
-			})
+		for _, name := range extract.PresetNames() {
+			if !has[name] {
+				t.Errorf("preset %s has no fixture", name)
+			}
 		}
+		for _, f := range real {
+			t.Run(f.preset+"/"+f.name, func(t *testing.T) { checkPresetFixture(t, f) })
+		}
+	})
+}
+
+// checkPresetFixture extracts f with its preset and compares the result
+// with f's golden.
+func checkPresetFixture(t *testing.T, f fixture) {
+	rules := mustCompile(t, extract.Rules{Preset: f.preset})
+	art := extractFixture(t, f.page, rules)
+	if art.Fallback {
+		t.Errorf("preset %s missed its own fixture: %v", f.preset, art.Warnings)
+	}
+	if art.TextLen < extract.DefaultMinText {
+		t.Errorf("text length %d", art.TextLen)
+	}
+	if lost := art.TextLost(); lost != "" {
+		t.Errorf("retention guard fires on the preset's own fixture: %s", lost)
+	}
+	t.Logf("retained %.3f of %d characters", art.Retained, art.SourceText)
+	if f.real {
+		golden.Compare(t, f.golden(), digestReport(art))
+	} else {
+		golden.Compare(t, f.golden(), report(art))
 	}
 }
 
 // extractFixture extracts a fixture page, or a feed-content fragment (a
-// file whose first line is "<!-- feed content of URL -->").
-func extractFixture(t *testing.T, path string, rules *extract.Compiled) *extract.Article {
+// page whose first line is "<!-- feed content of URL -->").
+func extractFixture(t *testing.T, data []byte, rules *extract.Compiled) *extract.Article {
 	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var art *extract.Article
+	var err error
 	if m := feedContent.FindSubmatch(data); m != nil {
 		art, err = extract.ExtractContent(data[len(m[0]):], nil, mustURL(t, string(m[1])), rules)
 	} else {
 		m := canonical.FindSubmatch(data)
 		if m == nil {
-			t.Fatalf("%s has no canonical link", path)
+			t.Fatalf("the page has no canonical link")
 		}
 		art, err = extract.Extract(data, mustURL(t, string(m[1])), rules)
 	}
