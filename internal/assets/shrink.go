@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"net/http"
 
+	"github.com/newsmirror/newsmirror/internal/jpegcoef"
+
 	"golang.org/x/image/draw"
 )
 
@@ -46,6 +48,13 @@ func (s Shrunk) Scaled() bool { return s.NewWidth > 0 && s.NewWidth < s.Width }
 // GIFs (animated ones above all) and WebP are kept as they are, as are a
 // JPEG whose EXIF says to rotate it (decoding would lose the rotation)
 // and a CMYK JPEG (re-encoding would shift its colours).
+//
+// A JPEG that needs no scaling is never turned into pixels: one whose
+// quantisation tables say it is at or below Quality, with little
+// metadata, is kept byte for byte without decoding it; a sequential one
+// above Quality is requantised in the DCT domain (jpegcoef), which is
+// several times faster than decoding and encoding and loses nothing but
+// the coarser steps. Progressive ones are decoded and re-encoded.
 func (o Shrink) Apply(data []byte) Shrunk {
 	out := Shrunk{Data: data}
 	ctype := http.DetectContentType(data)
@@ -64,6 +73,11 @@ func (o Shrink) Apply(data []byte) Shrunk {
 	}
 	if ctype == "image/jpeg" && (rotated(data) || cfg.ColorModel == colorModelCMYK) {
 		return out
+	}
+	if ctype == "image/jpeg" && cfg.Width <= o.MaxWidth {
+		if done := o.requantize(data, &out); done {
+			return out
+		}
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
@@ -84,19 +98,58 @@ func (o Shrink) Apply(data []byte) Shrunk {
 	return out
 }
 
-// scale returns img at most MaxWidth wide, its height in proportion.
+// metadataSlack is the metadata (EXIF, XMP, comments) a JPEG may carry
+// and still be kept byte for byte when its quality is within the budget.
+const metadataSlack = 8 << 10
+
+// requantize stores a JPEG that needs no scaling without decoding it to
+// pixels: as it is when its quality is at or below o.Quality and it has
+// little metadata, else requantised to o.Quality (its metadata but the
+// colour profile dropped) when that is smaller. It returns false for a
+// JPEG it cannot read that way, to be decoded.
+func (o Shrink) requantize(data []byte, out *Shrunk) bool {
+	h, err := jpegcoef.ReadHeader(data)
+	if err != nil {
+		return false
+	}
+	if jpegcoef.Quality(h.LumaTable) <= o.Quality && h.Metadata <= metadataSlack {
+		return true
+	}
+	if !h.Supported {
+		return false
+	}
+	m, err := jpegcoef.Decode(data)
+	if err != nil {
+		return false
+	}
+	m.Requantize(o.Quality)
+	var b bytes.Buffer
+	if err := m.Encode(&b); err == nil && b.Len() < len(data) {
+		out.Data = b.Bytes()
+	}
+	return true
+}
+
+// scale returns img at most MaxWidth wide, its height in proportion. A
+// decoded JPEG (YCbCr or grey) is scaled plane by plane and stays in its
+// colour space, which spares a conversion each way; other images go
+// through x/image/draw. Both filter bilinearly, the filter widening with
+// the reduction.
 func (o Shrink) scale(img image.Image) image.Image {
 	r := img.Bounds()
 	if r.Dx() <= o.MaxWidth {
 		return img
 	}
 	h := max(1, (r.Dy()*o.MaxWidth+r.Dx()/2)/r.Dx())
-	var dst draw.Image
-	if _, opaque := img.(*image.YCbCr); opaque {
-		dst = image.NewRGBA(image.Rect(0, 0, o.MaxWidth, h))
-	} else {
-		dst = image.NewNRGBA(image.Rect(0, 0, o.MaxWidth, h))
+	switch src := img.(type) {
+	case *image.YCbCr:
+		return scaleYCbCr(src, o.MaxWidth, h)
+	case *image.Gray:
+		dst := image.NewGray(image.Rect(0, 0, o.MaxWidth, h))
+		scalePlane(plane{src.Pix, r.Dx(), r.Dy(), src.Stride}, plane{dst.Pix, o.MaxWidth, h, dst.Stride})
+		return dst
 	}
+	dst := image.NewNRGBA(image.Rect(0, 0, o.MaxWidth, h))
 	draw.BiLinear.Scale(dst, dst.Bounds(), img, r, draw.Src, nil)
 	return dst
 }

@@ -10,6 +10,7 @@ import (
 	"image/gif"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"math"
 	"math/rand/v2"
 	"net/http"
@@ -21,6 +22,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/publish"
+	"golang.org/x/image/draw"
 )
 
 // photo draws a w×h picture that compresses like a photograph: a smooth
@@ -219,5 +221,124 @@ func TestLocalizeNamesAnImageByTheBytesStored(t *testing.T) {
 	}
 	if s := res.Sizes["http://img.test/p.jpg"]; s != (assets.Size{Width: 1300, Height: 866, NewWidth: 1000, NewHeight: 666}) {
 		t.Errorf("size = %+v, want 1300×866 stored as 1000×666", s)
+	}
+}
+
+// TestShrinkKeepsAJPEGWithinTheBudgetByteForByte: a narrow JPEG whose
+// tables say quality 75 or less is stored as served, even when
+// requantising or re-encoding could shave a few bytes.
+func TestShrinkKeepsAJPEGWithinTheBudgetByteForByte(t *testing.T) {
+	for _, q := range []int{50, 70, 75} {
+		orig := jpegOf(t, photo(900, 600, uint64(q)), q)
+		got := defaultShrink().Apply(orig)
+		if !bytes.Equal(got.Data, orig) || got.Scaled() || got.Warning != "" {
+			t.Errorf("quality %d: %d bytes from %d, scaled %v, warning %q; want kept as is", q, len(got.Data), len(orig), got.Scaled(), got.Warning)
+		}
+	}
+}
+
+// TestShrinkRequantisesANarrowJPEGAboveTheQuality: a quality-90 JPEG
+// within the width comes back smaller at quality 75, same size, close to
+// the original to a real decoder as a decode and re-encode at 75 is; one within quality but carrying a
+// large EXIF block loses the block and nothing else.
+func TestShrinkRequantisesANarrowJPEGAboveTheQuality(t *testing.T) {
+	img := photo(800, 533, 11)
+	orig := jpegOf(t, img, 90)
+	got := defaultShrink().Apply(orig)
+	if len(got.Data) >= len(orig)*3/4 || got.Scaled() || got.NewWidth != 800 || got.NewHeight != 533 {
+		t.Errorf("%d bytes from %d, %d×%d; want a quarter saved at 800×533", len(got.Data), len(orig), got.NewWidth, got.NewHeight)
+	}
+	dec, err := jpeg.Decode(bytes.NewReader(got.Data))
+	if err != nil {
+		t.Fatalf("requantised JPEG does not decode: %v", err)
+	}
+	pixels, _ := jpeg.Decode(bytes.NewReader(orig))
+	again, _ := jpeg.Decode(bytes.NewReader(jpegOf(t, pixels, 75)))
+	if d, ref := meanDiff(img, dec), meanDiff(img, again); d > ref*1.05 {
+		t.Errorf("mean difference %.2f levels from the source, %.2f decoded and re-encoded", d, ref)
+	}
+	if q := quantStep(t, got.Data); q != 8 {
+		t.Errorf("first luma step %d, want 8 (quality 75)", q)
+	}
+
+	light := jpegOf(t, img, 70)
+	exif := append([]byte{0xFF, 0xE1, 0x50, 0x08}, "Exif\x00\x00"...) // 20 KiB
+	exif = append(exif, make([]byte, 0x5008-8)...)
+	fat := append(append([]byte{0xFF, 0xD8}, exif...), light[2:]...)
+	got = defaultShrink().Apply(fat)
+	if len(got.Data) >= len(light) {
+		t.Errorf("a quality-70 JPEG with 20 KiB of EXIF: %d bytes, the JPEG alone is %d", len(got.Data), len(light))
+	}
+	a, _ := jpeg.Decode(bytes.NewReader(light))
+	b, err := jpeg.Decode(bytes.NewReader(got.Data))
+	if err != nil || meanDiff(a, b) != 0 {
+		t.Errorf("stripping the metadata changed the pixels (%v)", err)
+	}
+}
+
+// quantStep is the first step of a JPEG's first quantisation table.
+func quantStep(t *testing.T, data []byte) int {
+	i := bytes.Index(data, []byte{0xFF, 0xDB})
+	if i < 0 || i+5 >= len(data) {
+		t.Fatal("no quantisation table")
+	}
+	return int(data[i+5])
+}
+
+func meanDiff(a, b image.Image) float64 {
+	var sum float64
+	r := a.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			c1 := color.GrayModel.Convert(a.At(x, y)).(color.Gray)
+			c2 := color.GrayModel.Convert(b.At(x, y)).(color.Gray)
+			sum += math.Abs(float64(c1.Y) - float64(c2.Y))
+		}
+	}
+	return sum / float64(r.Dx()*r.Dy())
+}
+
+// BenchmarkShrinkJPEG stores quality-90 photos at quality 75: an 800×533
+// one (requantised by Apply, against image/jpeg's decode and encode) and
+// a 1080×608 one (decoded, scaled to 1000 px and encoded).
+func BenchmarkShrinkJPEG(b *testing.B) {
+	orig := jpegOf(b, photo(800, 533, 12), 90)
+	wide := jpegOf(b, photo(1080, 608, 13), 90)
+	b.Run("wide", func(b *testing.B) {
+		for b.Loop() {
+			defaultShrink().Apply(wide)
+		}
+	})
+	b.Run("requantise", func(b *testing.B) {
+		for b.Loop() {
+			defaultShrink().Apply(orig)
+		}
+	})
+	b.Run("decode-encode", func(b *testing.B) {
+		for b.Loop() {
+			img, _ := jpeg.Decode(bytes.NewReader(orig))
+			jpeg.Encode(io.Discard, img, &jpeg.Options{Quality: 75})
+		}
+	})
+}
+
+// TestShrinkScalesJPEGsPlaneByPlaneAsDrawWould: a wide JPEG scaled in its
+// own colour space comes out as x/image/draw's bilinear scaling would
+// make it, up to what quality 75 loses anyway.
+func TestShrinkScalesJPEGsPlaneByPlaneAsDrawWould(t *testing.T) {
+	for _, w := range []int{1080, 2600} {
+		orig := jpegOf(t, photo(w, w*9/16, uint64(w)), 90)
+		src, _ := jpeg.Decode(bytes.NewReader(orig))
+		got := defaultShrink().Apply(orig)
+		dec, err := jpeg.Decode(bytes.NewReader(got.Data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := image.NewRGBA(dec.Bounds())
+		draw.BiLinear.Scale(want, want.Bounds(), src, src.Bounds(), draw.Src, nil)
+		again, _ := jpeg.Decode(bytes.NewReader(jpegOf(t, want, 75)))
+		if d, ref := meanDiff(want, dec), meanDiff(want, again); d > ref+1 {
+			t.Errorf("width %d: %.2f levels from draw's scaling, %.2f for draw's own re-encoded", w, d, ref)
+		}
 	}
 }
