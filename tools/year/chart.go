@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"image"
 	"image/color"
 	"image/png"
@@ -34,7 +35,7 @@ func chartPNG(rows []row, p projection, title string) ([]byte, error) {
 	img := image.NewPaletted(image.Rect(0, 0, chartW, chartH), color.Palette{white, grey, black, colPack, colFull, colShallow, colTree})
 	maxMB := 1.0
 	for _, r := range rows {
-		maxMB = max(maxMB, mbf(r.pack+r.loose), mbf(r.full), mbf(r.shallow), mbf(r.tree))
+		maxMB = max(maxMB, mbf(r.pack+r.loose), mbf(r.full), mbf(cmp.Or(r.shallow, r.head)), mbf(r.tree))
 	}
 	maxMB = max(maxMB, mbf(p.pack), mbf(p.full))
 	step := niceStep(maxMB / 5)
@@ -60,7 +61,7 @@ func chartPNG(rows []row, p projection, title string) ([]byte, error) {
 	}{
 		{"PACK", colPack, func(r row) int64 { return r.pack + r.loose }},
 		{"FULL CLONE", colFull, func(r row) int64 { return r.full }},
-		{"DEPTH 1 CLONE", colShallow, func(r row) int64 { return r.shallow }},
+		{"DEPTH 1 CLONE", colShallow, func(r row) int64 { return cmp.Or(r.shallow, r.head) }},
 		{"TREE", colTree, func(r row) int64 { return r.tree }},
 	}
 	lx := padL + 10

@@ -3,8 +3,10 @@
 // it grows: 9 channels, about 150 new articles a day (10–80 KB pages, 1–3
 // photos each, localised), publish.keep 500, one sync every two hours. It
 // drives mirror.Sync in-process on a simulated clock (it never sleeps) and
-// prints one row per simulated month: packed history, working tree, a
-// fresh "git clone --depth 1" and a full clone, and the run's own cost.
+// prints one row per simulated month: packed history, working tree, what
+// HEAD's objects and the whole history take on disk, a fresh "git clone
+// --depth 1" every -clone rows, and the run's own cost (-cpuprofile
+// profiles it).
 //
 //	go run ./tools/year -days 365 -chart docs/year.png
 //	go run ./tools/year -days 60 -images=false
@@ -15,7 +17,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
+	"runtime/pprof"
 	"time"
 )
 
@@ -27,13 +29,23 @@ func main() {
 	flag.BoolVar(&o.images, "images", true, "articles carry 1–3 photos, localised into the mirror")
 	flag.IntVar(&o.syncsPerDay, "syncs", 12, "syncs (commits) a day")
 	flag.IntVar(&o.month, "month", 30, "simulated days between two measured rows")
-	flag.BoolVar(&o.full, "full", true, "measure a full clone every row, not only the last (costly on large mirrors)")
+	flag.BoolVar(&o.full, "full", false, "measure a full clone (git clone --bare) every row (costly on large mirrors)")
+	flag.BoolVar(&o.fullLast, "full-last", false, "measure a full clone on the last row")
+	flag.IntVar(&o.cloneEvery, "clone", 3, "measure a real depth-1 clone every `n` rows and on the last (0: the last only); the other rows give what HEAD's objects take on disk")
 	flag.StringVar(&o.out, "out", "", "mirror into `folder` (kept); default a temporary folder, removed")
-	flag.StringVar(&o.cache, "cache", defaultCache(), "`folder` caching generated photos by seed; empty for none")
 	flag.StringVar(&o.chart, "chart", "", "write a PNG chart of sizes against months to `file`")
 	flag.StringVar(&o.csv, "csv", "", "write the rows as CSV to `file`")
 	replot := flag.String("replot", "", "draw -chart from a CSV `file` of an earlier run instead of running")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to `file`")
 	flag.Parse()
+	if *cpuprofile != "" {
+		stop, err := startProfile(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "year:", err)
+			os.Exit(1)
+		}
+		defer stop()
+	}
 	if *replot != "" {
 		if err := replotCSV(*replot, o); err != nil {
 			fmt.Fprintln(os.Stderr, "year:", err)
@@ -47,21 +59,27 @@ func main() {
 	}
 }
 
+// startProfile starts a CPU profile into path; stop ends and writes it.
+func startProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+}
+
 // options are the command's flags.
 type options struct {
 	days, syncsPerDay, month int
+	cloneEvery               int
 	seed                     uint64
 	rate                     float64
-	images, full             bool
-	out, cache, chart, csv   string
-}
-
-func defaultCache() string {
-	d, err := os.UserCacheDir()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(d, "newsmirror-year-photos")
+	images, full, fullLast   bool
+	out, chart, csv          string
 }
 
 // fillDays is when publish.keep (500 pages a channel) fills the tree.

@@ -24,9 +24,17 @@ type row struct {
 	tree  int64
 	files int
 	// shallow is a "git clone --depth 1 file://" repository's .git, and
-	// shallowTime how long the clone took (checkout included).
+	// shallowTime how long the clone took (checkout included); 0 when not
+	// measured.
 	shallow     int64
 	shallowTime time.Duration
+	// head is what the last commit's objects take on disk ("git rev-list
+	// --objects --no-walk --disk-usage HEAD"): the figure a depth-1 clone
+	// packs, less the clone's index and a few kilobytes; history is the
+	// same for every reachable object ("--all"), the history as stored.
+	head, history int64
+	// load is the machine's one-minute load average when measured.
+	load float64
 	// full is a full "git clone --bare file://" (a fresh pack of the whole
 	// history), fullTime its time; 0 when not measured.
 	full     int64
@@ -34,15 +42,28 @@ type row struct {
 	cost     cost
 }
 
-// measure takes the month's sizes of the mirror in dir.
-func measure(ctx context.Context, dir string, day int, full bool) (row, error) {
-	r := row{day: day}
+// measure takes the month's sizes of the mirror in dir: always what git
+// reports of the repository (count-objects, rev-list --disk-usage) and a
+// walk of the tree; a real depth-1 clone when clone is set, a full one
+// when full is (both cost minutes on a large mirror: pack-objects reads
+// and compresses every object).
+func measure(ctx context.Context, dir string, day int, clone, full bool) (row, error) {
+	r := row{day: day, load: loadAverage()}
 	var err error
 	if r.pack, r.loose, err = countObjects(ctx, dir); err != nil {
 		return r, err
 	}
+	if r.head, err = diskUsage(ctx, dir, "--no-walk", "HEAD"); err != nil {
+		return r, err
+	}
+	if r.history, err = diskUsage(ctx, dir, "--all"); err != nil {
+		return r, err
+	}
 	if r.tree, r.files, err = treeSize(dir); err != nil {
 		return r, err
+	}
+	if !clone && !full {
+		return r, nil
 	}
 	tmp, err := os.MkdirTemp("", "year-clone-")
 	if err != nil {
@@ -50,14 +71,16 @@ func measure(ctx context.Context, dir string, day int, full bool) (row, error) {
 	}
 	defer os.RemoveAll(tmp)
 	url := "file://" + dir
-	shallow := filepath.Join(tmp, "shallow")
-	if r.shallowTime, err = timed(ctx, "", "clone", "--quiet", "--depth", "1", url, shallow); err != nil {
-		return r, err
+	if clone {
+		shallow := filepath.Join(tmp, "shallow")
+		if r.shallowTime, err = timed(ctx, "", "clone", "--quiet", "--depth", "1", url, shallow); err != nil {
+			return r, err
+		}
+		if r.shallow, _, err = dirSize(filepath.Join(shallow, ".git")); err != nil {
+			return r, err
+		}
+		os.RemoveAll(shallow)
 	}
-	if r.shallow, _, err = dirSize(filepath.Join(shallow, ".git")); err != nil {
-		return r, err
-	}
-	os.RemoveAll(shallow)
 	if full {
 		bare := filepath.Join(tmp, "full.git")
 		if r.fullTime, err = timed(ctx, "", "clone", "--quiet", "--bare", url, bare); err != nil {
@@ -88,6 +111,16 @@ func countObjects(ctx context.Context, dir string) (pack, loose int64, err error
 		}
 	}
 	return pack, loose, nil
+}
+
+// diskUsage is "git rev-list --objects --disk-usage" of revs, in bytes.
+func diskUsage(ctx context.Context, dir string, revs ...string) (int64, error) {
+	args := append([]string{"-C", dir, "rev-list", "--objects", "--disk-usage"}, revs...)
+	out, err := exec.CommandContext(ctx, "git", args...).Output()
+	if err != nil {
+		return 0, fmt.Errorf("git rev-list --disk-usage: %w", err)
+	}
+	return strconv.ParseInt(strings.TrimSpace(string(out)), 10, 64)
 }
 
 // timed runs git in dir and returns its wall time.
@@ -143,4 +176,14 @@ func dirSize(dir string) (int64, int, error) {
 		return nil
 	})
 	return size, files, err
+}
+
+// loadAverage is the one-minute load average (0 where /proc has none).
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f, _ := strconv.ParseFloat(strings.Fields(string(b) + " 0")[0], 64)
+	return f
 }

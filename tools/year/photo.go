@@ -7,10 +7,9 @@ import (
 	"image/jpeg"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
-	"strconv"
 	"sync"
+
+	"github.com/newsmirror/newsmirror/internal/jpegcoef"
 )
 
 // Photo sizes: real news photos are 600–1200 px wide, 3:2 or 16:9; these
@@ -27,60 +26,104 @@ const (
 // mid-frequency texture and mild sensor noise. The same seed always gives
 // the same bytes.
 //
-// Painting is the slow part, so the scenes are few (one of baseScenes,
-// painted once and kept) and each photo is a crop of one at an offset
-// that is not a multiple of the JPEG's 16-pixel blocks, at its own
-// quality: no two photos share a coded block, so git can neither
-// deduplicate nor delta them, as with real photos.
+// Painting and encoding are the slow part, so they are done once for a
+// few scenes (baseScenes, each painted and encoded by image/jpeg at its
+// own quality, kept as DCT coefficients); a photo is a crop of one,
+// taken block by block at an offset of whole MCUs, with its own sensor
+// noise added to every luma block's low frequencies (±1 step, as a
+// sensor's varies from shot to shot), written with Huffman tables of its
+// own. No two photos share a run of coded bytes, so git can neither
+// deduplicate nor delta them, as with real photos; a photo costs an
+// entropy coding, not a paint and a DCT.
 func (c *photoCache) Photo(seed uint64) ([]byte, error) {
 	rng := rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15+1))
-	base := c.scene(rng.IntN(baseScenes))
-	b := base.Bounds()
-	dx, dy := 1+rng.IntN(maxCrop-1), 1+rng.IntN(maxCrop-1)
-	if dx%16 == 0 {
-		dx++
+	base, err := c.scene(rng.IntN(baseScenes))
+	if err != nil {
+		return nil, err
 	}
-	w := minPhotoW + rng.IntN(b.Dx()-dx-minPhotoW+1)
+	w := minPhotoW + rng.IntN(maxPhotoW-minPhotoW+1)
 	h := w * 2 / 3 // the wide ones 16:9, so that sizes stay in 60–250 KB
 	if w >= 900 {
 		h = w * 9 / 16
 	}
-	crop := base.SubImage(image.Rect(dx, dy, dx+w, dy+h))
+	ox, oy := rng.IntN((sceneW-w)/mcu+1), rng.IntN((sceneH-h)/mcu+1)
+	m := crop(base, ox, oy, w, h)
+	addSensorNoise(m, rng)
 	var buf bytes.Buffer
-	q := photoQuality - 3 + rng.IntN(7)
-	if err := jpeg.Encode(&buf, crop, &jpeg.Options{Quality: q}); err != nil {
+	if err := m.Encode(&buf); err != nil {
 		return nil, fmt.Errorf("encode photo %d: %w", seed, err)
 	}
 	return buf.Bytes(), nil
 }
 
-// baseScenes is how many scenes photos are cropped from; maxCrop the
-// largest crop offset (the scenes are maxPhotoW+maxCrop wide, 3:4).
+// crop copies the blocks of a w×h picture from base, from MCU (ox, oy).
+func crop(base *jpegcoef.Image, ox, oy, w, h int) *jpegcoef.Image {
+	m := &jpegcoef.Image{Width: w, Height: h, Quant: base.Quant}
+	mx, my := (w+mcu-1)/mcu, (h+mcu-1)/mcu
+	for _, bc := range base.Components {
+		c := bc
+		c.BlocksW, c.BlocksH = mx*c.H, my*c.V
+		c.Coef = make([]int16, c.BlocksW*c.BlocksH*64)
+		for by := range c.BlocksH {
+			src := bc.Coef[((oy*c.V+by)*bc.BlocksW+ox*c.H)*64:]
+			copy(c.Coef[by*c.BlocksW*64:(by+1)*c.BlocksW*64], src)
+		}
+		m.Components = append(m.Components, c)
+	}
+	return m
+}
+
+// addSensorNoise moves the first noisyCoefs coefficients of every luma
+// block by -1, 0 or +1 step.
+func addSensorNoise(m *jpegcoef.Image, rng *rand.Rand) {
+	y := m.Components[0].Coef
+	for i := 0; i < len(y); i += 64 {
+		r := rng.Uint64()
+		for k := range noisyCoefs {
+			y[i+k] += int16(r%3) - 1
+			r /= 3
+		}
+	}
+}
+
+// Scenes: baseScenes of sceneW×sceneH (4:2:0, so MCUs of mcu pixels),
+// each at its quality, photoQuality-3 to photoQuality+3; noisyCoefs is
+// how many coefficients of a block the sensor noise moves.
 const (
-	baseScenes = 24
-	maxCrop    = 40
+	baseScenes     = 24
+	sceneW, sceneH = 1152, 864
+	mcu            = 16
+	noisyCoefs     = 6
 )
 
-// scene returns scene i, painting it on first use.
-func (c *photoCache) scene(i int) *image.RGBA {
+// scene returns scene i as coefficients, painting and encoding it on
+// first use.
+func (c *photoCache) scene(i int) (*jpegcoef.Image, error) {
 	c.sceneMu.Lock()
 	defer c.sceneMu.Unlock()
 	if c.scenes == nil {
-		c.scenes = map[int]*image.RGBA{}
+		c.scenes = map[int]*jpegcoef.Image{}
 	}
 	if s, ok := c.scenes[i]; ok {
-		return s
+		return s, nil
 	}
 	rng := rand.New(rand.NewPCG(uint64(i), 0x5eed))
-	w := maxPhotoW + maxCrop
-	img := image.NewRGBA(image.Rect(0, 0, w, w*3/4))
+	img := image.NewRGBA(image.Rect(0, 0, sceneW, sceneH))
 	paintGradient(img, rng)
 	for range 6 + rng.IntN(10) {
 		paintShape(img, rng)
 	}
 	addTexture(img, rng)
-	c.scenes[i] = img
-	return img
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: photoQuality - 3 + i%7}); err != nil {
+		return nil, fmt.Errorf("encode scene %d: %w", i, err)
+	}
+	s, err := jpegcoef.Decode(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("scene %d: %w", i, err)
+	}
+	c.scenes[i] = s
+	return s, nil
 }
 
 // paintGradient fills img with a bilinear blend of a coarse grid of random
@@ -173,20 +216,18 @@ func addTexture(img *image.RGBA, rng *rand.Rand) {
 
 func clamp8(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v))) }
 
-// photoCache keeps generated photos by seed in memory and, when dir is
-// set, on disk, so that a second run (images on and off, before and after
-// a change) does not pay for generating them again.
+// photoCache holds the photos of the coming sync, generated before it
+// (outside its timing), and the scenes they are cut from.
 type photoCache struct {
-	dir string
 	mu  sync.Mutex
 	mem map[uint64][]byte
 
 	sceneMu sync.Mutex
-	scenes  map[int]*image.RGBA
+	scenes  map[int]*jpegcoef.Image
 }
 
-func newPhotoCache(dir string) *photoCache {
-	return &photoCache{dir: dir, mem: map[uint64][]byte{}}
+func newPhotoCache() *photoCache {
+	return &photoCache{mem: map[uint64][]byte{}}
 }
 
 // get returns the photo of seed, generating it on first use.
@@ -197,22 +238,9 @@ func (c *photoCache) get(seed uint64) ([]byte, error) {
 	if ok {
 		return b, nil
 	}
-	path := ""
-	if c.dir != "" {
-		path = filepath.Join(c.dir, strconv.FormatUint(seed, 16)+".jpg")
-		if b, err := os.ReadFile(path); err == nil {
-			c.put(seed, b)
-			return b, nil
-		}
-	}
 	b, err := c.Photo(seed)
 	if err != nil {
 		return nil, err
-	}
-	if path != "" {
-		if err := writeAtomic(path, b); err != nil {
-			return nil, err
-		}
 	}
 	c.put(seed, b)
 	return b, nil
@@ -231,25 +259,4 @@ func (c *photoCache) forget(seeds []uint64) {
 		delete(c.mem, s)
 	}
 	c.mu.Unlock()
-}
-
-// writeAtomic writes b to path through a temporary file and a rename.
-func writeAtomic(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(b); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

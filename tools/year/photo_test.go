@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"image/jpeg"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -12,7 +13,7 @@ import (
 // (which would compress to almost nothing) nor noise (which deflate could
 // not shrink at all, and which would be far larger).
 func TestPhotoIsSizedAndCompressesLikeANewsPhoto(t *testing.T) {
-	c := newPhotoCache("")
+	c := newPhotoCache()
 	seen := map[string]bool{}
 	for seed := uint64(1); seed <= 6; seed++ {
 		b, err := c.Photo(seed)
@@ -40,7 +41,7 @@ func TestPhotoIsSizedAndCompressesLikeANewsPhoto(t *testing.T) {
 		if r := float64(z.Len()) / float64(len(b)); r < 0.9 {
 			t.Errorf("seed %d: deflate shrinks the JPEG to %.2f of its size: entropy too low", seed, r)
 		}
-		again, _ := newPhotoCache("").Photo(seed)
+		again, _ := newPhotoCache().Photo(seed)
 		if !bytes.Equal(again, b) {
 			t.Errorf("seed %d: not deterministic", seed)
 		}
@@ -51,8 +52,49 @@ func TestPhotoIsSizedAndCompressesLikeANewsPhoto(t *testing.T) {
 	}
 }
 
+// TestPhotosShareNoRunOfBytes cuts photos from one scene at overlapping
+// offsets: no 16-byte run of one appears in another (git's delta search
+// indexes runs of 16 bytes) but by chance (one in a thousand), so each is
+// stored whole, as real photos are.
+func TestPhotosShareNoRunOfBytes(t *testing.T) {
+	c := newPhotoCache()
+	const window = 16
+	seen := map[string]int{}
+	photos := 0
+	for seed := uint64(1); photos < 6; seed++ {
+		rng := rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15+1))
+		if rng.IntN(baseScenes) != 0 {
+			continue // only photos of scene 0
+		}
+		b, err := c.Photo(seed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		photos++
+		shared, runs := 0, 0
+		hdr := bytes.Index(b, []byte{0xFF, 0xDA}) + 14 // past the scan header
+		for i := hdr; i+window <= len(b)-2; i += 4 {
+			runs++
+			if p, ok := seen[string(b[i:i+window])]; ok && p != photos {
+				shared++
+			}
+		}
+		if shared*1000 > runs {
+			t.Errorf("photo %d (seed %d) shares %d of %d runs of %d bytes with earlier photos of its scene", photos, seed, shared, runs, window)
+		}
+		for i := hdr; i+window <= len(b)-2; i++ {
+			seen[string(b[i:i+window])] = photos
+		}
+	}
+}
+
 func BenchmarkPhoto(b *testing.B) {
-	c := newPhotoCache("")
+	c := newPhotoCache()
+	for i := range baseScenes {
+		if _, err := c.scene(i); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for i := 0; b.Loop(); i++ {
 		if _, err := c.Photo(uint64(i)); err != nil {
 			b.Fatal(err)

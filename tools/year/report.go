@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"time"
 )
@@ -16,18 +17,20 @@ func printHeader(w io.Writer, o options) {
 	}
 	fmt.Fprintf(w, "# %d days, %.0f articles/day over 9 channels, %d syncs/day, images %s, seed %d, publish.keep 500\n",
 		o.days, o.rate, o.syncsPerDay, img, o.seed)
-	fmt.Fprintln(w, "| day | pack (as left) | loose | tree (files) | clone --depth 1 (time) | full clone (time) | articles | images | syncs: wall / CPU | photo gen |")
-	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| day | pack (as left) | loose | history on disk | tree (files) | HEAD on disk | clone --depth 1 (time) | full clone (time) | articles | images | syncs: wall / CPU | photo gen | load |")
+	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 }
 
 func printRow(w io.Writer, r row) {
-	full := "not measured"
-	if r.full > 0 {
-		full = fmt.Sprintf("%s (%s)", mb(r.full), secs(r.fullTime))
+	measured := func(n int64, d time.Duration) string {
+		if n == 0 {
+			return "—"
+		}
+		return fmt.Sprintf("%s (%s)", mb(n), secs(d))
 	}
-	fmt.Fprintf(w, "| %d | %s | %s | %s (%d) | %s (%s) | %s | %d | %d | %s / %s | %s |\n",
-		r.day, mb(r.pack), mb(r.loose), mb(r.tree), r.files, mb(r.shallow), secs(r.shallowTime), full,
-		r.cost.articles, r.cost.images, secs(r.cost.wall), secs(r.cost.cpu), secs(r.cost.gen))
+	fmt.Fprintf(w, "| %d | %s | %s | %s | %s (%d) | %s | %s | %s | %d | %d | %s / %s | %s | %.1f |\n",
+		r.day, mb(r.pack), mb(r.loose), mb(r.history), mb(r.tree), r.files, mb(r.head), measured(r.shallow, r.shallowTime),
+		measured(r.full, r.fullTime), r.cost.articles, r.cost.images, secs(r.cost.wall), secs(r.cost.cpu), secs(r.cost.gen), r.load)
 }
 
 func mb(n int64) string           { return fmt.Sprintf("%.1f MB", float64(n)/1e6) }
@@ -133,7 +136,7 @@ func createCSV(path string) (*csvRows, error) {
 		return nil, err
 	}
 	c := &csvRows{f: f, w: csv.NewWriter(f)}
-	c.w.Write([]string{"day", "pack", "loose", "tree", "files", "shallow", "shallow_s", "full", "full_s", "articles", "images", "wall_s", "cpu_s", "gen_s"})
+	c.w.Write([]string{"day", "pack", "loose", "tree", "files", "shallow", "shallow_s", "full", "full_s", "articles", "images", "wall_s", "cpu_s", "gen_s", "head", "history", "load"})
 	c.w.Flush()
 	return c, c.w.Error()
 }
@@ -145,7 +148,8 @@ func (c *csvRows) add(r row) error {
 	i := func(n int64) string { return strconv.FormatInt(n, 10) }
 	s := func(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 2, 64) }
 	c.w.Write([]string{strconv.Itoa(r.day), i(r.pack), i(r.loose), i(r.tree), strconv.Itoa(r.files), i(r.shallow), s(r.shallowTime),
-		i(r.full), s(r.fullTime), strconv.Itoa(r.cost.articles), strconv.Itoa(r.cost.images), s(r.cost.wall), s(r.cost.cpu), s(r.cost.gen)})
+		i(r.full), s(r.fullTime), strconv.Itoa(r.cost.articles), strconv.Itoa(r.cost.images), s(r.cost.wall), s(r.cost.cpu), s(r.cost.gen),
+		i(r.head), i(r.history), strconv.FormatFloat(r.load, 'f', 2, 64)})
 	c.w.Flush()
 	return c.w.Error()
 }
@@ -170,8 +174,8 @@ func readCSV(path string) ([]row, error) {
 	}
 	var rows []row
 	for _, rec := range recs[min(1, len(recs)):] {
-		if len(rec) != 14 {
-			return nil, fmt.Errorf("%s: %d fields, want 14", path, len(rec))
+		if len(rec) != 14 && len(rec) != 17 {
+			return nil, fmt.Errorf("%s: %d fields, want 17 (or 14, from before the disk usage columns)", path, len(rec))
 		}
 		i := func(k int) int64 { n, _ := strconv.ParseInt(rec[k], 10, 64); return n }
 		s := func(k int) time.Duration {
@@ -180,6 +184,32 @@ func readCSV(path string) ([]row, error) {
 		}
 		rows = append(rows, row{day: int(i(0)), pack: i(1), loose: i(2), tree: i(3), files: int(i(4)), shallow: i(5), shallowTime: s(6),
 			full: i(7), fullTime: s(8), cost: cost{articles: int(i(9)), images: int(i(10)), wall: s(11), cpu: s(12), gen: s(13)}})
+		if len(rec) == 17 {
+			r := &rows[len(rows)-1]
+			r.head, r.history = i(14), i(15)
+			r.load, _ = strconv.ParseFloat(rec[16], 64)
+		}
 	}
 	return rows, nil
+}
+
+// writeAtomic writes b to path through a temporary file and a rename.
+func writeAtomic(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := tmp.Write(b); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(tmp.Name())
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
 }

@@ -55,7 +55,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	src := &source{seed: o.seed, photos: newPhotoCache(o.cache), base: "http://" + ln.Addr().String(), byPath: map[string]int{}}
+	src := &source{seed: o.seed, photos: newPhotoCache(), base: "http://" + ln.Addr().String(), byPath: map[string]int{}}
 	srv := &http.Server{Handler: src, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
@@ -73,6 +73,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	var month cost
 	step := 24 * time.Hour / time.Duration(o.syncsPerDay)
 	clock := start
+	rowN := 0
 	for day := 1; day <= o.days; day++ {
 		for range o.syncsPerDay {
 			next := clock.Add(step)
@@ -84,7 +85,10 @@ func run(ctx context.Context, o options, w io.Writer) error {
 			clock = next
 		}
 		if day%o.month == 0 || day == o.days {
-			r, err := measure(ctx, out, day, o.full || day == o.days)
+			rowN++
+			last := day == o.days
+			clone := last || o.cloneEvery > 0 && rowN%o.cloneEvery == 0
+			r, err := measure(ctx, out, day, clone, o.full || last && o.fullLast)
 			if err != nil {
 				return err
 			}

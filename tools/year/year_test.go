@@ -21,7 +21,7 @@ func TestShortRunMirrorsEverySyncAndMeasuresTheRepository(t *testing.T) {
 	}
 	dir := t.TempDir()
 	out := filepath.Join(dir, "mirror")
-	o := options{days: 2, syncsPerDay: 2, month: 1, seed: 7, rate: 6, images: true,
+	o := options{days: 2, syncsPerDay: 2, month: 1, seed: 7, rate: 6, images: true, fullLast: true,
 		out: out, csv: filepath.Join(dir, "rows.csv"), chart: filepath.Join(dir, "chart.png")}
 	var buf bytes.Buffer
 	if err := run(context.Background(), o, &buf); err != nil {
@@ -35,15 +35,19 @@ func TestShortRunMirrorsEverySyncAndMeasuresTheRepository(t *testing.T) {
 		t.Fatalf("%d rows, want one a day:\n%s", len(rows), buf.String())
 	}
 	for _, r := range rows {
-		if r.pack+r.loose == 0 || r.tree == 0 || r.shallow == 0 || r.cost.syncs != 0 && r.cost.articles == 0 {
+		if r.pack+r.loose == 0 || r.tree == 0 || r.head == 0 || r.history < r.head || r.cost.syncs != 0 && r.cost.articles == 0 {
 			t.Errorf("day %d: a size is zero: %+v", r.day, r)
 		}
 		if r.cost.images < r.cost.articles {
 			t.Errorf("day %d: %d images localised for %d articles, want 1–3 each", r.day, r.cost.images, r.cost.articles)
 		}
 	}
-	if rows[1].full == 0 || rows[0].full != 0 {
-		t.Errorf("full clone measured at days %d, %d bytes; want only the last row", rows[0].full, rows[1].full)
+	if rows[1].full == 0 || rows[0].full != 0 || rows[1].shallow == 0 || rows[0].shallow != 0 {
+		t.Errorf("clones measured: full %d, %d bytes, depth 1 %d, %d; want both on the last row only",
+			rows[0].full, rows[1].full, rows[0].shallow, rows[1].shallow)
+	}
+	if r := rows[1]; r.head > r.shallow {
+		t.Errorf("HEAD's objects take %d bytes, more than the depth-1 clone that holds them (%d)", r.head, r.shallow)
 	}
 	if rows[1].tree <= rows[0].tree || rows[1].pack+rows[1].loose <= rows[0].pack+rows[0].loose {
 		t.Errorf("the mirror did not grow from day 1 to day 2: %+v → %+v", rows[0], rows[1])
