@@ -42,26 +42,62 @@ type HitCount struct {
 	Count int64
 }
 
-// AddHits adds a batch of hit counts in one transaction: all or none.
+// AddHits adds a batch of hit counts in one transaction: all or none. It
+// records no batch id: a retry after a lost reply counts twice (see
+// AddHitBatch).
 func (s *Store) AddHits(ctx context.Context, batch []HitCount) error {
-	err := s.tx(ctx, func(tx txn) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO hits (path, hour, count) VALUES (?, ?, ?)
-			ON CONFLICT(path, hour) DO UPDATE SET count = hits.count + excluded.count`)
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		for _, h := range batch {
-			if _, err := stmt.ExecContext(ctx, h.Path, h.Hour.Unix()/3600, h.Count); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := s.tx(ctx, func(tx txn) error { return addHits(ctx, tx, batch) }); err != nil {
 		return fmt.Errorf("add %d hit counts: %w", len(batch), err)
 	}
 	return nil
+}
+
+func addHits(ctx context.Context, tx txn, batch []HitCount) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO hits (path, hour, count) VALUES (?, ?, ?)
+		ON CONFLICT(path, hour) DO UPDATE SET count = hits.count + excluded.count`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for _, h := range batch {
+		if _, err := stmt.ExecContext(ctx, h.Path, h.Hour.Unix()/3600, h.Count); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// BatchID names one batch of hit counts: the counter instance that made it
+// (unique to one start of one process) and the batch's sequence number in
+// that instance.
+type BatchID struct {
+	Host string
+	Seq  int64
+}
+
+// AddHitBatch adds a batch of hit counts and records its id in the same
+// transaction: all or none. A batch whose id is already recorded (a retry
+// after the reply to a committed write was lost) changes nothing and
+// reports applied false, so a batch counts once however often it is sent.
+// Ids are kept as long as the counts (see PruneHits); at is when the batch
+// was first written.
+func (s *Store) AddHitBatch(ctx context.Context, id BatchID, at time.Time, batch []HitCount) (applied bool, err error) {
+	err = s.tx(ctx, func(tx txn) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO hit_batches (host, seq, written) VALUES (?, ?, ?)
+			ON CONFLICT(host, seq) DO NOTHING`, id.Host, id.Seq, unix(at))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err // written before: nothing to add
+		}
+		applied = true
+		return addHits(ctx, tx, batch)
+	})
+	if err != nil {
+		return false, fmt.Errorf("add hit batch %s/%d (%d counts): %w", id.Host, id.Seq, len(batch), err)
+	}
+	return applied, nil
 }
 
 // LivePaths lists the repository paths of the pages a reader can open:
@@ -85,12 +121,15 @@ func (s *Store) Hits(ctx context.Context, path string, since time.Time) (int64, 
 	return n, nil
 }
 
-// PruneHits deletes the hit counts of hours before before and returns how
-// many rows went.
+// PruneHits deletes the hit counts of hours before before, and the ids of
+// batches written before it, and returns how many count rows went.
 func (s *Store) PruneHits(ctx context.Context, before time.Time) (int64, error) {
 	res, err := s.db.ExecContext(ctx, `DELETE FROM hits WHERE hour < ?`, before.Unix()/3600)
 	if err != nil {
 		return 0, fmt.Errorf("prune hits: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `DELETE FROM hit_batches WHERE written < ?`, unix(before)); err != nil {
+		return 0, fmt.Errorf("prune hit batch ids: %w", err)
 	}
 	return res.RowsAffected()
 }

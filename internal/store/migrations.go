@@ -183,6 +183,16 @@ var sqliteMigrations = []string{
 		run_at  INTEGER NOT NULL DEFAULT 0,
 		result  TEXT NOT NULL DEFAULT ''
 	);`,
+	// The batches of hit counts written, by the counter instance that
+	// wrote them and its sequence number, so that a batch sent again after
+	// a lost reply is not counted twice.
+	`CREATE TABLE hit_batches (
+		host    TEXT NOT NULL,
+		seq     INTEGER NOT NULL,
+		written INTEGER NOT NULL,
+		PRIMARY KEY (host, seq)
+	);
+	CREATE INDEX hit_batches_written ON hit_batches(written);`,
 }
 
 // migrateTo applies the dialect's migrations up to schema version target,

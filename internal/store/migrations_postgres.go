@@ -157,4 +157,11 @@ var postgresMigrations = []string{
 		run_at  BIGINT NOT NULL DEFAULT 0,
 		result  TEXT NOT NULL DEFAULT ''
 	);`,
+	`CREATE TABLE hit_batches (
+		host    TEXT NOT NULL,
+		seq     BIGINT NOT NULL,
+		written BIGINT NOT NULL,
+		PRIMARY KEY (host, seq)
+	);
+	CREATE INDEX hit_batches_written ON hit_batches(written);`,
 }

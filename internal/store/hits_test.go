@@ -1,0 +1,74 @@
+package store_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+func TestHitBatchSentTwiceCountsOnce(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	hour := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+	batch := []store.HitCount{{Path: "pages/a/1.md", Hour: hour, Count: 3}, {Path: "pages/a/2.md", Hour: hour, Count: 1}}
+	id := store.BatchID{Host: "counter-a/1f2e", Seq: 1}
+	for i, want := range []bool{true, false, false} {
+		applied, err := db.AddHitBatch(ctx, id, hour, batch)
+		if err != nil || applied != want {
+			t.Fatalf("send %d: applied %v, %v; want %v", i+1, applied, err, want)
+		}
+	}
+	// The same sequence number from another instance is another batch.
+	if applied, err := db.AddHitBatch(ctx, store.BatchID{Host: "counter-b/77aa", Seq: 1}, hour, batch[:1]); err != nil || !applied {
+		t.Fatalf("other host's batch: applied %v, %v", applied, err)
+	}
+	for path, want := range map[string]int64{"pages/a/1.md": 6, "pages/a/2.md": 1} {
+		if got, err := db.Hits(ctx, path, hour); err != nil || got != want {
+			t.Errorf("%s: %d hits, %v; want %d", path, got, err, want)
+		}
+	}
+}
+
+func TestPruneHitsForgetsOldBatchIDs(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	old := time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC)
+	id := store.BatchID{Host: "counter-a/1f2e", Seq: 9}
+	batch := []store.HitCount{{Path: "pages/a/1.md", Hour: old, Count: 2}}
+	if _, err := db.AddHitBatch(ctx, id, old, batch); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := db.PruneHits(ctx, old.Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("pruned %d rows, %v; want 1", n, err)
+	}
+	// Both the counts and the id are gone: the id is no longer remembered.
+	if applied, err := db.AddHitBatch(ctx, id, old, batch); err != nil || !applied {
+		t.Errorf("batch after its id was pruned: applied %v, %v", applied, err)
+	}
+}
+
+func TestPingAnswersWhileOpenAndFailsWhenClosed(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Ping(ctx); err != nil {
+		t.Fatalf("ping an open database: %v", err)
+	}
+	db.Close()
+	if err := db.Ping(ctx); err == nil {
+		t.Fatal("ping a closed database: no error")
+	}
+}
