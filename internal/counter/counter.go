@@ -45,9 +45,14 @@ type Config struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Spill is the file where the counts go when the state database takes
-	// none at shutdown (locked, failing); New reads it back and the next
-	// flush writes them. Empty: such counts are lost (and Run says so).
+	// none at shutdown (locked, unreachable); New reads it back and the next
+	// flush writes them. It is this host's own file, never shared. Empty:
+	// such counts are lost (and Run says so).
 	Spill string
+	// Instance names this counter in the ids of the batches it writes; it
+	// must differ between counters writing to one state database, and
+	// between starts of one. Empty: the host name and a random suffix.
+	Instance string
 }
 
 // Counter counts page hits. It is an http.Handler and safe for concurrent use.
@@ -60,9 +65,13 @@ type Counter struct {
 
 	mu      sync.Mutex
 	pending map[hitKey]int64
-	spilled bool // pending holds counts read from the spill file
+	spilled bool          // the buffer holds counts read from the spill file
+	full    chan struct{} // asks Run for a flush when pending is at its bound
 
-	flushMu sync.Mutex // one flush at a time
+	flushMu sync.Mutex // one flush at a time; guards sent and seq
+	sent    []*batch   // written without a known outcome: sent again as they are
+	seq     int64      // the last batch's sequence number
+	health  storeHealth
 }
 
 type hitKey struct {
@@ -78,6 +87,9 @@ func New(ctx context.Context, cfg Config) (*Counter, error) {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.Instance == "" {
+		cfg.Instance = instanceName()
+	}
 	o := cfg.Options
 	c := &Counter{
 		cfg:     cfg,
@@ -85,6 +97,7 @@ func New(ctx context.Context, cfg Config) (*Counter, error) {
 		seen:    newSeenHour(o.MaxClients * 4),
 		bots:    newBots(o.Bots),
 		pending: map[hitKey]int64{},
+		full:    make(chan struct{}, 1),
 	}
 	if err := c.Refresh(ctx); err != nil {
 		return nil, err
@@ -129,8 +142,7 @@ func (c *Counter) Refresh(ctx context.Context) error {
 func (c *Counter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch p := r.URL.Path; {
 	case p == "/healthz":
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Write([]byte("ok\n"))
+		c.serveHealth(w, r)
 	case p == "/metrics" && !c.cfg.HideMetrics:
 		c.cfg.Metrics.Handler().ServeHTTP(w, r)
 	case strings.HasPrefix(p, c.cfg.Prefix):
@@ -155,8 +167,8 @@ func (c *Counter) servePixel(w http.ResponseWriter, r *http.Request) {
 
 // count adds the hit when it is a reader's view of a page of the mirror.
 func (c *Counter) count(r *http.Request) {
-	p := repoPath(strings.TrimPrefix(r.URL.Path, c.cfg.Prefix))
-	if _, ok := (*c.known.Load())[p]; !ok {
+	p, ok := (*c.known.Load())[repoPath(strings.TrimPrefix(r.URL.Path, c.cfg.Prefix))]
+	if !ok {
 		c.cfg.Metrics.HitRejected(metrics.RejectUnknown)
 		return
 	}
@@ -175,10 +187,30 @@ func (c *Counter) count(r *http.Request) {
 		c.cfg.Metrics.HitRejected(metrics.RejectRepeat)
 		return
 	}
-	c.mu.Lock()
-	c.pending[hitKey{p, hour}]++
-	c.mu.Unlock()
+	if !c.add(hitKey{p, hour}) {
+		c.cfg.Metrics.HitRejected(metrics.RejectFull)
+		return
+	}
 	c.cfg.Metrics.HitCounted()
+}
+
+// add adds one hit to the buffer, unless it would hold more than
+// Options.MaxPending counts: then it asks Run for a flush and reports false.
+func (c *Counter) add(k hitKey) bool {
+	c.mu.Lock()
+	_, had := c.pending[k]
+	ok := had || len(c.pending) < c.maxPending()
+	if ok {
+		c.pending[k]++
+	}
+	c.mu.Unlock()
+	if !ok {
+		select {
+		case c.full <- struct{}{}:
+		default:
+		}
+	}
+	return ok
 }
 
 // client is the address the request is counted for (keyed by clientKey,
@@ -203,34 +235,4 @@ func (c *Counter) client(r *http.Request) string {
 func (c *Counter) Prune(ctx context.Context) error {
 	_, err := c.cfg.DB.PruneHits(ctx, c.cfg.Now().Add(-c.cfg.Options.KeepHits))
 	return err
-}
-
-// Flush writes the buffered counts to the state database. On failure the
-// counts are kept for the next flush.
-func (c *Counter) Flush(ctx context.Context) error {
-	c.flushMu.Lock()
-	defer c.flushMu.Unlock()
-	c.mu.Lock()
-	batch := c.pending
-	c.pending = make(map[hitKey]int64, len(batch))
-	c.mu.Unlock()
-	if len(batch) == 0 {
-		c.dropSpill()
-		return nil
-	}
-	list := make([]store.HitCount, 0, len(batch))
-	for k, n := range batch {
-		list = append(list, store.HitCount{Path: k.path, Hour: time.Unix(k.hour*3600, 0).UTC(), Count: n})
-	}
-	if err := c.cfg.DB.AddHits(ctx, list); err != nil {
-		c.mu.Lock()
-		for k, n := range batch {
-			c.pending[k] += n
-		}
-		c.mu.Unlock()
-		c.cfg.Metrics.FlushError()
-		return err
-	}
-	c.dropSpill()
-	return nil
 }

@@ -29,7 +29,7 @@ type mirrorFixture struct {
 	db  *store.Store
 }
 
-func newMirror(t *testing.T) *mirrorFixture {
+func newMirror(t testing.TB) *mirrorFixture {
 	t.Helper()
 	ctx := context.Background()
 	dir := t.TempDir()
@@ -52,7 +52,7 @@ func newMirror(t *testing.T) *mirrorFixture {
 	return &mirrorFixture{dir: dir, db: db}
 }
 
-func write(t *testing.T, dir, rel, text string) {
+func write(t testing.TB, dir, rel, text string) {
 	t.Helper()
 	path := filepath.Join(dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -11,3 +11,20 @@ func (l *limiter) size() int {
 	}
 	return n
 }
+
+// SetKnown makes paths the countable set, as Refresh would from a mirror of
+// that many pages.
+func (c *Counter) SetKnown(paths []string) {
+	set := make(pathSet, len(paths))
+	for _, p := range paths {
+		set[p] = p
+	}
+	c.known.Store(&set)
+}
+
+// Buffered is how many counts the counter holds unwritten.
+func (c *Counter) Buffered() int {
+	c.flushMu.Lock()
+	defer c.flushMu.Unlock()
+	return c.buffered()
+}

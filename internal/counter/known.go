@@ -15,8 +15,9 @@ import (
 
 // pathSet is the set of repository paths that count: every live page of the
 // state database, every index file and the home page. It is rebuilt whole
-// and swapped, never changed in place.
-type pathSet map[string]struct{}
+// and swapped, never changed in place. Each path maps to itself, so that the
+// buffer's keys share the set's strings instead of holding request paths.
+type pathSet map[string]string
 
 // loadPaths reads the countable paths from db and the mirror folder dir.
 func loadPaths(ctx context.Context, db *store.Store, dir string) (pathSet, error) {
@@ -26,7 +27,7 @@ func loadPaths(ctx context.Context, db *store.Store, dir string) (pathSet, error
 	}
 	set := make(pathSet, len(pages)+64)
 	for _, p := range pages {
-		set[p] = struct{}{}
+		set[p] = p
 	}
 	indexes, err := os.ReadDir(filepath.Join(dir, "indexes"))
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -34,11 +35,12 @@ func loadPaths(ctx context.Context, db *store.Store, dir string) (pathSet, error
 	}
 	for _, e := range indexes {
 		if !e.IsDir() && strings.HasSuffix(e.Name(), ".md") {
-			set["indexes/"+e.Name()] = struct{}{}
+			p := "indexes/" + e.Name()
+			set[p] = p
 		}
 	}
 	if _, err := os.Stat(filepath.Join(dir, "README.md")); err == nil {
-		set["README.md"] = struct{}{}
+		set["README.md"] = "README.md"
 	}
 	return set, nil
 }

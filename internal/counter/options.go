@@ -40,6 +40,13 @@ type Options struct {
 	// MetricsAddr, when set, is where /metrics is served instead of Addr, so
 	// that the public listener answers only the pixel and /healthz.
 	MetricsAddr string `yaml:"metrics_addr"`
+	// MaxPending bounds the counts (one per page and hour) buffered between
+	// flushes; at the bound a flush starts at once, and while the state
+	// database takes none, hits of pages and hours not yet buffered are
+	// answered but not counted (reason buffer_full). With the batch sent
+	// and not yet written, the counter holds at most twice this many
+	// counts (about 60 bytes each).
+	MaxPending int `yaml:"max_pending"`
 	// Bots are User-Agent substrings (case-insensitive) whose requests are not
 	// counted, in addition to the built-in list.
 	Bots []string `yaml:"bots"`
@@ -56,6 +63,7 @@ func DefaultOptions() Options {
 		ClientRate:      0.5,
 		ClientBurst:     20,
 		MaxClients:      65536,
+		MaxPending:      DefaultMaxPending,
 	}
 }
 
@@ -78,6 +86,8 @@ func (o Options) Validate() error {
 		return option.Errorf("client_burst", "must be at least 1")
 	case o.MaxClients < 64:
 		return option.Errorf("max_clients", "must be at least 64, got %d", o.MaxClients)
+	case o.MaxPending < 1000:
+		return option.Errorf("max_pending", "must be at least 1000, got %d", o.MaxPending)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ const (
 	idleTimeout       = 60 * time.Second
 	maxHeaderBytes    = 8 << 10
 	shutdownGrace     = 10 * time.Second
+	minEarlyFlush     = time.Second // between flushes asked for by a full buffer
 )
 
 // Server returns an http.Server for h with the counter's timeouts and size
@@ -49,13 +50,18 @@ func (c *Counter) Run(ctx context.Context, ln net.Listener) error {
 	defer flush.Stop()
 	refresh := time.NewTicker(c.cfg.Options.RefreshInterval)
 	defer refresh.Stop()
+	var last time.Time // when the last flush ended
 	for {
 		select {
 		case err := <-served:
 			return errors.Join(err, c.finalFlush(context.WithoutCancel(ctx)))
 		case <-flush.C:
-			if err := c.Flush(ctx); err != nil {
-				c.cfg.Log.Error("write hit counts; kept for the next try", "err", err)
+			c.flushOnce(ctx)
+			last = time.Now()
+		case <-c.full: // the buffer is at its bound: flush early, but not in a loop
+			if time.Since(last) >= minEarlyFlush {
+				c.flushOnce(ctx)
+				last = time.Now()
 			}
 		case <-refresh.C:
 			if err := c.Refresh(ctx); err != nil {
@@ -67,6 +73,15 @@ func (c *Counter) Run(ctx context.Context, ln net.Listener) error {
 		case <-ctx.Done():
 			return c.shutdown(context.WithoutCancel(ctx), srv)
 		}
+	}
+}
+
+// flushOnce writes the buffered counts, for no longer than flushTimeout.
+func (c *Counter) flushOnce(ctx context.Context) {
+	fctx, cancel := context.WithTimeout(ctx, flushTimeout)
+	defer cancel()
+	if err := c.Flush(fctx); err != nil {
+		c.cfg.Log.Error("write hit counts; kept for the next try", "err", err)
 	}
 }
 

@@ -20,6 +20,7 @@ const (
 	RejectRate    = "rate"         // the client's token bucket was empty
 	RejectMethod  = "method"       // not GET
 	RejectRepeat  = "repeat"       // the client was counted for the page this hour
+	RejectFull    = "buffer_full"  // the buffer of unwritten counts is at its bound
 )
 
 // Metrics is every collector newsmirror exports. Its methods are safe for
@@ -41,6 +42,8 @@ type Metrics struct {
 	hitsReject  *prometheus.CounterVec
 	knownPaths  prometheus.Gauge
 	flushErrors prometheus.Counter
+	hitBuffered prometheus.Gauge
+	hitRepeats  prometheus.Counter
 	encGuesses  *prometheus.CounterVec
 	salvages    *prometheus.CounterVec
 	repo        *prometheus.GaugeVec
@@ -88,13 +91,19 @@ func New() *Metrics {
 			Name: "newsmirror_hits_counted_total", Help: "Page hits counted by the hit counter.",
 		}),
 		hitsReject: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "newsmirror_hits_rejected_total", Help: "Pixel requests answered but not counted, by reason (unknown_path, bot, rate, method).",
+			Name: "newsmirror_hits_rejected_total", Help: "Pixel requests answered but not counted, by reason (unknown_path, bot, rate, method, repeat, buffer_full).",
 		}, []string{"reason"}),
 		knownPaths: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "newsmirror_counter_known_paths", Help: "Pages and indexes the hit counter counts.",
 		}),
 		flushErrors: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "newsmirror_hits_flush_errors_total", Help: "Failed writes of buffered hit counts (kept and retried).",
+		}),
+		hitBuffered: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "newsmirror_hits_buffered", Help: "Counts (page and hour) the hit counter holds not yet written to the state database, as of the last flush.",
+		}),
+		hitRepeats: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "newsmirror_hits_batches_repeated_total", Help: "Batches of hit counts sent again after a lost reply and found already written (not counted twice).",
 		}),
 		encGuesses: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "newsmirror_encoding_guesses_total", Help: "Feeds and pages whose character encoding was guessed, repaired or chosen against a label, by source and reason (detected, utf8-repaired, override, utf8-valid, bom…).",
@@ -114,9 +123,9 @@ func New() *Metrics {
 	}
 	m.reg.MustRegister(m.repo, m.repoFiles, m.repoOldest)
 	m.reg.MustRegister(m.encGuesses, m.salvages, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.textLost, m.pages, m.assets, m.pushes,
-		m.runs, m.lastRun, m.hitsCounted, m.hitsReject, m.knownPaths, m.flushErrors,
+		m.runs, m.lastRun, m.hitsCounted, m.hitsReject, m.knownPaths, m.flushErrors, m.hitBuffered, m.hitRepeats,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	for _, r := range []string{RejectUnknown, RejectBot, RejectRate, RejectMethod, RejectRepeat} {
+	for _, r := range []string{RejectUnknown, RejectBot, RejectRate, RejectMethod, RejectRepeat, RejectFull} {
 		m.hitsReject.WithLabelValues(r)
 	}
 	return m
@@ -242,6 +251,21 @@ func (m *Metrics) KnownPaths(n int) {
 func (m *Metrics) FlushError() {
 	if m != nil {
 		m.flushErrors.Inc()
+	}
+}
+
+// HitsBuffered sets how many counts the hit counter holds unwritten.
+func (m *Metrics) HitsBuffered(n int) {
+	if m != nil {
+		m.hitBuffered.Set(float64(n))
+	}
+}
+
+// HitBatchRepeated counts one batch of hit counts found already written
+// when it was sent again.
+func (m *Metrics) HitBatchRepeated() {
+	if m != nil {
+		m.hitRepeats.Inc()
 	}
 }
 
