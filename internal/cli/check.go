@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/indexes"
@@ -23,7 +24,19 @@ func runCheck(_ context.Context, e *env, args []string) int {
 		channels += len(s.Channels)
 	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d sources, %d channels)\n", *file, len(cfg.Sources), channels)
+	printPixelHosts(e, cfg.Output.PixelURL)
 	return ExitOK
+}
+
+// printPixelHosts names the counter hosts the pages' pixels load.
+func printPixelHosts(e *env, urls config.PixelURLs) {
+	switch hosts := urls.Hosts(); len(hosts) {
+	case 0:
+	case 1:
+		fmt.Fprintf(e.stdout, "counter pixel: %s\n", hosts[0])
+	default:
+		fmt.Fprintf(e.stdout, "counter pixel: %d hosts, each page loads one picked from its path: %s\n", len(hosts), strings.Join(hosts, ", "))
+	}
 }
 
 // checkPublishFiles parses the templates folder and reads the links files

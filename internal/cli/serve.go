@@ -19,11 +19,11 @@ func runServe(ctx context.Context, e *env, args []string) int {
 	if cfg == nil {
 		return ExitUsage
 	}
-	if cfg.Output.PixelURL == "" {
+	if len(cfg.Output.PixelURL) == 0 {
 		fmt.Fprintf(e.stderr, "newsmirror serve: %s sets no output.pixel_url: pages carry no pixel to count\n", *file)
 		return ExitUsage
 	}
-	prefix, err := counter.Prefix(string(cfg.Output.PixelURL))
+	prefix, err := pixelPrefix(cfg.Output.PixelURL)
 	if err != nil {
 		fmt.Fprintln(e.stderr, "newsmirror serve: output.pixel_url:", err)
 		return ExitUsage
@@ -36,6 +36,23 @@ func runServe(ctx context.Context, e *env, args []string) int {
 		return ExitFatal
 	}
 	return ExitOK
+}
+
+// pixelPrefix is the request path prefix every counter host answers: one
+// serve binary runs behind each host name, so all must share it.
+func pixelPrefix(urls config.PixelURLs) (string, error) {
+	var prefix string
+	for i, t := range urls {
+		p, err := counter.Prefix(string(t))
+		if err != nil {
+			return "", err
+		}
+		if i > 0 && p != prefix {
+			return "", fmt.Errorf("counter hosts must share one path: %q has %s, %q has %s", string(urls[0]), prefix, string(t), p)
+		}
+		prefix = p
+	}
+	return prefix, nil
 }
 
 // spillPath is the file, beside the state database, where serve keeps the

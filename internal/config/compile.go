@@ -45,7 +45,7 @@ func (c *Config) compileOutput(s *errorSink) {
 	}
 	checkTemplate(s, "output.page_url", o.PageURL)
 	checkTemplate(s, "output.qr_url", o.QRURL)
-	checkTemplate(s, "output.pixel_url", o.PixelURL)
+	checkPixelURLs(s, "output.pixel_url", o.PixelURL)
 	checkTemplate(s, "output.asset_url", o.AssetURL)
 	checkTemplate(s, "output.feeds.url", o.Feeds.URL)
 	if o.Feeds.Length < 1 || o.Feeds.Length > 1000 {
@@ -71,6 +71,34 @@ func (c *Config) compileOutput(s *errorSink) {
 	if !strings.Contains(o.GitAuthor, "<") || !strings.HasSuffix(o.GitAuthor, ">") {
 		s.at("output.git_author", "want \"Name <email>\", got %q", o.GitAuthor)
 	}
+}
+
+// checkPixelURLs checks each counter host's template; a list names its
+// entries by index, a single string by the key alone.
+func checkPixelURLs(s *errorSink, path string, list PixelURLs) {
+	seen := map[URLTemplate]bool{}
+	for i, t := range list {
+		at := elemPath(s, path, i)
+		switch {
+		case t == "":
+			s.at(at, "empty URL (remove the entry)")
+		case seen[t]:
+			s.at(at, "%q is listed twice", string(t))
+		default:
+			checkTemplate(s, at, t)
+		}
+		seen[t] = true
+	}
+}
+
+// elemPath is the path of a list's i-th element, or of the list itself
+// when the file wrote one scalar in its place.
+func elemPath(s *errorSink, path string, i int) string {
+	p := fmt.Sprintf("%s[%d]", path, i)
+	if _, ok := s.lines[p]; !ok && i == 0 {
+		return path
+	}
+	return p
 }
 
 func checkTemplate(s *errorSink, path string, t URLTemplate) {

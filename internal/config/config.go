@@ -56,7 +56,9 @@ type Output struct {
 	// "https://cdn.jsdelivr.net/gh/OWNER/REPO/{path}.png".
 	QRURL URLTemplate `yaml:"qr_url"`
 	// PixelURL is the invisible counter image of every page; empty for none.
-	PixelURL URLTemplate `yaml:"pixel_url"`
+	// A list names several counter hosts: each page loads one, always the
+	// same, picked from its path (see PixelURLs.For).
+	PixelURL PixelURLs `yaml:"pixel_url"`
 	// HTML is the static HTML site written beside the Markdown tree.
 	HTML HTML `yaml:"html"`
 	// Feeds are the mirror's own Atom feeds, one per channel index and one

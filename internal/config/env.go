@@ -4,7 +4,6 @@ import (
 	"os"
 	"reflect"
 	"regexp"
-	"strconv"
 	"strings"
 )
 
@@ -41,7 +40,7 @@ func expandEnv(s *errorSink, v reflect.Value, path string) {
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			expandEnv(s, v.Index(i), path+"["+strconv.Itoa(i)+"]")
+			expandEnv(s, v.Index(i), elemPath(s, path, i))
 		}
 	case reflect.Map:
 		if v.Type().Elem().Kind() != reflect.String || v.Type().Key().Kind() != reflect.String {

@@ -184,6 +184,8 @@ func describeGo(t string) string {
 		return "a number"
 	case t == "string" || strings.HasSuffix(t, "URLTemplate"):
 		return "text"
+	case strings.HasSuffix(t, "PixelURLs"):
+		return "text or a list of text"
 	}
 	return "a mapping of keys (" + t + ")"
 }

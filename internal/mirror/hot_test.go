@@ -25,7 +25,7 @@ func countHits(t *testing.T, cfg *config.Config, at time.Time, hits map[string]i
 		t.Fatal(err)
 	}
 	defer db.Close()
-	prefix, err := counter.Prefix(string(cfg.Output.PixelURL))
+	prefix, err := counter.Prefix(string(cfg.Output.PixelURL[0]))
 	if err != nil {
 		t.Fatal(err)
 	}

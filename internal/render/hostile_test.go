@@ -74,7 +74,7 @@ func hostileRenderer(t *testing.T) *render.Renderer {
 	cfg := config.Default()
 	cfg.Output.PageURL = "https://github.com/o/m/blob/main/{path}"
 	cfg.Output.QRURL = "https://raw.example/o/m/{path}.png"
-	cfg.Output.PixelURL = "https://count.example/p.png?f={path}"
+	cfg.Output.PixelURL = config.PixelURLs{"https://count.example/p.png?f={path}"}
 	r, err := render.New(cfg.Site, cfg.Output)
 	if err != nil {
 		t.Fatal(err)
