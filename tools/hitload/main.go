@@ -1,10 +1,15 @@
 // Command hitload is the hit counter's load generator: it sends pixel
-// requests to a "newsmirror serve" on this machine and prints requests per
-// second, latency percentiles and the server's memory (from its /metrics).
-// It is a benchmark tool, not a test: see BENCHMARKS.md.
+// requests to one or several "newsmirror serve" on this machine and prints
+// requests per second, latency percentiles and each server's memory (from
+// its /metrics). It is a benchmark tool, not a test: see BENCHMARKS.md.
 //
 //	go run ./tools/hitload -base http://127.0.0.1:8080/hit/ -mirror DIR -n 200000
 //	go run ./tools/hitload -base http://127.0.0.1:8080/hit/ -random -n 1000000
+//	go run ./tools/hitload -base http://127.0.0.1:8081/hit/,http://127.0.0.1:8082/hit/ -mirror DIR
+//
+// With several bases, the workers are spread over them in turn (one
+// counter host per worker), as pages spread over the counter hosts of
+// output.pixel_url.
 //
 // It only targets loopback addresses, and stops after -n requests or -max.
 package main
@@ -30,7 +35,7 @@ import (
 )
 
 type options struct {
-	base        string
+	bases       []string
 	mirror      string
 	random      bool
 	n           int
@@ -41,7 +46,7 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.base, "base", "http://127.0.0.1:8080/hit/", "counter `URL` a repository path is appended to")
+	base := flag.String("base", "http://127.0.0.1:8080/hit/", "counter `URLs` a repository path is appended to, comma-separated")
 	flag.StringVar(&o.mirror, "mirror", "", "mirror `folder` whose pages and indexes are requested")
 	flag.BoolVar(&o.random, "random", false, "request distinct random paths instead (none is counted)")
 	flag.IntVar(&o.n, "n", 100000, "requests to send")
@@ -49,6 +54,7 @@ func main() {
 	flag.IntVar(&o.clients, "clients", 64, "distinct client addresses (127.0.0.2 and up), one per connection")
 	flag.DurationVar(&o.max, "max", 5*time.Minute, "stop after this long whatever -n says")
 	flag.Parse()
+	o.bases = strings.Split(*base, ",")
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "hitload:", err)
 		os.Exit(1)
@@ -56,28 +62,40 @@ func main() {
 }
 
 func run(o options) error {
-	u, err := url.Parse(o.base)
-	if err != nil {
-		return err
-	}
-	if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
-		return fmt.Errorf("refusing %s: only loopback addresses (127.0.0.0/8, ::1) are targets", u.Host)
+	var roots []string
+	for _, b := range o.bases {
+		u, err := url.Parse(b)
+		if err != nil {
+			return err
+		}
+		if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
+			return fmt.Errorf("refusing %s: only loopback addresses (127.0.0.0/8, ::1) are targets", u.Host)
+		}
+		roots = append(roots, u.Scheme+"://"+u.Host)
 	}
 	paths, err := targets(o)
 	if err != nil {
 		return err
 	}
-	root := u.Scheme + "://" + u.Host
-	before := scrape(root)
-	res := load(o, paths)
-	after := scrape(root)
-	res.print(os.Stdout)
-	for _, k := range []string{"process_resident_memory_bytes", "go_memstats_heap_inuse_bytes", "newsmirror_hits_counted_total"} {
-		fmt.Printf("server %s: %s → %s\n", k, human(k, before[k]), human(k, after[k]))
+	before := make([]map[string]string, len(roots))
+	for i, root := range roots {
+		before[i] = scrape(root)
 	}
-	for _, r := range []string{"unknown_path", "bot", "rate"} {
-		k := `newsmirror_hits_rejected_total{reason="` + r + `"}`
-		fmt.Printf("server %s: %s → %s\n", k, before[k], after[k])
+	res := load(o, paths)
+	res.print(os.Stdout)
+	for i, root := range roots {
+		after := scrape(root)
+		name := "server"
+		if len(roots) > 1 {
+			name = root
+		}
+		for _, k := range []string{"process_resident_memory_bytes", "go_memstats_heap_inuse_bytes", "newsmirror_hits_counted_total"} {
+			fmt.Printf("%s %s: %s → %s\n", name, k, human(k, before[i][k]), human(k, after[k]))
+		}
+		for _, r := range []string{"unknown_path", "bot", "rate", "buffer_full"} {
+			k := `newsmirror_hits_rejected_total{reason="` + r + `"}`
+			fmt.Printf("%s %s: %s → %s\n", name, k, before[i][k], after[k])
+		}
 	}
 	return nil
 }
@@ -123,6 +141,7 @@ func load(o options, paths []string) *result {
 	start := time.Now()
 	for w := range o.concurrency {
 		client := workerClient(w % o.clients)
+		base := o.bases[w%len(o.bases)]
 		wg.Go(func() {
 			buf := make([]byte, 16)
 			for ctx.Err() == nil {
@@ -130,7 +149,7 @@ func load(o options, paths []string) *result {
 				if i > int64(o.n) {
 					return
 				}
-				target := o.base + pick(paths, i, buf)
+				target := base + pick(paths, i, buf)
 				t0 := time.Now()
 				if !get(ctx, client, target) {
 					failed.Add(1)
