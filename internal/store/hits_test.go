@@ -2,20 +2,19 @@ package store_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/store"
+	"github.com/newsmirror/newsmirror/internal/store/storetest"
 )
 
 func TestHitBatchSentTwiceCountsOnce(t *testing.T) {
+	storetest.Each(t, testHitBatchSentTwiceCountsOnce)
+}
+
+func testHitBatchSentTwiceCountsOnce(t *testing.T, db *store.Store) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	hour := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
 	batch := []store.HitCount{{Path: "pages/a/1.md", Hour: hour, Count: 3}, {Path: "pages/a/2.md", Hour: hour, Count: 1}}
 	id := store.BatchID{Host: "counter-a/1f2e", Seq: 1}
@@ -37,12 +36,11 @@ func TestHitBatchSentTwiceCountsOnce(t *testing.T) {
 }
 
 func TestPruneHitsForgetsOldBatchIDs(t *testing.T) {
+	storetest.Each(t, testPruneHitsForgetsOldBatchIDs)
+}
+
+func testPruneHitsForgetsOldBatchIDs(t *testing.T, db *store.Store) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
 	old := time.Date(2026, 10, 1, 2, 0, 0, 0, time.UTC)
 	id := store.BatchID{Host: "counter-a/1f2e", Seq: 9}
 	batch := []store.HitCount{{Path: "pages/a/1.md", Hour: old, Count: 2}}
@@ -59,11 +57,11 @@ func TestPruneHitsForgetsOldBatchIDs(t *testing.T) {
 }
 
 func TestPingAnswersWhileOpenAndFailsWhenClosed(t *testing.T) {
+	storetest.Each(t, testPingAnswersWhileOpenAndFailsWhenClosed)
+}
+
+func testPingAnswersWhileOpenAndFailsWhenClosed(t *testing.T, db *store.Store) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if err := db.Ping(ctx); err != nil {
 		t.Fatalf("ping an open database: %v", err)
 	}
