@@ -31,9 +31,15 @@ type mirrorFixture struct {
 
 func newMirror(t testing.TB) *mirrorFixture {
 	t.Helper()
-	ctx := context.Background()
 	dir := t.TempDir()
-	db, err := store.Open(ctx, filepath.Join(dir, ".newsmirror", "state.db"))
+	return fillMirror(t, dir, filepath.Join(dir, ".newsmirror", "state.db"))
+}
+
+// fillMirror makes newMirror's mirror in dir with its state at state.
+func fillMirror(t testing.TB, dir, state string) *mirrorFixture {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, state)
 	if err != nil {
 		t.Fatal(err)
 	}
