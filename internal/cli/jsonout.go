@@ -78,8 +78,12 @@ type repositoryJSON struct {
 	Budget       int64      `json:"budget_bytes"`
 	Commits      int        `json:"commits"`
 	Oldest       *time.Time `json:"oldest_commit"`
-	// History is the history kept: "full" (publish.history is not built).
+	// History is the history kept: "full", or publish.history's window
+	// ("90d", "500 commits").
 	History string `json:"history"`
+	// LastReroot is when the branch was last re-rooted (publish.history);
+	// oldest_commit is then the oldest commit kept.
+	LastReroot *time.Time `json:"last_reroot"`
 }
 
 // json is r for "status --json"; nil for no repository.
@@ -90,7 +94,7 @@ func (r *repoStatus) json() *repositoryJSON {
 	s := r.sizes
 	return &repositoryJSON{Packed: s.Packed, Loose: s.Loose, Tree: s.Tree, Files: s.Files,
 		GrowthPerDay: s.Growth, GrowthDays: s.GrowthDays, Budget: int64(r.budget),
-		Commits: s.Commits, Oldest: when(s.Oldest), History: "full"}
+		Commits: s.Commits, Oldest: when(s.Oldest), History: r.window.String(), LastReroot: when(s.Rerooted)}
 }
 
 // when is t for JSON: nil (null) for the zero time, else UTC.

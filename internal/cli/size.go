@@ -21,6 +21,7 @@ const budgetWarnShare = 0.8
 type repoStatus struct {
 	sizes  publish.Sizes
 	budget publish.ByteSize
+	window publish.Window // publish.history
 }
 
 // measureRepo measures the mirror repository of cfg; ok is false when
@@ -33,7 +34,7 @@ func measureRepo(ctx context.Context, cfg *config.Config, now time.Time) (repoSt
 	if err != nil {
 		return repoStatus{}, false, err
 	}
-	return repoStatus{sizes: s, budget: cfg.Publish.SizeBudget}, true, nil
+	return repoStatus{sizes: s, budget: cfg.Publish.SizeBudget, window: cfg.Publish.History}, true, nil
 }
 
 // alert is the repository's problem that needs an operator, and warn the
@@ -62,7 +63,21 @@ func (r repoStatus) print(w io.Writer, loc *time.Location) {
 		return
 	}
 	fmt.Fprintf(w, "growth: %s a day over the last %s\n", publish.ByteSize(s.Growth), days(s.GrowthDays))
-	fmt.Fprintf(w, "history: full history, %d commits since %s\n", s.Commits, stamp(s.Oldest, loc))
+	fmt.Fprintln(w, "history: "+r.history(loc))
+}
+
+// history says what history the repository holds and what it keeps.
+func (r repoStatus) history(loc *time.Location) string {
+	s := r.sizes
+	held := fmt.Sprintf("%d commits since %s", s.Commits, stamp(s.Oldest, loc))
+	window := "full history"
+	if !r.window.IsZero() {
+		window = "window " + r.window.String() + " (publish.history)"
+	}
+	if s.Rerooted.IsZero() {
+		return window + ", " + held
+	}
+	return fmt.Sprintf("%s, %s, last re-root %s", window, held, stamp(s.Rerooted, loc))
 }
 
 func days(d float64) string {

@@ -61,6 +61,18 @@ func TestStatusShowsRepositorySizeGrowthAndHistory(t *testing.T) {
 	}
 }
 
+func TestStatusShowsTheHistoryWindow(t *testing.T) {
+	path := sizedMirror(t, "1GB, history: 90d")
+	_, out, _ := run(t, "status", "-c", path)
+	if re := `history: window 90d \(publish\.history\), 1 commits since \d{4}-\d\d-\d\d \d\d:\d\d\n`; !regexp.MustCompile(re).MatchString(out) {
+		t.Errorf("status lacks %q:\n%s", re, out)
+	}
+	_, out, _ = run(t, "status", "--json", "-c", path)
+	if !strings.Contains(out, `"history": "90d"`) || !strings.Contains(out, `"last_reroot": null`) {
+		t.Errorf("status --json lacks the window:\n%s", out)
+	}
+}
+
 func TestStatusNeedsAttentionAboveTheSizeBudget(t *testing.T) {
 	path := sizedMirror(t, "20KB")
 	code, out, _ := run(t, "status", "-c", path)

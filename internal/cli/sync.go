@@ -8,6 +8,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
@@ -137,6 +138,10 @@ func printReport(w io.Writer, rep *mirror.Report) {
 		fmt.Fprintf(w, "commit: %s %s\n", shortHash(rep.Commit), rep.Message)
 	} else {
 		fmt.Fprintln(w, "commit: none (nothing new)")
+	}
+	if h := rep.Reroot; h != nil {
+		fmt.Fprintf(w, "history: re-rooted (publish.history): %d commits before %s became one root commit, %d kept, %s now\n",
+			h.Cut, h.Since.Format(time.RFC3339), h.Kept, shortHash(h.New))
 	}
 	printPushes(w, rep.Pushes)
 }

@@ -17,6 +17,10 @@ func TestParseChecksPublishKeys(t *testing.T) {
 		{"token in URL", "publish:\n  remotes:\n    - {name: gh, url: \"https://u:hunter2@github.com/o/r.git\"}\n", "publish.remotes[0].url: the URL holds a password"},
 		{"unknown upstream", "publish: {upstream: nowhere}\n", "publish.upstream: no remote is named \"nowhere\""},
 		{"keep zero", "publish: {keep: 0}\n", "publish.keep: must be at least 1"},
+		{"history in words", "publish: {history: 90 days}\n", "valid.yaml:10: publish.history: want an age such as 90d"},
+		{"history too short", "publish: {history: 12h}\n", "publish.history: must be at least 1d"},
+		{"history with a plain remote", "publish:\n  history: 90d\n  remotes:\n    - {name: gh, url: \"https://github.com/o/r.git\", rewrite: true}\n    - {name: backup, url: /srv/b.git}\n",
+			"publish.remotes[1].rewrite: publish.history is 90d, so the branch's history is cut from time to time, which remote \"backup\" would refuse"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,5 +42,19 @@ func TestParseDefaultsPublishKeys(t *testing.T) {
 	}
 	if cfg.Indexes.Length != 60 || cfg.Indexes.EarlierLabel != "更早内容" || cfg.Publish.Keep != 500 || cfg.Publish.Branch != "main" {
 		t.Errorf("defaults: indexes %+v, publish %+v", cfg.Indexes, cfg.Publish)
+	}
+}
+
+func TestParseReadsTheHistoryWindowAndRewriteRemotes(t *testing.T) {
+	cfg, err := config.Parse("valid.yaml", []byte(valid+"publish:\n  history: 500\n  remotes:\n    - {name: gh, url: \"https://github.com/o/r.git\", rewrite: true}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := cfg.Publish.History; h.Commits != 500 || h.Age != 0 || !cfg.Publish.Remotes[0].Rewrite {
+		t.Errorf("history %+v, remotes %+v", h, cfg.Publish.Remotes)
+	}
+	cfg, err = config.Parse("valid.yaml", []byte(valid))
+	if err != nil || !cfg.Publish.History.IsZero() {
+		t.Errorf("default history %+v (%v), want the full history", cfg.Publish.History, err)
 	}
 }

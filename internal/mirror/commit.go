@@ -86,7 +86,7 @@ func (r *run) commit(ctx context.Context, pending []string) error {
 		return err
 	}
 	msg := r.cfg.CommitMessage(r.now, len(r.report.Written))
-	hash, err := r.repo.Commit(ctx, paths, msg)
+	hash, err := r.repo.Commit(ctx, paths, msg, r.now)
 	if err != nil {
 		return err
 	}

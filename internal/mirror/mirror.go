@@ -92,6 +92,9 @@ type Report struct {
 	// Pushes are the outcomes of pushing to each remote, in configuration
 	// order; none when the run was interrupted.
 	Pushes []publish.PushResult
+	// Reroot is the re-root of the branch's history the run made
+	// (publish.history), nil when none.
+	Reroot *publish.Rerooted
 	// Images counts localised and failed images per source id.
 	Images map[string]ImageCount
 	// StateBytes is the size of the state export the run committed onto
@@ -202,9 +205,13 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	if r.dry {
 		return r.report, nil
 	}
+	if !interrupted {
+		r.reroot(ctx)
+	}
 	r.exportState(ctx)
 	if !interrupted {
 		r.push(ctx)
+		r.finishReroot(ctx)
 	}
 	return r.report, nil
 }

@@ -16,6 +16,9 @@ import (
 type Repo struct {
 	Dir    string
 	author string // "Name <email>"
+	// crash, when set (by tests), is called between the steps of a
+	// re-root; an error stops the re-root there, as a killed run would.
+	crash func(step string) error
 }
 
 // OpenRepo opens the repository at dir, creating the folder and running
@@ -35,9 +38,10 @@ func OpenRepo(ctx context.Context, dir, author string) (*Repo, error) {
 }
 
 // Commit stages paths (added, changed or deleted files, relative to the
-// repository) and commits them with message. It returns the new commit's
-// hash, or "" when the paths hold no change.
-func (r *Repo) Commit(ctx context.Context, paths []string, message string) (string, error) {
+// repository) and commits them with message, dated when (the zero time:
+// git's clock). It returns the new commit's hash, or "" when the paths
+// hold no change.
+func (r *Repo) Commit(ctx context.Context, paths []string, message string, when time.Time) (string, error) {
 	if len(paths) == 0 {
 		return "", nil
 	}
@@ -53,7 +57,7 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string) (stri
 	if _, err := r.git(ctx, "diff", "--cached", "--quiet"); err == nil {
 		return "", nil
 	}
-	if _, err := r.gitStdin(ctx, strings.NewReader(message), "commit", "-q", "--no-verify", "-F", "-"); err != nil {
+	if _, err := r.gitEnv(ctx, dated(when, when), strings.NewReader(message), "commit", "-q", "--no-verify", "-F", "-"); err != nil {
 		return "", err
 	}
 	out, err := r.git(ctx, "rev-parse", "HEAD")
@@ -67,6 +71,11 @@ func (r *Repo) git(ctx context.Context, args ...string) (string, error) {
 // gitStdin runs git in the repository with a fixed identity and no user or
 // system configuration that could change its behaviour.
 func (r *Repo) gitStdin(ctx context.Context, stdin *strings.Reader, args ...string) (string, error) {
+	return r.gitEnv(ctx, nil, stdin, args...)
+}
+
+// gitEnv is gitStdin with more environment variables (a commit's dates).
+func (r *Repo) gitEnv(ctx context.Context, env []string, stdin *strings.Reader, args ...string) (string, error) {
 	name, email := splitAuthor(r.author)
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = r.Dir
@@ -77,7 +86,12 @@ func (r *Repo) gitStdin(ctx context.Context, stdin *strings.Reader, args ...stri
 	cmd.Env = append(os.Environ(),
 		"GIT_AUTHOR_NAME="+name, "GIT_AUTHOR_EMAIL="+email,
 		"GIT_COMMITTER_NAME="+name, "GIT_COMMITTER_EMAIL="+email,
-		"GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0", "GIT_LITERAL_PATHSPECS=1", "LC_ALL=C")
+		"GIT_CONFIG_NOSYSTEM=1", "GIT_TERMINAL_PROMPT=0", "GIT_LITERAL_PATHSPECS=1", "LC_ALL=C",
+		// The automatic gc after a commit runs in the foreground: a
+		// detached one would outlive the mirror's lock and race Recover
+		// and the gc after a re-root.
+		"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=gc.autoDetach", "GIT_CONFIG_VALUE_0=false")
+	cmd.Env = append(cmd.Env, env...)
 	if stdin != nil {
 		cmd.Stdin = stdin
 	}
@@ -96,6 +110,22 @@ func (r *Repo) gitStdin(ctx context.Context, stdin *strings.Reader, args ...stri
 
 // quietCommands answer yes or no through their exit code.
 var quietCommands = map[string]bool{"diff": true, "rev-parse": true}
+
+// dated is the environment that dates a commit: author, committer; a
+// zero time leaves that date to git's clock.
+func dated(author, committer time.Time) []string {
+	var env []string
+	if !author.IsZero() {
+		env = append(env, "GIT_AUTHOR_DATE="+gitDate(author))
+	}
+	if !committer.IsZero() {
+		env = append(env, "GIT_COMMITTER_DATE="+gitDate(committer))
+	}
+	return env
+}
+
+// gitDate is t in git's internal date format ("1767225600 +0800").
+func gitDate(t time.Time) string { return fmt.Sprintf("%d %s", t.Unix(), t.Format("-0700")) }
 
 func splitAuthor(a string) (name, email string) {
 	i := strings.LastIndex(a, "<")

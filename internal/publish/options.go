@@ -34,6 +34,12 @@ type Options struct {
 	// which "newsmirror status" asks for attention (exit 4). GitHub asks
 	// that repositories stay under 1 GB.
 	SizeBudget ByteSize `yaml:"size_budget"`
+	// History is how much of the branch's history the mirror keeps: the
+	// zero Window keeps all of it. Past the window (and a tenth more) a
+	// run re-roots the branch (see Repo.Reroot): the tree stays, older
+	// history becomes one root commit. Every remote must then allow
+	// rewriting (Remote.Rewrite).
+	History Window `yaml:"history"`
 }
 
 // Remote is a repository the mirror is pushed to. Its URL holds no secret:
@@ -42,6 +48,11 @@ type Options struct {
 type Remote struct {
 	Name string `yaml:"name"`
 	URL  string `yaml:"url"`
+	// Rewrite lets newsmirror replace the remote's branch with a re-rooted
+	// one (publish.history): such pushes use --force-with-lease against
+	// what newsmirror last pushed there, so another writer's push is never
+	// overwritten.
+	Rewrite bool `yaml:"rewrite"`
 }
 
 // DefaultOptions returns the options of a configuration that says nothing.
@@ -74,9 +85,15 @@ func (o Options) Validate() error {
 	if !remoteName.MatchString(o.Branch) {
 		bad("branch", fmt.Errorf("bad branch name %q", o.Branch))
 	}
+	if err := o.History.validate(); err != nil {
+		bad("history", err)
+	}
 	names := map[string]bool{}
 	for i, r := range o.Remotes {
 		p := fmt.Sprintf("remotes[%d]", i)
+		if !o.History.IsZero() && !r.Rewrite {
+			bad(p+".rewrite", fmt.Errorf("publish.history is %s, so the branch's history is cut from time to time, which remote %q would refuse as a non-fast-forward push: set rewrite: true on it (its readers' clones see a forced update), or leave publish.history empty to keep the full history everywhere (docs/publishing.md, \"History within a window\")", o.History, r.Name))
+		}
 		if !remoteName.MatchString(r.Name) || names[r.Name] {
 			bad(p+".name", fmt.Errorf("want a unique name of letters, digits, '.', '_' or '-', got %q", r.Name))
 		}

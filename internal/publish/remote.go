@@ -23,7 +23,10 @@ type PushResult struct {
 // Push pushes the branch to every remote at once, each bounded by
 // timeout; a remote that fails or hangs never holds up the others. The
 // results come back in the order of remotes. extra are more refspecs
-// pushed in the same command (the state branch).
+// pushed in the same command (the state branch). A remote marked Rewrite
+// whose branch newsmirror re-rooted since its last push there is pushed
+// with --force-with-lease against that last push: refused, like any
+// non-fast-forward, when someone else pushed there since.
 func (r *Repo) Push(ctx context.Context, remotes []Remote, branch string, timeout time.Duration, extra ...string) []PushResult {
 	head, herr := r.git(ctx, "rev-parse", "--verify", "-q", "HEAD")
 	head = strings.TrimSpace(head)
@@ -38,10 +41,17 @@ func (r *Repo) Push(ctx context.Context, remotes []Remote, branch string, timeou
 		wg.Go(func() {
 			pctx, cancel := context.WithTimeout(ctx, timeout)
 			defer cancel()
-			args := append([]string{"push", "-q", expand(rm.URL), "HEAD:refs/heads/" + branch}, extra...)
+			args := []string{"push", "-q"}
+			if lease := r.lease(ctx, rm, branch, head); lease != "" {
+				args = append(args, lease)
+			}
+			args = append(append(args, expand(rm.URL), "HEAD:refs/heads/"+branch), extra...)
 			_, err := r.git(pctx, args...)
 			if pctx.Err() != nil && ctx.Err() == nil {
 				err = fmt.Errorf("timed out after %s", timeout)
+			}
+			if err == nil {
+				err = r.pushed(ctx, rm, head)
 			}
 			out[i].Err = scrubErr(err, rm.URL)
 		})
@@ -59,6 +69,12 @@ func (r *Repo) Pull(ctx context.Context, remote Remote, branch string, timeout t
 	found, err := r.fetch(pctx, remote, branch)
 	if err != nil || !found {
 		return err
+	}
+	if last := r.resolve(ctx, pushedRefs+remote.Name); last != "" && last == r.resolve(ctx, "FETCH_HEAD") {
+		// The remote holds what this mirror last pushed there: nothing to
+		// take, and after a re-root whose push failed, rebasing the new
+		// history on the old one would undo the re-root.
+		return nil
 	}
 	has, err := r.HasCommit(ctx)
 	if err != nil {

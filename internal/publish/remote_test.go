@@ -80,7 +80,7 @@ func commitFile(t *testing.T, r *publish.Repo, name, text string) string {
 	if _, err := (publish.Tree{Dir: r.Dir}).Write(name, []byte(text)); err != nil {
 		t.Fatal(err)
 	}
-	h, err := r.Commit(context.Background(), []string{name}, "add "+name)
+	h, err := r.Commit(context.Background(), []string{name}, "add "+name, time.Time{})
 	if err != nil || h == "" {
 		t.Fatalf("commit: %q, %v", h, err)
 	}

@@ -29,9 +29,12 @@ type Sizes struct {
 	Growth     int64
 	GrowthDays float64
 	// Commits is the mirror branch's commit count and Oldest its first
-	// commit's date: the history the repository holds.
-	Commits int
-	Oldest  time.Time
+	// commit's date: the history the repository holds. After a re-root
+	// (publish.history), Oldest is the oldest commit kept (the root that
+	// stands for the history cut aside) and Rerooted the re-root's date.
+	Commits  int
+	Oldest   time.Time
+	Rerooted time.Time
 }
 
 // Repository is Packed + Loose.
@@ -119,12 +122,26 @@ func (r *Repo) history(ctx context.Context, s *Sizes) error {
 		return fmt.Errorf("measure history: %w", err)
 	}
 	s.Commits, _ = strconv.Atoi(strings.TrimSpace(out))
-	if out, err = r.git(ctx, "log", "--max-parents=0", "--format=%ct", "HEAD"); err != nil {
+	if out, err = r.git(ctx, "log", "--max-parents=0", "--format=%ct %s", "HEAD"); err != nil {
 		return fmt.Errorf("measure history: %w", err)
 	}
-	for _, line := range strings.Fields(out) {
-		if ts, err := strconv.ParseInt(line, 10, 64); err == nil && (s.Oldest.IsZero() || time.Unix(ts, 0).Before(s.Oldest)) {
-			s.Oldest = time.Unix(ts, 0).UTC()
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		secs, subject, _ := strings.Cut(line, " ")
+		ts, err := strconv.ParseInt(secs, 10, 64)
+		if err != nil {
+			continue
+		}
+		oldest := time.Unix(ts, 0).UTC()
+		if since, ok := strings.CutPrefix(subject, rootSubject); ok {
+			// A re-root's root: dated when it was made; the subject names
+			// the oldest commit kept.
+			s.Rerooted = oldest
+			if t, err := time.Parse(time.RFC3339, since); err == nil {
+				oldest = t.UTC()
+			}
+		}
+		if s.Oldest.IsZero() || oldest.Before(s.Oldest) {
+			s.Oldest = oldest
 		}
 	}
 	return nil

@@ -1,0 +1,36 @@
+package mirror
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/newsmirror/newsmirror/internal/publish"
+)
+
+// reroot keeps the branch's history within publish.history once the run
+// has committed (or finishes a re-root an interrupted run left), before
+// the state is exported and the branch pushed. A failure is a warning:
+// the run's commit stands and the next run tries again.
+func (r *run) reroot(ctx context.Context) {
+	p := r.cfg.Publish
+	res, err := r.repo.Reroot(ctx, p.History, p.Remotes, r.now)
+	var lease *publish.LeaseUnknownError
+	switch {
+	case errors.As(err, &lease):
+		r.warn(err.Error())
+	case err != nil:
+		r.warn(fmt.Sprintf("history not re-rooted (publish.history %s; the next run tries again): %v", p.History, err))
+	case res != nil && !res.Resumed:
+		r.report.Reroot = res
+		r.log.Info("history re-rooted", "cut", res.Cut, "kept", res.Kept, "since", res.Since)
+	}
+}
+
+// finishReroot frees the old history once every rewrite remote holds the
+// new one (after the push).
+func (r *run) finishReroot(ctx context.Context) {
+	if _, err := r.repo.FinishReroot(ctx, r.cfg.Publish.Remotes); err != nil {
+		r.warn(fmt.Sprintf("re-root not cleaned up (the next run tries again): %v", err))
+	}
+}

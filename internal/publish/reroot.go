@@ -1,0 +1,450 @@
+package publish
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Rerooted says what a re-root did.
+type Rerooted struct {
+	// Old and New are the branch's tips before and after: the same tree.
+	Old, New string
+	// Cut is how many commits the new root replaced (an earlier root
+	// included), Kept how many were re-created on top of it.
+	Cut, Kept int
+	// Since is the oldest kept commit's date.
+	Since time.Time
+	// Resumed is set when the run finished a re-root an interrupted run
+	// had recorded (Cut, Kept and Since are then unknown).
+	Resumed bool
+}
+
+// LeaseUnknownError says a re-root is due but waits: newsmirror has not
+// pushed to these remotes yet, so it does not know what they hold, and a
+// forced push could overwrite another writer's commits.
+type LeaseUnknownError struct {
+	Remotes []string
+}
+
+func (e *LeaseUnknownError) Error() string {
+	return fmt.Sprintf("history not re-rooted yet: waiting for a first successful push to %s (a forced push needs to know what the remote holds)", strings.Join(e.Remotes, ", "))
+}
+
+// ErrShallow says a re-root was not tried: the repository is a shallow
+// clone (a CI checkout), whose history is not all here.
+var ErrShallow = errors.New("history not re-rooted: the repository is a shallow clone, so its history is not all here (re-root from a full clone)")
+
+const (
+	// rerootOldRef and rerootNewRef record a re-root in flight: the
+	// branch's tip before and after. Set together before the branch moves,
+	// deleted together once every rewrite remote has the new history.
+	rerootOldRef = "refs/newsmirror/reroot/old"
+	rerootNewRef = "refs/newsmirror/reroot/new"
+	// pushedRefs + a remote's name is the commit newsmirror last pushed to
+	// that rewrite remote: the lease of the next forced push.
+	pushedRefs = "refs/newsmirror/pushed/"
+	// rootSubject starts the subject of a root commit made by a re-root;
+	// the oldest kept commit's date (RFC 3339) follows.
+	rootSubject = "newsmirror: history before "
+)
+
+// Reroot keeps the current branch's history within w. When the branch
+// holds more than w plus a tenth (Window.margin), the history older than w
+// is replaced by one root commit holding the tree of the last commit cut,
+// and the commits within w are re-created on top of it with the same
+// trees, messages, authors and dates (the first-parent chain: a merge
+// becomes a plain commit). The working tree and the index are untouched:
+// the tip's tree is the same.
+//
+// A re-root is crash-safe: the new chain is written as objects only, the
+// intent is recorded (rerootOldRef, rerootNewRef), then the branch is moved
+// by compare-and-swap. A later call finishes a recorded re-root whose
+// branch has not moved, and forgets one whose branch moved elsewhere;
+// FinishReroot cleans up once the remotes have the new history.
+//
+// It returns nil when nothing was (or is left to be) done, and a
+// *LeaseUnknownError when a re-root is due but a rewrite remote was never
+// pushed to.
+func (r *Repo) Reroot(ctx context.Context, w Window, remotes []Remote, now time.Time) (*Rerooted, error) {
+	branch, err := r.branchRef(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if res, done, err := r.resume(ctx, branch); done || err != nil {
+		return res, err
+	}
+	if w.IsZero() {
+		return nil, nil
+	}
+	if out, _ := r.git(ctx, "rev-parse", "--is-shallow-repository"); strings.TrimSpace(out) == "true" {
+		return nil, ErrShallow
+	}
+	p, err := r.plan(ctx, w, now)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	if missing := r.unleased(ctx, remotes); len(missing) > 0 {
+		return nil, &LeaseUnknownError{Remotes: missing}
+	}
+	res := &Rerooted{Old: p.kept[0].hash, Cut: p.cut, Kept: len(p.kept), Since: p.kept[len(p.kept)-1].when}
+	if res.New, err = r.rebuild(ctx, p, now); err != nil {
+		return nil, err
+	}
+	if err := r.step("built"); err != nil {
+		return nil, err
+	}
+	intent := "create " + rerootOldRef + " " + res.Old + "\ncreate " + rerootNewRef + " " + res.New + "\n"
+	if _, err := r.gitStdin(ctx, strings.NewReader(intent), "update-ref", "--stdin"); err != nil {
+		return nil, fmt.Errorf("re-root: record intent: %w", err)
+	}
+	if err := r.step("recorded"); err != nil {
+		return nil, err
+	}
+	return res, r.move(ctx, branch, res.Old, res.New)
+}
+
+// move sets branch from old to new, only if it still is at old.
+func (r *Repo) move(ctx context.Context, branch, old, new string) error {
+	if _, err := r.git(ctx, "update-ref", "-m", "newsmirror: re-root (publish.history)", branch, new, old); err != nil {
+		return fmt.Errorf("re-root: move %s: %w", branch, err)
+	}
+	return r.step("moved")
+}
+
+// resume finishes a recorded re-root: the branch still at the old tip is
+// moved; a branch at (or past) the new tip needs nothing more here
+// (FinishReroot cleans up after the push); a branch elsewhere means the
+// intent is stale, and it is dropped. done is true when a recorded
+// re-root stands.
+func (r *Repo) resume(ctx context.Context, branch string) (res *Rerooted, done bool, err error) {
+	old, nw := r.resolve(ctx, rerootOldRef), r.resolve(ctx, rerootNewRef)
+	if old == "" && nw == "" {
+		return nil, false, nil
+	}
+	cur := r.resolve(ctx, branch)
+	res = &Rerooted{Old: old, New: nw, Resumed: true}
+	switch {
+	case nw != "" && old != "" && cur == old:
+		return res, true, r.move(ctx, branch, old, nw)
+	case nw != "" && r.isAncestor(ctx, nw, cur):
+		return res, true, nil
+	}
+	return nil, false, r.dropIntent(ctx)
+}
+
+// dropIntent deletes the intent refs that exist.
+func (r *Repo) dropIntent(ctx context.Context) error {
+	for _, ref := range []string{rerootOldRef, rerootNewRef} {
+		if err := r.deleteRef(ctx, ref); err != nil {
+			return fmt.Errorf("re-root: drop intent: %w", err)
+		}
+	}
+	return nil
+}
+
+// deleteRef deletes ref when it exists.
+func (r *Repo) deleteRef(ctx context.Context, ref string) error {
+	if r.resolve(ctx, ref) == "" {
+		return nil
+	}
+	_, err := r.git(ctx, "update-ref", "-d", ref)
+	return err
+}
+
+// step calls the test hook between the steps of a re-root.
+func (r *Repo) step(name string) error {
+	if r.crash == nil {
+		return nil
+	}
+	return r.crash(name)
+}
+
+// branchRef is the branch HEAD names ("refs/heads/main").
+func (r *Repo) branchRef(ctx context.Context) (string, error) {
+	out, err := r.git(ctx, "symbolic-ref", "-q", "HEAD")
+	if err != nil {
+		return "", fmt.Errorf("re-root: HEAD names no branch: %w", err)
+	}
+	return strings.TrimSpace(out), nil
+}
+
+// isAncestor reports whether commit a is b or one of its ancestors.
+func (r *Repo) isAncestor(ctx context.Context, a, b string) bool {
+	if a == b {
+		return true
+	}
+	_, err := r.git(ctx, "merge-base", "--is-ancestor", a, b)
+	return err == nil
+}
+
+// link is a commit of the first-parent chain.
+type link struct {
+	hash    string
+	when    time.Time // committer date
+	subject string
+}
+
+// cutPlan is a re-root to make: kept (newest first) are re-created on a
+// root holding parent's tree; cut commits go.
+type cutPlan struct {
+	kept   []link
+	parent link
+	cut    int
+}
+
+// plan decides whether the branch exceeds w at now, and what to keep.
+func (r *Repo) plan(ctx context.Context, w Window, now time.Time) (*cutPlan, error) {
+	chain, err := r.chain(ctx)
+	if err != nil || len(chain) < 2 {
+		return nil, err
+	}
+	real := chain
+	if strings.HasPrefix(chain[len(chain)-1].subject, rootSubject) {
+		real = chain[:len(chain)-1]
+	}
+	keep := 0
+	ageMargin, countMargin := w.margin()
+	if w.Commits > 0 {
+		if len(real) <= w.Commits+countMargin {
+			return nil, nil
+		}
+		keep = w.Commits
+	} else {
+		cutoff := now.Add(-w.Age)
+		if !real[len(real)-1].when.Before(cutoff.Add(-ageMargin)) {
+			return nil, nil
+		}
+		for keep < len(real) && !real[keep].when.Before(cutoff) {
+			keep++
+		}
+		keep = max(keep, 1)
+	}
+	if keep >= len(real) {
+		return nil, nil
+	}
+	return &cutPlan{kept: chain[:keep], parent: chain[keep], cut: len(chain) - keep}, nil
+}
+
+// chain lists the branch's first-parent chain, newest first.
+func (r *Repo) chain(ctx context.Context) ([]link, error) {
+	out, err := r.git(ctx, "log", "--first-parent", "--format=%H %ct %s", "HEAD")
+	if err != nil {
+		return nil, fmt.Errorf("re-root: read history: %w", err)
+	}
+	var chain []link
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		f := strings.SplitN(line, " ", 3)
+		if len(f) < 2 {
+			continue
+		}
+		ts, _ := strconv.ParseInt(f[1], 10, 64)
+		l := link{hash: f[0], when: time.Unix(ts, 0).UTC()}
+		if len(f) == 3 {
+			l.subject = f[2]
+		}
+		chain = append(chain, l)
+	}
+	return chain, nil
+}
+
+// rebuild writes the new chain as objects and returns its tip: a root
+// holding the tree of p.parent, then a copy of each kept commit, oldest
+// first, whose only parent is the previous copy.
+func (r *Repo) rebuild(ctx context.Context, p *cutPlan, now time.Time) (string, error) {
+	oldest := p.kept[len(p.kept)-1]
+	msg := fmt.Sprintf("%s%s\n\nThe branch's history before this date was cut by publish.history: %d commits,\nup to %s, were replaced by this commit, which holds that commit's tree.\n",
+		rootSubject, oldest.when.Format(time.RFC3339), p.cut, p.parent.hash)
+	prev, err := r.gitEnv(ctx, dated(p.parent.when, now), strings.NewReader(msg), "commit-tree", p.parent.hash+"^{tree}")
+	if err != nil {
+		return "", fmt.Errorf("re-root: write root: %w", err)
+	}
+	prev = strings.TrimSpace(prev)
+	raws, err := r.rawCommits(ctx, p.kept)
+	if err != nil {
+		return "", err
+	}
+	for i := len(raws) - 1; i >= 0; i-- {
+		obj, err := reparent(raws[i], prev)
+		if err != nil {
+			return "", fmt.Errorf("re-root: copy %s: %w", p.kept[i].hash, err)
+		}
+		if prev, err = r.gitStdin(ctx, strings.NewReader(obj), "hash-object", "-t", "commit", "-w", "--stdin"); err != nil {
+			return "", fmt.Errorf("re-root: copy %s: %w", p.kept[i].hash, err)
+		}
+		prev = strings.TrimSpace(prev)
+	}
+	return prev, nil
+}
+
+// rawCommits reads the commit objects of links, in their order, with one
+// git cat-file.
+func (r *Repo) rawCommits(ctx context.Context, links []link) ([]string, error) {
+	var in strings.Builder
+	for _, l := range links {
+		in.WriteString(l.hash + "\n")
+	}
+	out, err := r.gitStdin(ctx, strings.NewReader(in.String()), "cat-file", "--batch")
+	if err != nil {
+		return nil, fmt.Errorf("re-root: read commits: %w", err)
+	}
+	raws := make([]string, 0, len(links))
+	for range links {
+		head, rest, ok := strings.Cut(out, "\n")
+		f := strings.Fields(head)
+		if !ok || len(f) != 3 || f[1] != "commit" {
+			return nil, fmt.Errorf("re-root: read commits: unexpected %q", head)
+		}
+		n, err := strconv.Atoi(f[2])
+		if err != nil || n+1 > len(rest) {
+			return nil, fmt.Errorf("re-root: read commits: bad size in %q", head)
+		}
+		raws = append(raws, rest[:n])
+		out = rest[n+1:]
+	}
+	return raws, nil
+}
+
+// reparent rewrites a raw commit object to have parent as its only
+// parent; signatures, which the new object would not match, are dropped.
+func reparent(raw, parent string) (string, error) {
+	header, body, ok := strings.Cut(raw, "\n\n")
+	if !ok {
+		header, body = strings.TrimSuffix(raw, "\n"), ""
+	}
+	var out []string
+	skipping := false
+	for _, line := range strings.Split(header, "\n") {
+		if skipping && strings.HasPrefix(line, " ") {
+			continue
+		}
+		key, _, _ := strings.Cut(line, " ")
+		skipping = key == "gpgsig" || key == "gpgsig-sha256" || key == "mergetag"
+		if skipping || key == "parent" {
+			continue
+		}
+		out = append(out, line)
+		if key == "tree" {
+			out = append(out, "parent "+parent)
+		}
+	}
+	if len(out) < 2 || !strings.HasPrefix(out[0], "tree ") {
+		return "", errors.New("not a commit object")
+	}
+	return strings.Join(out, "\n") + "\n\n" + body, nil
+}
+
+// unleased lists the rewrite remotes newsmirror never pushed to.
+func (r *Repo) unleased(ctx context.Context, remotes []Remote) []string {
+	var missing []string
+	for _, rm := range remotes {
+		if rm.Rewrite && r.resolve(ctx, pushedRefs+rm.Name) == "" {
+			missing = append(missing, rm.Name)
+		}
+	}
+	return missing
+}
+
+// lease is the --force-with-lease argument for pushing head to rm's
+// branch: set when rm allows rewriting and what newsmirror last pushed
+// there is not in head's history (a re-root came between), "" for a plain
+// push, which git refuses unless it fast-forwards.
+func (r *Repo) lease(ctx context.Context, rm Remote, branch, head string) string {
+	if !rm.Rewrite {
+		return ""
+	}
+	last := r.resolve(ctx, pushedRefs+rm.Name)
+	if last == "" || r.isAncestor(ctx, last, head) {
+		return ""
+	}
+	return "--force-with-lease=refs/heads/" + branch + ":" + last
+}
+
+// pushed records head as what rm holds, after a successful push.
+func (r *Repo) pushed(ctx context.Context, rm Remote, head string) error {
+	if !rm.Rewrite {
+		return nil
+	}
+	if _, err := r.git(ctx, "update-ref", pushedRefs+rm.Name, head); err != nil {
+		return fmt.Errorf("record push to %s: %w", rm.Name, err)
+	}
+	return nil
+}
+
+// FinishReroot cleans up after a re-root once every rewrite remote of
+// remotes holds the new history: it drops the intent refs and the push
+// records of remotes no longer configured, expires the reflog entries
+// that only the old history satisfies, and runs git gc --prune=now so
+// the old history's objects are freed. done is false while a re-root
+// waits for a remote (the next run's push tries again) or when there is
+// none to finish.
+func (r *Repo) FinishReroot(ctx context.Context, remotes []Remote) (done bool, err error) {
+	nw := r.resolve(ctx, rerootNewRef)
+	if nw == "" {
+		return false, nil
+	}
+	for _, rm := range remotes {
+		if last := r.resolve(ctx, pushedRefs+rm.Name); rm.Rewrite && (last == "" || !r.isAncestor(ctx, nw, last)) {
+			return false, nil
+		}
+	}
+	// The old tip's ref goes first, so that gc frees the old history; the
+	// new tip's last, so that a run killed before it prunes again.
+	if err := r.forgetRemotes(ctx, remotes); err != nil {
+		return false, err
+	}
+	if err := r.deleteRef(ctx, rerootOldRef); err != nil {
+		return false, fmt.Errorf("re-root: drop intent: %w", err)
+	}
+	if err := r.step("forgot"); err != nil {
+		return false, err
+	}
+	if err := r.prune(ctx); err != nil {
+		return false, err
+	}
+	if err := r.step("pruned"); err != nil {
+		return false, err
+	}
+	return true, r.dropIntent(ctx)
+}
+
+// forgetRemotes deletes the push records of remotes no longer configured:
+// they would keep the old history alive.
+func (r *Repo) forgetRemotes(ctx context.Context, remotes []Remote) error {
+	out, err := r.git(ctx, "for-each-ref", "--format=%(refname)", pushedRefs)
+	if err != nil {
+		return fmt.Errorf("re-root: list push records: %w", err)
+	}
+	known := map[string]bool{}
+	for _, rm := range remotes {
+		known[pushedRefs+rm.Name] = rm.Rewrite
+	}
+	for _, ref := range strings.Fields(out) {
+		if !known[ref] {
+			if _, err := r.git(ctx, "update-ref", "-d", ref); err != nil {
+				return fmt.Errorf("re-root: forget %s: %w", ref, err)
+			}
+		}
+	}
+	return nil
+}
+
+// prune frees what only the old history used: reflog entries no ref
+// reaches any more, ORIG_HEAD (a rebase's), then the objects (gc).
+func (r *Repo) prune(ctx context.Context) error {
+	if r.resolve(ctx, "ORIG_HEAD") != "" {
+		if _, err := r.git(ctx, "update-ref", "-d", "ORIG_HEAD"); err != nil {
+			return fmt.Errorf("re-root: drop ORIG_HEAD: %w", err)
+		}
+	}
+	if _, err := r.git(ctx, "reflog", "expire", "--expire-unreachable=now", "--all"); err != nil {
+		return fmt.Errorf("re-root: expire reflogs: %w", err)
+	}
+	if _, err := r.git(ctx, "gc", "-q", "--prune=now"); err != nil {
+		return fmt.Errorf("re-root: gc: %w", err)
+	}
+	return nil
+}
