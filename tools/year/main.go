@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"runtime/pprof"
+	"strings"
 	"time"
 )
 
@@ -27,6 +28,7 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "`seed` of the articles and photos")
 	flag.Float64Var(&o.rate, "rate", 150, "new articles a `day`, over 9 channels")
 	flag.BoolVar(&o.images, "images", true, "articles carry 1–3 photos, localised into the mirror")
+	flag.StringVar(&o.history, "history", "", "publish.history of the mirror (`window`: 90d, 500 commits); empty keeps all history")
 	flag.IntVar(&o.syncsPerDay, "syncs", 12, "syncs (commits) a day")
 	flag.IntVar(&o.month, "month", 30, "simulated days between two measured rows")
 	flag.BoolVar(&o.full, "full", false, "measure a full clone (git clone --bare) every row (costly on large mirrors)")
@@ -79,7 +81,7 @@ type options struct {
 	seed                     uint64
 	rate                     float64
 	images, full, fullLast   bool
-	out, chart, csv          string
+	out, chart, csv, history string
 }
 
 // fillDays is when publish.keep (500 pages a channel) fills the tree.
@@ -87,10 +89,14 @@ func (o options) fillDays() float64 { return 500 * 9 / o.rate }
 
 // title names the run on its chart.
 func (o options) title() string {
+	t := "NO IMAGES"
 	if o.images {
-		return "IMAGES LOCALISED"
+		t = "IMAGES LOCALISED"
 	}
-	return "NO IMAGES"
+	if o.history != "" {
+		t += "  HISTORY " + strings.ToUpper(o.history)
+	}
+	return t
 }
 
 // replotCSV prints the rows of an earlier run's CSV and draws o.chart.

@@ -15,8 +15,12 @@ func printHeader(w io.Writer, o options) {
 	if !o.images {
 		img = "none"
 	}
-	fmt.Fprintf(w, "# %d days, %.0f articles/day over 9 channels, %d syncs/day, images %s, seed %d, publish.keep 500\n",
-		o.days, o.rate, o.syncsPerDay, img, o.seed)
+	hist := "all"
+	if o.history != "" {
+		hist = o.history
+	}
+	fmt.Fprintf(w, "# %d days, %.0f articles/day over 9 channels, %d syncs/day, images %s, seed %d, publish.keep 500, publish.history %s\n",
+		o.days, o.rate, o.syncsPerDay, img, o.seed, hist)
 	fmt.Fprintln(w, "| day | pack (as left) | loose | history on disk | tree (files) | HEAD on disk | clone --depth 1 (time) | full clone (time) | articles | images | syncs: wall / CPU | photo gen | load |")
 	fmt.Fprintln(w, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 }

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -59,7 +60,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	srv := &http.Server{Handler: src, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
-	cfg, err := config.Parse("year.yaml", []byte(yearConfig(ln.Addr().String(), out, o.images)))
+	cfg, err := config.Parse("year.yaml", []byte(yearConfig(ln.Addr().String(), out, o.images, o.history)))
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
@@ -152,12 +153,16 @@ func makePhotos(cache *photoCache, seeds []uint64) error {
 	return errors.Join(errs...)
 }
 
-// yearConfig is the corpus configuration with images localised or not;
-// publish.keep is the default, 500.
-func yearConfig(addr, out string, images bool) string {
+// yearConfig is the corpus configuration with images localised or not
+// and publish.history set to history unless it is empty; publish.keep is
+// the default, 500.
+func yearConfig(addr, out string, images bool, history string) string {
 	cfg := fakenews.CorpusConfig(addr, out)
 	if images {
 		cfg = strings.Replace(cfg, "    prefix: S\n", "    prefix: S\n    images: {localize: true}\n", 1)
+	}
+	if history != "" {
+		cfg += "publish:\n  history: " + strconv.Quote(history) + "\n"
 	}
 	return cfg
 }
