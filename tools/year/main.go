@@ -37,7 +37,8 @@ func main() {
 	flag.StringVar(&o.out, "out", "", "mirror into `folder` (kept); default a temporary folder, removed")
 	flag.StringVar(&o.chart, "chart", "", "write a PNG chart of sizes against months to `file`")
 	flag.StringVar(&o.csv, "csv", "", "write the rows as CSV to `file`")
-	replot := flag.String("replot", "", "draw -chart from a CSV `file` of an earlier run instead of running")
+	replot := flag.String("replot", "", "draw -chart from a CSV `file` of an earlier run instead of running; several files, comma-separated, draw one chart comparing them")
+	names := flag.String("names", "", "the runs' `names` on a chart of several CSV files, comma-separated")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to `file`")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -49,7 +50,11 @@ func main() {
 		defer stop()
 	}
 	if *replot != "" {
-		if err := replotCSV(*replot, o); err != nil {
+		replotOne := func() error { return replotCSV(*replot, o) }
+		if strings.Contains(*replot, ",") {
+			replotOne = func() error { return replotRuns(*replot, *names, o.chart) }
+		}
+		if err := replotOne(); err != nil {
 			fmt.Fprintln(os.Stderr, "year:", err)
 			os.Exit(1)
 		}

@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"image/color"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -99,5 +101,57 @@ func TestExtrapolationGrowsHistoryLinearlyAndKeepsTheCloneFlat(t *testing.T) {
 	p, _ = extrapolate(rows[:1], 360, 30)
 	if p.perDay != 10 || p.fromDay != 0 {
 		t.Errorf("one row: %d a day from day %d; want 10 from an empty repository (day 0)", p.perDay, p.fromDay)
+	}
+}
+
+// TestCompareChartDrawsEveryRun draws two runs read back from CSV: each
+// run's colour is on the chart, rows not measured are skipped.
+func TestCompareChartDrawsEveryRun(t *testing.T) {
+	dir := t.TempDir()
+	var paths []string
+	for i, growth := range []int64{30e6, 2e6} {
+		path := filepath.Join(dir, strconv.Itoa(i)+".csv")
+		sink, err := createCSV(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for day := 15; day <= 60; day += 15 {
+			r := row{day: day, pack: growth * int64(day), tree: 10e6 * int64(min(day, 30)), head: 9e6 * int64(min(day, 30))}
+			if day == 60 {
+				r.shallow = r.head + 1e6
+			}
+			sink.add(r)
+		}
+		sink.close()
+		paths = append(paths, path)
+	}
+	chart := filepath.Join(dir, "chart.png")
+	if err := replotRuns(strings.Join(paths, ","), "images,no images", chart); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Open(chart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[color.RGBA]int{}
+	b := img.Bounds()
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			r, g, bl, a := img.At(x, y).RGBA()
+			found[color.RGBA{uint8(r >> 8), uint8(g >> 8), uint8(bl >> 8), uint8(a >> 8)}]++
+		}
+	}
+	for i := range 2 {
+		if found[runColours[i]] < 100 {
+			t.Errorf("run %d's colour drawn on %d pixels", i, found[runColours[i]])
+		}
+	}
+	if err := replotRuns(strings.Join(paths, ","), "one name", chart); err == nil {
+		t.Error("two files and one name: no error")
 	}
 }
