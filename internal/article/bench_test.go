@@ -54,4 +54,4 @@ func BenchmarkRun(b *testing.B) {
 	}
 }
 
-const seedURL = "https://www.secretchina.com/news/gb/2022/01/13/994979.html"
+const seedURL = seedsource.URL

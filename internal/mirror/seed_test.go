@@ -22,7 +22,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/testfix/seedsource"
 )
 
-const seedURL = "https://www.secretchina.com/news/gb/2022/01/13/994979.html"
+const seedURL = seedsource.URL
 
 // seedClient serves the seed article's source on loopback as
 // www.secretchina.com: the feed over http, the article over https.
@@ -97,7 +97,7 @@ func mirrorSeed(t *testing.T) string {
 }
 
 func TestSeedPageMatchesReference(t *testing.T) {
-	want := testfix.Shared(t, "reference/seed-page.md")
+	want := testfix.Shared(t, seedsource.ReferencePath)
 	got := mirrorSeed(t)
 	ref := string(want)
 

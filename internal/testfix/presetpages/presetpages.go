@@ -50,7 +50,8 @@ func Cases(t testing.TB) []Case {
 	return cases
 }
 
-// Page is the case name of preset, as Cases builds it.
+// Page returns the page of preset's case name, as Cases builds it; it
+// fails t when there is no such case.
 func Page(t testing.TB, preset, name string) []byte {
 	t.Helper()
 	for _, c := range Cases(t) {
