@@ -68,7 +68,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, prefix, addr string)
 	defer db.Close()
 	m := metrics.New()
 	if cfg.Serve.MetricsAddr != "" {
-		if m, err = serveMetrics(ctx, e, cfg.Serve.MetricsAddr); err != nil {
+		if m, err = serveMetrics(ctx, e, cfg.Serve.MetricsAddr, nil); err != nil {
 			return err
 		}
 	}

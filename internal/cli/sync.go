@@ -82,6 +82,13 @@ func syncOnce(ctx context.Context, e *env, cfg *config.Config, dial fetch.DialFu
 
 // syncWith runs one pass with deps and prints its summary.
 func syncWith(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps) int {
+	code, _ := syncReport(ctx, e, cfg, deps)
+	return code
+}
+
+// syncReport runs one pass with deps, prints its summary and returns its
+// exit code and report (nil when the run could not start).
+func syncReport(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps) (int, *mirror.Report) {
 	if e.bar != nil {
 		deps.Progress = e.bar.update
 	}
@@ -97,7 +104,7 @@ func syncWith(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps)
 		if rep != nil && e.json {
 			printReportJSON(e.stdout, rep, ExitFatal, err.Error())
 		}
-		return ExitFatal
+		return ExitFatal, rep
 	}
 	code, why := outcome(rep, cfg.Publish.MaxFailedShare)
 	if stop, ok := stopped(ctx); ok {
@@ -112,7 +119,7 @@ func syncWith(ctx context.Context, e *env, cfg *config.Config, deps mirror.Deps)
 	case why != "":
 		fmt.Fprintf(e.stdout, "exit %d: %s\n", code, why)
 	}
-	return code
+	return code, rep
 }
 
 func printReport(w io.Writer, rep *mirror.Report) {

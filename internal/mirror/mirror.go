@@ -60,6 +60,18 @@ type Deps struct {
 	// state database is read through a copy, no commit, push or pull is
 	// made, and the mirror's lock is only shared (a writer waits).
 	DryRun bool
+	// Lease is the lease the run holds when hosts share the state (the
+	// daemon's election): every write the run makes to the state is fenced
+	// on it (store.Fence), and the run neither commits nor pushes once it
+	// is lost, nor once ctx is cancelled with store.ErrLeaseLost as its
+	// cause. nil: no lease (one host).
+	Lease *store.Lease
+	// TakeOver says another host held the lease before this one: before
+	// writing, the run resets the working copy to publish.upstream's head
+	// (instead of Pull) and makes the state agree with it (store.
+	// ForgetUnpublished), so that it neither forks history nor mirrors
+	// again an article the upstream has.
+	TakeOver bool
 	// StopGrace is how long the articles in hand may go on once ctx ends
 	// before they are cancelled too; 0 means DefaultStopGrace, a negative
 	// value cancels them at once.
@@ -109,6 +121,9 @@ type Report struct {
 	// Changes are, in a dry run, the files of the mirror the run would
 	// have created, changed or removed, by path.
 	Changes []Change
+	// CaughtUp says the run took over from another host: it brought the
+	// working copy to the upstream's head and the state along (TakeOver).
+	CaughtUp bool
 }
 
 // Timings are the wall times of a run's publishing stages.
@@ -168,6 +183,8 @@ type run struct {
 	hot []render.Entry
 	// claims are the page ids this run's articles took (claimID).
 	claims claims
+	// lease is Deps.Lease: the state's writes are fenced on it.
+	lease *store.Lease
 	// stopGrace is Deps.StopGrace, its default filled in.
 	stopGrace time.Duration
 	// warnMu guards report.Warnings: workers warn of articles that lost
@@ -187,18 +204,28 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	defer r.unlock()
 	defer r.db.Close()
 	defer r.observeRun(time.Now())
-	if err := r.pull(ctx, deps.Pull && !r.dry); err != nil {
+	if deps.TakeOver && !r.dry {
+		if err := r.takeOver(ctx); err != nil {
+			return r.report, err
+		}
+	} else if err := r.pull(ctx, deps.Pull && !r.dry); err != nil {
 		// An unreachable or diverged upstream must not stop the mirror:
 		// this run commits on what it has, and its push reports the rest.
 		r.warn(err.Error())
 	}
 	r.syncChannels(ctx)
+	if err := leaseLost(ctx); err != nil {
+		return r.report, err // another host goes on: nothing is committed
+	}
 	interrupted := ctx.Err() != nil
 	if interrupted {
 		r.log.Warn("run interrupted; committing what is complete", "err", ctx.Err())
 		ctx = context.WithoutCancel(ctx)
 	}
 	r.finishImages(ctx)
+	if err := r.db.CheckFence(ctx); err != nil {
+		return r.report, err
+	}
 	if err := r.publish(ctx); err != nil {
 		return r.report, err
 	}
@@ -210,10 +237,22 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 	}
 	r.exportState(ctx)
 	if !interrupted {
+		if err := r.db.CheckFence(ctx); err != nil {
+			return r.report, err
+		}
 		r.push(ctx)
 		r.finishReroot(ctx)
 	}
 	return r.report, nil
+}
+
+// leaseLost is the cause of ctx's end when it is the loss of the run's
+// lease, else nil.
+func leaseLost(ctx context.Context) error {
+	if err := context.Cause(ctx); errors.Is(err, store.ErrLeaseLost) {
+		return err
+	}
+	return nil
 }
 
 // publish turns the run into one commit: it finishes what an interrupted
@@ -286,7 +325,7 @@ func (r *run) push(ctx context.Context) {
 
 func open(ctx context.Context, cfg *config.Config, deps Deps) (*run, error) {
 	r := &run{cfg: cfg, client: deps.Client, log: deps.Log, rebuildAll: deps.Rebuild, report: &Report{DryRun: deps.DryRun},
-		touched: map[string]bool{}, unlock: func() {}, dry: deps.DryRun}
+		touched: map[string]bool{}, unlock: func() {}, dry: deps.DryRun, lease: deps.Lease}
 	r.metrics, r.progress = deps.Metrics, newTracker(deps.Progress, channelCount(cfg))
 	r.stopGrace = cmp.Or(deps.StopGrace, DefaultStopGrace)
 	if r.client == nil {

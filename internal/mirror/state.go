@@ -22,8 +22,14 @@ import (
 func (r *run) openState(ctx context.Context, path string) error {
 	_, err := os.Stat(path)
 	fresh := errors.Is(err, fs.ErrNotExist)
-	if r.db, err = store.Open(ctx, path); err != nil || !fresh {
+	if r.db, err = store.Open(ctx, path); err != nil {
 		return err
+	}
+	if r.lease != nil {
+		r.db.Fence(*r.lease)
+	}
+	if !fresh {
+		return nil
 	}
 	if err := r.importState(ctx); err != nil {
 		r.db.Close()
