@@ -26,8 +26,12 @@ type statusJSON struct {
 	// Repository is the mirror repository's size; null when output.dir
 	// holds no repository yet.
 	Repository *repositoryJSON `json:"repository"`
-	Warnings   []string        `json:"warnings"`
-	Alerts     []string        `json:"alerts"`
+	// Hosts are the daemons (run) that wrote a heartbeat into the state,
+	// by host id; Lease elects the one that syncs (null: never held).
+	Hosts    []hostStatusJSON `json:"hosts"`
+	Lease    *leaseJSON       `json:"lease"`
+	Warnings []string         `json:"warnings"`
+	Alerts   []string         `json:"alerts"`
 }
 
 type channelStatusJSON struct {
@@ -120,6 +124,7 @@ func (st *status) printJSON(w io.Writer) error {
 			Retrying: a.Retrying, HostDown: a.HostDown, GaveUp: a.GaveUp, LastError: c.lastError(),
 		})
 	}
+	out.Hosts, out.Lease = st.hosts.json()
 	for _, p := range st.remotes {
 		out.Remotes = append(out.Remotes, remoteStatusJSON{p.Remote, when(p.LastSuccess), when(p.LastAttempt), p.Pushed, p.LastError})
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/cli"
+	"github.com/newsmirror/newsmirror/internal/store"
 )
 
 // newsSite serves one RSS feed with two articles, one of them missing.
@@ -84,4 +85,62 @@ func TestRunDaemonServesPipelineMetrics(t *testing.T) {
 	if code := <-done; code != cli.ExitOK {
 		t.Errorf("daemon exit %d after cancel, want 0", code)
 	}
+}
+
+func TestRunDaemonExportsTheLeaseHolderAndStoreLatency(t *testing.T) {
+	site := newsSite(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	os.WriteFile(path, []byte("output: {dir: out}\nfetch: {allow: [127.0.0.1]}\nsources:\n  - id: ex\n    rules: {body: div.article}\n    channels: [{id: c, name: n, feed: \""+site.URL+"/feed.xml\"}]\n"), 0o644)
+	db, err := store.Open(context.Background(), filepath.Join(dir, "out", ".newsmirror", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Close() // a state that exists: the daemon elects from its start
+	addr := freeLoopbackAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		var stdout, stderr bytes.Buffer
+		done <- cli.Run(ctx, []string{"run", "-c", path, "--every", "1h", "--lease", "900ms", "--host-id", "h1", "--metrics-addr", addr}, &stdout, &stderr)
+	}()
+	wants := []string{`newsmirror_lease_held{host="h1"} 1`, `newsmirror_store_seconds_count{op="acquire"} 1`,
+		`newsmirror_store_seconds_count{op="renew"}`, `newsmirror_store_seconds_count{op="heartbeat"}`, "newsmirror_store_up 1"}
+	var scrape string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if resp, err := http.Get("http://" + addr + "/metrics"); err == nil {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if scrape = string(b); containsAll(scrape, wants) {
+				break
+			}
+		}
+	}
+	for _, want := range wants {
+		if !strings.Contains(scrape, want) {
+			t.Errorf("daemon metrics lack %q:\n%s", want, scrape)
+		}
+	}
+	if resp, err := http.Get("http://" + addr + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Errorf("/healthz with the state in reach: %v %v", resp, err)
+	}
+	cancel()
+	if code := <-done; code != cli.ExitOK {
+		t.Errorf("daemon exit %d after cancel, want 0", code)
+	}
+	db, _ = store.Open(context.Background(), filepath.Join(dir, "out", ".newsmirror", "state.db"))
+	defer db.Close()
+	if l, _, _ := db.LeaseHolder(context.Background(), "sync"); l.Held || l.Holder != "h1" {
+		t.Errorf("lease after the daemon stopped = %+v; want released by h1", l)
+	}
+}
+
+func containsAll(s string, subs []string) bool {
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			return false
+		}
+	}
+	return true
 }

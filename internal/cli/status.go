@@ -59,6 +59,8 @@ type status struct {
 	hitFiles int
 	hitSince time.Time
 	alerts   []string
+	// hosts are the daemons sharing the state and the lease.
+	hosts hostsStatus
 	// repo is the mirror repository's size, nil when there is none.
 	repo *repoStatus
 	// warnings are guesses and salvages (a broken feed read, text lost
@@ -97,6 +99,9 @@ func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status
 		return nil, err
 	}
 	if err := st.readEncodings(ctx, db); err != nil {
+		return nil, err
+	}
+	if err := st.readHosts(ctx, db); err != nil {
 		return nil, err
 	}
 	if st.hits, st.hitFiles, err = db.HitTotal(ctx, st.hitSince); err != nil {
@@ -248,6 +253,7 @@ func (st *status) print(w io.Writer, loc *time.Location) {
 		}
 		tw.Flush()
 	}
+	st.hosts.print(w)
 	fmt.Fprintln(w)
 	for _, h := range st.images {
 		fmt.Fprintf(w, "images %s: %d localised, %d kept at their original URL", h.Source, h.OK, h.Failed)

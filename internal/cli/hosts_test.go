@@ -1,0 +1,89 @@
+package cli_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/store"
+)
+
+func TestStatusShowsEveryHostsHeartbeatAndTheLeaseHolder(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	os.WriteFile(path, []byte(statusConfig), 0o644)
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "out", ".newsmirror", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AcquireLease(ctx, "sync", "host-a", time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	must := func(err error) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(db.Beat(ctx, "host-a", true, ""))
+	must(db.Beat(ctx, "host-a", false, "exit 0: 4 pages written"))
+	must(db.Beat(ctx, "host-b", true, ""))
+	db.Close()
+
+	_, out, _ := run(t, "status", "-c", path)
+	rows := regexp.MustCompile(`(?m)^host-a\s+\d+s ago\s+\d+s ago\s+exit 0: 4 pages written\s+holds it \(generation 1, [0-9ms]+ left\)$` +
+		`\n^host-b\s+\d+s ago\s+-\s+standby$`)
+	if !strings.Contains(out, "HOST  ") || !rows.MatchString(out) {
+		t.Errorf("status does not show both hosts and the holder:\n%s", out)
+	}
+
+	_, out, _ = run(t, "status", "-c", path, "--json")
+	var st struct {
+		Hosts []struct {
+			Host       string     `json:"host"`
+			LastSeen   *time.Time `json:"last_seen"`
+			LastRun    *time.Time `json:"last_run"`
+			LastResult string     `json:"last_result"`
+			HoldsLease bool       `json:"holds_lease"`
+		} `json:"hosts"`
+		Lease *struct {
+			Holder     string `json:"holder"`
+			Held       bool   `json:"held"`
+			Generation int64  `json:"generation"`
+		} `json:"lease"`
+	}
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	if len(st.Hosts) != 2 || !st.Hosts[0].HoldsLease || st.Hosts[1].HoldsLease || st.Hosts[0].LastRun == nil ||
+		st.Hosts[1].LastRun != nil || st.Hosts[1].LastSeen == nil || st.Hosts[0].LastResult != "exit 0: 4 pages written" {
+		t.Errorf("hosts = %+v", st.Hosts)
+	}
+	if st.Lease == nil || st.Lease.Holder != "host-a" || !st.Lease.Held || st.Lease.Generation != 1 {
+		t.Errorf("lease = %+v", st.Lease)
+	}
+}
+
+func TestStatusWarnsWhenNoDaemonHoldsTheLease(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	os.WriteFile(path, []byte(statusConfig), 0o644)
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "out", ".newsmirror", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, _ := db.AcquireLease(ctx, "sync", "host-a", time.Minute)
+	db.Beat(ctx, "host-a", true, "exit 0: 1 pages written")
+	db.ReleaseLease(ctx, l)
+	db.Close()
+	_, out, _ := run(t, "status", "-c", path)
+	if !strings.Contains(out, "no daemon holds the lease (last held by host-a until") || !strings.Contains(out, "host-a") {
+		t.Errorf("status:\n%s", out)
+	}
+}
