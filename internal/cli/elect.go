@@ -70,7 +70,7 @@ func (el *election) open(ctx context.Context) error {
 		return nil
 	}
 	path := el.cfg.StatePath()
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !store.IsPostgres(path) {
 		return nil
 	}
 	db, err := store.Open(ctx, path)
