@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/clean"
@@ -74,6 +75,9 @@ type Input struct {
 	// body whose hash is given, so that nothing needs rendering; nil for
 	// never.
 	Unchanged func(hash string) bool
+	// Mirrored is when the article is mirrored: the date its pages show
+	// when the feed gives none; zero shows none.
+	Mirrored time.Time
 	// Claim takes the derived id for the article before any file of it is
 	// rendered and returns the id to use (another when the id is another
 	// article's page); nil keeps the derived id.
@@ -207,7 +211,7 @@ func (p *Pipeline) render(in Input, b *body, res *Result) error {
 	a := render.Article{
 		Path: res.Path, ID: res.ID, Title: title(in.Item, res.Extracted), ChannelID: in.Channel.ID,
 		IndexName: in.Source.IndexName(in.Channel), ChannelName: in.Channel.Name,
-		OriginalURL: in.Item.URL, Published: in.Item.Published,
+		OriginalURL: in.Item.URL, Published: in.Item.Published, Mirrored: in.Mirrored,
 	}
 	trees := p.out.Trees(in.Source)
 	for i, t := range trees {

@@ -27,7 +27,7 @@ type rssItem struct {
 	Title       string `xml:"title"`
 	Link        string `xml:"link"`
 	Description string `xml:"description"`
-	PubDate     string `xml:"pubDate"`
+	PubDate     string `xml:"pubDate,omitempty"` // none for an undated article
 	GUID        string `xml:"guid"`
 }
 
@@ -75,11 +75,9 @@ func feedItem(a Article, host string) rssItem {
 	if len(a.Paragraphs) > 0 {
 		desc = a.Paragraphs[0]
 	}
-	return rssItem{
-		Title:       a.Title,
-		Link:        link,
-		Description: desc,
-		PubDate:     a.Published.In(siteZone()).Format(time.RFC1123Z),
-		GUID:        link,
+	item := rssItem{Title: a.Title, Link: link, Description: desc, GUID: link}
+	if !a.Published.IsZero() {
+		item.PubDate = a.Published.In(siteZone()).Format(time.RFC1123Z)
 	}
+	return item
 }

@@ -37,6 +37,13 @@ func mirrorDemo(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return mirrorSite(t, site, mirror.Deps{})
+}
+
+// mirrorSite mirrors site as mirrorDemo does, with deps (its Client set
+// here).
+func mirrorSite(t *testing.T, site *fakenews.Site, deps mirror.Deps) string {
+	t.Helper()
 	srv := httptest.NewServer(site)
 	t.Cleanup(srv.Close)
 	var chans strings.Builder
@@ -71,7 +78,8 @@ sources:
 	client := fetch.New(cfg.Fetch, fetch.WithDial(func(ctx context.Context, network, _ string) (net.Conn, error) {
 		return d.DialContext(ctx, network, srv.Listener.Addr().String())
 	}), fetch.Allow("127.0.0.1"))
-	rep, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Client: client})
+	deps.Client = client
+	rep, err := mirror.Sync(context.Background(), cfg, deps)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -275,5 +283,50 @@ func TestHTMLSiteNamesAndDatesInChromium(t *testing.T) {
 	}
 	if text := eval(`document.querySelector("article p.date").textContent`); len(text) != len("2006-01-02 15:04") {
 		t.Errorf("article date shown as %q", text)
+	}
+}
+
+// TestHTMLUndatedPageShowsMirroredDate mirrors an
+// article its feed lists without a date beside the dated ones: in
+// Chromium its page shows when it was mirrored, labelled so, and a dated
+// article shows its feed's date.
+func TestHTMLUndatedPageShowsMirroredDate(t *testing.T) {
+	ctx := browser(t)
+	site, err := fakenews.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := site.Channels()[0].ID
+	site.AddArticle(fakenews.Article{ID: "990001", Channel: ch, Title: "没有日期的文章",
+		Paragraphs: []string{"订阅源没有给出这篇文章的发布时间。", "第二段。"}})
+	now := time.Date(2026, 3, 2, 1, 30, 0, 0, time.UTC) // 09:30 in Shanghai
+	dir := mirrorSite(t, site, mirror.Deps{Now: func() time.Time { return now }})
+	dateOf := func(page string) (text, machine string) {
+		t.Helper()
+		u := (&url.URL{Scheme: "file", Path: filepath.ToSlash(filepath.Join(dir, page))}).String()
+		if err := chromedp.Do(ctx, chromedp.Navigate(u), chromedp.WaitReady("body")); err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => { const p = document.querySelector("article p.date");
+			return p ? p.textContent.trim() + "\n" + p.querySelector("time").getAttribute("datetime") : "\n" })()`))
+		if err != nil {
+			t.Fatalf("%s: %v", page, err)
+		}
+		text, machine, _ = strings.Cut(v, "\n")
+		return text, machine
+	}
+	if text, machine := dateOf("pages/" + ch + "/990001.html"); text != "镜像于 2026-03-02 09:30" || machine != "2026-03-02T09:30:00+08:00" {
+		t.Errorf("undated article's page shows %q (datetime %q), want the mirrored date", text, machine)
+	}
+	pages, err := filepath.Glob(filepath.Join(dir, "pages", ch, "*.html"))
+	if err != nil || len(pages) < 2 {
+		t.Fatalf("pages of %s: %v, %v", ch, pages, err)
+	}
+	id := strings.TrimSuffix(filepath.Base(pages[0]), ".html")
+	if id == "990001" {
+		id = strings.TrimSuffix(filepath.Base(pages[1]), ".html")
+	}
+	if text, machine := dateOf("pages/" + ch + "/" + id + ".html"); strings.HasPrefix(text, "镜像于") || strings.HasPrefix(machine, "2026-03-02") {
+		t.Errorf("dated article %s shows %q (datetime %q), want its feed's date", id, text, machine)
 	}
 }

@@ -115,7 +115,9 @@ type PageData struct {
 	PageURL, QRSrc          string
 	ShareText, OriginalText string
 	OriginalURL             string
-	Published               *Date // nil when the feed gave no date
+	// Published is the feed's date; nil when the feed gave none, and then
+	// Mirrored is when the page was mirrored (nil when unknown).
+	Published, Mirrored *Date
 }
 
 // Page renders the article a (a.Path is its Markdown path) as HTML.
@@ -134,7 +136,11 @@ func (r *Renderer) Page(a render.Article) ([]byte, error) {
 		ShareText:    r.site.ShareText,
 		OriginalText: r.site.OriginalText,
 		OriginalURL:  a.OriginalURL,
-		Published:    r.date(a.Published),
+	}
+	if date, mirrored := render.PageDate(a); mirrored {
+		data.Mirrored = r.date(date)
+	} else {
+		data.Published = r.date(date)
 	}
 	nav := r.nav(from, a.ID, render.Link{Label: a.ChannelName, URL: render.IndexPath(a.IndexName)})
 	alts := render.Alternates(site.HTML, from, a.ID, a.Alternates)

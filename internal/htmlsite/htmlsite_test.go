@@ -83,3 +83,16 @@ func TestHTMLIndexWithoutEarlierPageHasNoEarlierLink(t *testing.T) {
 		t.Errorf("heading is not the channel's name:\n%s", index)
 	}
 }
+
+func TestHTMLPageOfAnUndatedArticleShowsWhenItWasMirrored(t *testing.T) {
+	page, err := renderer(t).Page(render.Article{
+		Path: "pages/p9/994980.md", ID: "994980", Title: "无日期", ChannelID: "p9",
+		IndexName: "S看世界", ChannelName: "看世界", OriginalURL: "https://news.example.test/994980.html",
+		Mirrored: time.Date(2026, 12, 1, 1, 40, 0, 0, time.UTC),
+		Body:     `<div class="article_right"><p>正文。</p></div>`,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Compare(t, "testdata/page-mirrored.golden", string(page))
+}

@@ -65,7 +65,7 @@ func (r *run) runPipeline(ctx context.Context, j job) (*article.Result, error) {
 // only costs the lead image.
 func (r *run) input(ctx context.Context, j job) (article.Input, error) {
 	in := article.Input{
-		Source: j.src, Channel: j.ch, Item: j.item, Known: knownAssets{r},
+		Source: j.src, Channel: j.ch, Item: j.item, Known: knownAssets{r}, Mirrored: r.now,
 		Unchanged: func(hash string) bool { return unchanged(j, hash) },
 		Claim:     func(id string) (string, error) { return r.claimID(ctx, j, id) },
 	}

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/render"
@@ -80,4 +81,28 @@ func containsAny(s string, subs []string) bool {
 		}
 	}
 	return false
+}
+
+func TestPageTemplatesGetTheFeedDateElseTheMirroredOne(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "page.md.tmpl"), []byte(`{{if .DateMirrored}}镜像于 {{end}}{{.Date.Format "2006-01-02 15:04"}} {{.Body}}`), 0o644)
+	cfg := config.Default()
+	cfg.Output.Templates = dir
+	r, err := render.New(cfg.Site, cfg.Output)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mirrored := time.Date(2026, 12, 1, 9, 40, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		published time.Time
+		want      string
+	}{
+		{time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC), "2026-11-30 08:00 x"},
+		{time.Time{}, "镜像于 2026-12-01 09:40 x"},
+	} {
+		page, err := r.Page(render.Article{Path: "pages/c/1.md", ID: "1", Body: "x", Published: tc.published, Mirrored: mirrored})
+		if err != nil || string(page) != tc.want {
+			t.Errorf("page of an article published %v = %q, %v; want %q", tc.published, page, err, tc.want)
+		}
+	}
 }

@@ -127,9 +127,11 @@ type Article struct {
 	Body        string
 	OriginalURL string
 	// Published is the article's date as its feed gives it; zero when the
-	// feed gives none. Only the HTML site shows it (the Markdown page is
-	// the reference system's).
-	Published time.Time
+	// feed gives none. Mirrored is when it was mirrored, the date shown
+	// when the feed gives none (zero: none). The default HTML page shows
+	// the date; the default Markdown page, the reference system's, shows
+	// none (templates may: PageData.Date).
+	Published, Mirrored time.Time
 	// Alternates are the page's copies in other trees; usually none.
 	Alternates []Alternate
 }
@@ -156,6 +158,20 @@ type PageData struct {
 	OriginalURL              string
 	// Alternates link the page's copies in other scripts; usually none.
 	Alternates []Link
+	// Date is the article's date as its feed gives it or, when the feed
+	// gives none, when it was mirrored (then DateMirrored is true); zero
+	// when neither is known.
+	Date         time.Time
+	DateMirrored bool
+}
+
+// PageDate is the date a page shows: the feed's, else the mirrored one
+// (mirrored true).
+func PageDate(a Article) (t time.Time, mirrored bool) {
+	if !a.Published.IsZero() {
+		return a.Published, false
+	}
+	return a.Mirrored, !a.Mirrored.IsZero()
 }
 
 // Link is a label and a ready URL.
@@ -171,7 +187,9 @@ func (r *Renderer) Page(a Article) ([]byte, error) {
 		return nil, err
 	}
 	body := strings.Replace(a.Body, extract.PromoMarker, promo, 1)
+	date, mirrored := PageDate(a)
 	return r.executeSized("page.md.tmpl", PageData{
+		Date: date, DateMirrored: mirrored,
 		Title: a.Title, Body: body, Nav: nav,
 		PageURL:      from.Public(r.out.PageURL, a.ChannelID, a.ID),
 		QRURL:        from.Public(r.out.QRURL, a.ChannelID, a.ID),
