@@ -63,13 +63,19 @@ var commands = map[string]command{
 // Run runs the command line args (without the program name) and returns the
 // exit code.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return run(ctx, args, stdout, stderr, isTerminal(stderr))
+}
+
+// run is Run; terminal tells whether stderr is a terminal, where a sync
+// draws its progress bar.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer, terminal bool) int {
 	args, format, err := splitLogFormat(args)
 	if err != nil {
 		fmt.Fprintln(stderr, "newsmirror:", err)
 		return ExitUsage
 	}
 	e := &env{stdout: stdout, stderr: stderr, log: newLogger(stderr, format)}
-	if isTerminal(stderr) {
+	if terminal {
 		e.bar = newProgressBar(stderr)
 		e.log = newLogger(e.bar, format)
 	}

@@ -248,6 +248,9 @@ func TestDaemonFinishesCurrentArticlesOnSIGTERMAndKeepsSecondInstanceOut(t *test
 	if err := <-done; err != nil {
 		t.Fatalf("daemon exit after SIGTERM: %v\n%s", err, stderr.String())
 	}
+	if log := stderr.String(); !strings.Contains(log, `msg="daemon stopped by signal; what was complete is committed" signal=terminated exit=143`) {
+		t.Errorf("daemon stopped mid-run logs no stop line naming SIGTERM:\n%s", log)
+	}
 	mirror := filepath.Join(dir, "mirror")
 	if st := gitIn(t, mirror, "status", "--porcelain"); st != "" {
 		t.Errorf("uncommitted changes after SIGTERM:\n%s", st)

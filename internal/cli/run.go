@@ -58,13 +58,13 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	for {
 		h, err := el.await(ctx)
 		if err != nil {
-			e.log.Info("daemon stopped by signal while standing by")
+			e.log.Info("daemon stopped by signal while standing by", "signal", signalName(ctx))
 			return ExitOK
 		}
 		code, stop := d.lead(ctx, h)
 		el.stop(h)
 		if stop {
-			e.log.Info("daemon stopped by signal; what was complete is committed", "exit", code)
+			e.log.Info("daemon stopped by signal; what was complete is committed", "signal", signalName(ctx), "exit", code)
 			return ExitOK
 		}
 	}
@@ -104,7 +104,7 @@ func (d *daemon) lead(ctx context.Context, h *hold) (code int, stop bool) {
 		d.e.log.Info("run finished", "exit", code, "next_run_in", wait.Round(time.Second).String())
 		if err := sleep(h.ctx, wait); err != nil {
 			if ctx.Err() != nil {
-				d.e.log.Info("daemon stopped by signal while waiting for the next run")
+				d.e.log.Info("daemon stopped by signal while waiting for the next run", "signal", signalName(ctx))
 				return code, true
 			}
 			return code, false
@@ -182,4 +182,12 @@ func sleep(ctx context.Context, d time.Duration) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// signalName names the signal that stopped ctx ("terminated", "interrupt").
+func signalName(ctx context.Context) string {
+	if s, ok := stopped(ctx); ok {
+		return s.Signal.String()
+	}
+	return ""
 }
