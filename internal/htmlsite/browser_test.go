@@ -20,6 +20,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/golden"
 	"github.com/newsmirror/newsmirror/internal/mirror"
 )
 
@@ -199,6 +200,10 @@ func TestHTMLSiteLoadsOnlyFromItselfInChromium(t *testing.T) {
 		if strings.HasPrefix(step.name, "article") && !hasAsset(requests) {
 			t.Errorf("article: no localised image was loaded; requests: %v", requests)
 		}
+		if step.name == "article" {
+			// The README's picture of a page of the HTML site.
+			screenshot(t, ctx, "../../docs/screenshot-html.png")
+		}
 		for _, width := range []int64{390, 1280} {
 			if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, 800)); err != nil {
 				t.Fatal(err)
@@ -214,6 +219,21 @@ func TestHTMLSiteLoadsOnlyFromItselfInChromium(t *testing.T) {
 		}
 		next = href
 	}
+}
+
+// screenshot compares the page's top at a desktop width with the
+// README's picture at path (loosely: fonts may be hinted otherwise), or
+// rewrites it under -update.
+func screenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(900, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.CompareImage(t, path, png, 0.02)
 }
 
 // discard runs a and drops its value, so it fits in chromedp.Do.

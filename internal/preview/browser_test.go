@@ -15,6 +15,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/cli"
 	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/golden"
 	"github.com/newsmirror/newsmirror/internal/preview"
 )
 
@@ -113,6 +114,7 @@ func TestMarkdownPreviewRendersAndFollowsLinksInChromium(t *testing.T) {
 			if !strings.Contains(strings.Join(imgs, " "), ".md.png") {
 				t.Errorf("article: no QR code among its images %v", imgs)
 			}
+			screenshot(t, ctx, "../../docs/screenshot-markdown.png")
 			break
 		}
 		if err := chromedp.Do(ctx, chromedp.Click(step.follow), chromedp.WaitReady("article.markdown-body")); err != nil {
@@ -126,6 +128,21 @@ func TestMarkdownPreviewRendersAndFollowsLinksInChromium(t *testing.T) {
 			t.Errorf("%s: the link led to %s", step.name, next)
 		}
 	}
+}
+
+// screenshot compares the page's top at a desktop width with the
+// README's picture at path (loosely: fonts may be hinted otherwise), or
+// rewrites it under -update.
+func screenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(900, 1000)); err != nil {
+		t.Fatal(err)
+	}
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.CompareImage(t, path, png, 0.02)
 }
 
 // discard runs a and drops its value, so it fits in chromedp.Do.
