@@ -68,4 +68,3 @@ func absDiff(a, b uint32) float64 {
 	}
 	return float64(b - a)
 }
-
