@@ -165,6 +165,9 @@ func runHelp(ctx context.Context, e *env, args []string) int {
 		usage(e.stdout)
 		return ExitOK
 	}
+	if wantsHelp(args[:1]) {
+		return commandHelp(ctx, e, "help") // help -h, help --help
+	}
 	return commandHelp(ctx, e, args[0])
 }
 

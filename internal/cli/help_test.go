@@ -50,6 +50,11 @@ func TestEveryCommandHasUsageDescriptionFlagsAndExamples(t *testing.T) {
 			}
 		}
 	}
+	for _, flag := range []string{"-h", "--help"} {
+		if code, stdout, stderr := run(t, "help", flag); code != cli.ExitOK || !strings.HasPrefix(stdout, "usage: newsmirror help [COMMAND]") {
+			t.Errorf("help %s: exit %d, stdout %q, stderr %q; want help's own help", flag, code, stdout, stderr)
+		}
+	}
 	_, stdout, _ := run(t, "sync", "-h")
 	for _, f := range []string{"  -c file", "  -rebuild", "  -adopt"} {
 		if !strings.Contains(stdout, f) {

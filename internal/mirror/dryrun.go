@@ -211,10 +211,15 @@ func (s *scratch) state(ctx context.Context, path string) (string, error) {
 // (or, when output.dir holds none yet, one made in the scratch folder:
 // empty, or a clone of publish.upstream as a real run would make), the
 // working tree behind an overlay, and a copy of the state database, under
-// a shared hold on the mirror's lock.
+// a shared hold on the mirror's lock (without it, with a warning, when
+// another newsmirror holds it).
 func (r *run) openDry(ctx context.Context, adopt bool) error {
 	held, err := publish.LockShared(r.cfg.Output.Dir)
-	if err != nil {
+	if errors.Is(err, publish.ErrLocked) {
+		// The daemon holds the lock between its rounds too; a dry run
+		// changes nothing, so it reads on without the lock.
+		r.warn(fmt.Sprintf("%v: this dry run reads the mirror without the lock; what it reads may change under it", err))
+	} else if err != nil {
 		return err
 	}
 	r.unlock = held.Release

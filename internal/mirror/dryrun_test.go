@@ -15,6 +15,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/mirror"
+	"github.com/newsmirror/newsmirror/internal/publish"
 )
 
 // folderState maps every file and folder under dir (.git and the state
@@ -159,9 +160,21 @@ func TestDryRunListsWhatTheSyncThenWritesAndChangesNothing(t *testing.T) {
 		t.Errorf("dry run: message %q, removed %v; sync: %q, %v", dry.Message, dry.Removed, real.Message, real.Removed)
 	}
 
-	// Nothing new: nothing to write, nothing to commit.
+	// Nothing new: nothing to write, nothing to commit; and while another
+	// newsmirror (a daemon between rounds) holds the lock, the dry run
+	// reads on without it and says so.
+	held, err := publish.Lock(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	before = folderState(t, out)
 	dry = dryRunAt(t, cfg, site.client(), later.Add(time.Minute))
 	if len(dry.Changes) != 0 || dry.Message != "" {
 		t.Errorf("dry run with nothing new lists %v, message %q", dry.Changes, dry.Message)
 	}
+	if !slices.ContainsFunc(dry.Warnings, func(w string) bool { return strings.Contains(w, "reads the mirror without the lock") }) {
+		t.Errorf("dry run beside a lock holder does not warn: %q", dry.Warnings)
+	}
+	assertSameFolder(t, "mirror after a dry run beside a lock holder", before, folderState(t, out))
 }

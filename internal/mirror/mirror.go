@@ -58,7 +58,8 @@ type Deps struct {
 	// extracted and rendered, retention, lists) and writes nothing: the
 	// files it would write or remove are only listed (Report.Changes), the
 	// state database is read through a copy, no commit, push or pull is
-	// made, and the mirror's lock is only shared (a writer waits).
+	// made, and the mirror's lock is only shared (a writer waits; held
+	// by another newsmirror, the dry run reads on without it).
 	DryRun bool
 	// Lease is the lease the run holds when hosts share the state (the
 	// daemon's election): every write the run makes to the state is fenced
