@@ -62,7 +62,7 @@ func runTry(ctx context.Context, e *env, args []string) int {
 func tryArticle(ctx context.Context, e *env, cfg *config.Config, client *fetch.Client, picks []*tryPick, fl *tryFlags, u *url.URL) int {
 	pick, item, lacks := findItem(ctx, client, picks, fl, u)
 	client = client.With(pick.src.Fetch)
-	in := article.Input{Source: pick.src, Channel: pick.ch, Item: item, Mirrored: time.Now().In(cfg.Location)}
+	in := article.Input{Source: pick.src, Channel: pick.ch, Item: item, Mirrored: time.Now()}
 	if article.NeedsPage(pick.ch, item) {
 		page, err := readTryPage(ctx, client, fl, u)
 		if err != nil {
