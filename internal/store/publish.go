@@ -149,7 +149,8 @@ type Push struct {
 // SavePush records one push attempt: err "" is a success of commit.
 func (s *Store) SavePush(ctx context.Context, remote string, at time.Time, commit, errText string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO remotes (name, last_attempt, last_success, last_error, pushed)
-		VALUES (?1, ?2, CASE WHEN ?3 = '' THEN ?2 ELSE 0 END, ?3, CASE WHEN ?3 = '' THEN ?4 ELSE '' END)
+		VALUES (?1, CAST(?2 AS BIGINT), CASE WHEN ?3 = '' THEN CAST(?2 AS BIGINT) ELSE 0 END, ?3,
+			CASE WHEN ?3 = '' THEN ?4 ELSE '' END)
 		ON CONFLICT(name) DO UPDATE SET last_attempt = excluded.last_attempt, last_error = excluded.last_error,
 			last_success = CASE WHEN excluded.last_error = '' THEN excluded.last_attempt ELSE remotes.last_success END,
 			pushed = CASE WHEN excluded.last_error = '' THEN excluded.pushed ELSE remotes.pushed END`,

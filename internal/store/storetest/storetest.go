@@ -39,12 +39,15 @@ func Backends() []Backend {
 	}
 }
 
-// Each runs f once per backend, as a subtest named for it, with a fresh
-// store on that backend.
+// Each runs f once per backend, as parallel subtests named for it, each
+// with a fresh store on its backend.
 func Each(t *testing.T, f func(t *testing.T, db *store.Store)) {
 	t.Helper()
 	for _, b := range Backends() {
-		t.Run(b.Name, func(t *testing.T) { f(t, b.Open(t)) })
+		t.Run(b.Name, func(t *testing.T) {
+			t.Parallel()
+			f(t, b.Open(t))
+		})
 	}
 }
 
