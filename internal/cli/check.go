@@ -4,13 +4,15 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/indexes"
 	"github.com/newsmirror/newsmirror/internal/render"
+	"github.com/newsmirror/newsmirror/internal/store"
 )
 
-func runCheck(_ context.Context, e *env, args []string) int {
+func runCheck(ctx context.Context, e *env, args []string) int {
 	fs, file := commandFlags(e, "check")
 	cfg := loadConfig(e, fs, file, args)
 	if cfg == nil {
@@ -18,6 +20,10 @@ func runCheck(_ context.Context, e *env, args []string) int {
 	}
 	if !checkPublishFiles(e, cfg) {
 		return ExitUsage
+	}
+	if err := checkState(ctx, cfg); err != nil {
+		fmt.Fprintf(e.stderr, "%s: output.state: %v\n", *file, err)
+		return ExitFatal
 	}
 	channels := 0
 	for _, s := range cfg.Sources {
@@ -37,6 +43,17 @@ func printPixelHosts(e *env, urls config.PixelURLs) {
 	default:
 		fmt.Fprintf(e.stdout, "counter pixel: %d hosts, each page loads one picked from its path: %s\n", len(hosts), strings.Join(hosts, ", "))
 	}
+}
+
+// stateTimeout bounds how long check waits for a PostgreSQL state.
+const stateTimeout = 10 * time.Second
+
+// checkState reaches a PostgreSQL state database (a SQLite file needs
+// nothing: the first run creates it).
+func checkState(ctx context.Context, cfg *config.Config) error {
+	ctx, cancel := context.WithTimeout(ctx, stateTimeout)
+	defer cancel()
+	return store.Reach(ctx, cfg.StatePath())
 }
 
 // checkPublishFiles parses the templates folder and reads the links files

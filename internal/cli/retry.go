@@ -24,7 +24,7 @@ func runRetry(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(e.stderr, "newsmirror retry: no channel %q in %s\n", *channel, *file)
 		return ExitUsage
 	}
-	if _, err := os.Stat(cfg.StatePath()); err != nil {
+	if _, err := os.Stat(cfg.StatePath()); err != nil && !store.IsPostgres(cfg.StatePath()) {
 		fmt.Fprintf(e.stderr, "newsmirror retry: no state database at %s: %v\n", cfg.StatePath(), errors.Unwrap(err))
 		return ExitFatal
 	}

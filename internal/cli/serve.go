@@ -55,9 +55,10 @@ func pixelPrefix(urls config.PixelURLs) (string, error) {
 	return prefix, nil
 }
 
-// spillPath is the file, beside the state database, where serve keeps the
-// hit counts the database took none of at shutdown, until its next start.
-func spillPath(cfg *config.Config) string { return cfg.StatePath() + "-hits.json" }
+// spillPath is the file, beside the state database (on this host when the
+// state is in PostgreSQL), where serve keeps the hit counts the database
+// took none of at shutdown, until its next start.
+func spillPath(cfg *config.Config) string { return cfg.LocalStatePath("-hits.json") }
 
 // serve counts hits on addr until ctx is done.
 func serve(ctx context.Context, e *env, cfg *config.Config, prefix, addr string) error {

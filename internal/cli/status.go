@@ -83,7 +83,7 @@ const feedFailuresAlert = 2
 // readStatus reads the state database of cfg without creating it.
 func readStatus(ctx context.Context, cfg *config.Config, now time.Time) (*status, error) {
 	path := cfg.StatePath()
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && !store.IsPostgres(path) {
 		return &status{alerts: []string{fmt.Sprintf("no state database at %s: has the mirror ever been synced?", path)}}, nil
 	}
 	db, err := store.Open(ctx, path)

@@ -43,6 +43,8 @@ func (c *Config) compileOutput(s *errorSink) {
 	if o.Dir == "" {
 		s.at("output.dir", "must not be empty")
 	}
+	o.State = expandState(s, o.State)
+	compileState(s, o.State)
 	checkTemplate(s, "output.page_url", o.PageURL)
 	checkTemplate(s, "output.qr_url", o.QRURL)
 	checkPixelURLs(s, "output.pixel_url", o.PixelURL)

@@ -46,8 +46,10 @@ type Config struct {
 type Output struct {
 	// Dir is the mirror repository folder, relative to the config file.
 	Dir string `yaml:"dir"`
-	// State is the state database, relative to Dir unless absolute.
-	// The default ".newsmirror/state.db" is git-ignored in the mirror.
+	// State is the state database: a SQLite file, relative to Dir unless
+	// absolute (the default ".newsmirror/state.db" is git-ignored in the
+	// mirror), or a PostgreSQL address shared by several hosts,
+	// "postgres://user:${PGPASSWORD}@host:5432/database".
 	State string `yaml:"state"`
 	// PageURL is the public URL of a mirrored file, e.g. the repository's
 	// blob URL "https://github.com/OWNER/REPO/blob/master/{path}".

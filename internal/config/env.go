@@ -17,7 +17,8 @@ var envVar = regexp.MustCompile(`\$?\$\{([A-Za-z_][A-Za-z0-9_]*)\}`)
 // error naming it at its key's line. Two kinds of value keep their
 // references: proxies (expandProxy escapes them for a URL) and remote URLs
 // (publish fills them only when git runs, so a token never sits in the
-// configuration nor in a message).
+// configuration nor in a message), and output.state (expandState escapes
+// a PostgreSQL address's password).
 func expandEnv(s *errorSink, v reflect.Value, path string) {
 	switch v.Kind() {
 	case reflect.Pointer, reflect.Interface:
@@ -60,7 +61,7 @@ func expandEnv(s *errorSink, v reflect.Value, path string) {
 
 // keepsEnvRefs reports the values whose "${VAR}" another step fills.
 func keepsEnvRefs(path string) bool {
-	return strings.HasSuffix(path, ".proxy") ||
+	return strings.HasSuffix(path, ".proxy") || path == "output.state" ||
 		(strings.HasPrefix(path, "publish.remotes[") && strings.HasSuffix(path, ".url"))
 }
 

@@ -59,14 +59,6 @@ func (c *Config) resolvePaths(base string) {
 	c.resolvePublishPaths(base)
 }
 
-// StatePath is the state database's path.
-func (c *Config) StatePath() string {
-	if filepath.IsAbs(c.Output.State) {
-		return c.Output.State
-	}
-	return filepath.Join(c.Output.Dir, c.Output.State)
-}
-
 var yamlLine = regexp.MustCompile(`^(?:yaml: )?line (\d+): (.*)$`)
 var unknownField = regexp.MustCompile(`^field (\S+) not found in type (\S+)$`)
 

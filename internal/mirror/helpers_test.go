@@ -18,6 +18,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/mirror"
+	"github.com/newsmirror/newsmirror/internal/store/storetest"
 )
 
 // fakeSite serves the files of a txtar archive on loopback, for any host.
@@ -91,4 +92,11 @@ func readFile(t *testing.T, dir, rel string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// eachState runs f twice: with the state in its default SQLite file
+// (state "") and in a fresh PostgreSQL database (state its address).
+func eachState(t *testing.T, f func(t *testing.T, state string)) {
+	t.Run("sqlite", func(t *testing.T) { f(t, "") })
+	t.Run("postgres", func(t *testing.T) { f(t, storetest.PostgresState(t)) })
 }

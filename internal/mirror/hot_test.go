@@ -50,6 +50,10 @@ func countHits(t *testing.T, cfg *config.Config, at time.Time, hits map[string]i
 }
 
 func TestCountedHitsMakeTheHotListAtTheNextSync(t *testing.T) {
+	eachState(t, testCountedHitsMakeTheHotList)
+}
+
+func testCountedHitsMakeTheHotList(t *testing.T, state string) {
 	ar, err := txtar.ParseFile("testdata/site.txtar")
 	if err != nil {
 		t.Fatal(err)
@@ -57,6 +61,9 @@ func TestCountedHitsMakeTheHotListAtTheNextSync(t *testing.T) {
 	site := newFakeSite(t, ar)
 	out := t.TempDir()
 	cfg := loadConfig(t, ar, out)
+	if state != "" {
+		cfg.Output.State = state
+	}
 	cfg.Site.HotLength = 2
 	syncAt(t, cfg, site.client(), runTime)
 	if hot := readFile(t, out, "indexes/热点推荐.md"); strings.Contains(hot, "pages/") {

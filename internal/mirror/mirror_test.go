@@ -19,6 +19,10 @@ import (
 var runTime = time.Date(2022, 1, 13, 0, 20, 0, 0, time.UTC) // 8:20 in Shanghai
 
 func TestSyncMirrorsSiteEndToEnd(t *testing.T) {
+	eachState(t, testSyncMirrorsSite)
+}
+
+func testSyncMirrorsSite(t *testing.T, state string) {
 	ar, err := txtar.ParseFile("testdata/site.txtar")
 	if err != nil {
 		t.Fatal(err)
@@ -26,6 +30,9 @@ func TestSyncMirrorsSiteEndToEnd(t *testing.T) {
 	site := newFakeSite(t, ar)
 	out := t.TempDir()
 	cfg := loadConfig(t, ar, out)
+	if state != "" {
+		cfg.Output.State = state
+	}
 
 	rep := syncAt(t, cfg, site.client(), runTime)
 

@@ -18,10 +18,13 @@ import (
 // export the mirror repository carries (publish.StateBranch), so that a
 // new host with only a clone of the mirror goes on as the old one would.
 // An export that cannot be imported stops the run and leaves no database
-// behind: running on without it would mirror again what was retired.
+// behind (no article, in a PostgreSQL one): running on without it would
+// mirror again what was retired. A PostgreSQL state is new while it holds
+// no article, so the first run on it fills it from the export.
 func (r *run) openState(ctx context.Context, path string) error {
+	shared := store.IsPostgres(path)
 	_, err := os.Stat(path)
-	fresh := errors.Is(err, fs.ErrNotExist)
+	fresh := shared || errors.Is(err, fs.ErrNotExist)
 	if r.db, err = store.Open(ctx, path); err != nil {
 		return err
 	}
@@ -31,8 +34,21 @@ func (r *run) openState(ctx context.Context, path string) error {
 	if !fresh {
 		return nil
 	}
+	if shared {
+		empty, err := r.db.Empty(ctx)
+		if err != nil {
+			r.db.Close()
+			return err
+		}
+		if !empty {
+			return nil
+		}
+	}
 	if err := r.importState(ctx); err != nil {
 		r.db.Close()
+		if shared {
+			return err // the import was one transaction: nothing is left
+		}
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			os.Remove(path + suffix)
 		}

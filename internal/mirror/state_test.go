@@ -12,6 +12,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/publish"
+	"github.com/newsmirror/newsmirror/internal/store/storetest"
 )
 
 // stateFixture is a site, a bare remote and a first mirror that has
@@ -98,6 +99,22 @@ func TestFreshCloneImportsStateAndMirrorsOnlyTheNewArticle(t *testing.T) {
 		gitOut(t, filepath.Dir(fresh), "-C", fresh, "rev-parse", "refs/remotes/origin/"+publish.StateBranch),
 		publish.StateBranch).Run(); err != nil {
 		t.Errorf("the remote's state branch does not continue the clone's: %v", err)
+	}
+}
+
+// TestMovingTheStateToPostgreSQLImportsTheExport: an operator points
+// output.state at an empty PostgreSQL database; the first run fills it
+// from the mirror's export and goes on where the SQLite file left off.
+func TestMovingTheStateToPostgreSQLImportsTheExport(t *testing.T) {
+	f := newStateFixture(t)
+	cfg := f.config(t, f.extra(), "a")
+	cfg.Output.State = storetest.PostgresState(t)
+	f.checkOneNewPage(t, cfg, t0.Add(3*time.Hour))
+	// The next run finds the database filled: nothing is imported again
+	// and nothing mirrored again.
+	rep := f.sync(t, cfg, t0.Add(4*time.Hour))
+	if len(rep.Written) != 0 || len(rep.Removed) != 0 {
+		t.Errorf("a run on the filled database wrote %v and removed %v", rep.Written, rep.Removed)
 	}
 }
 
