@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -44,7 +45,9 @@ type election struct {
 	// takeover says the lease was last held by another host and this host
 	// has not caught up with the upstream since (mirror.Deps.TakeOver).
 	takeover bool
-	started  bool // the daemon's start is in its heartbeat
+	// daemon: the host writes heartbeats (run does, a one-shot sync not).
+	daemon  bool
+	started bool // the daemon's start is in its heartbeat
 }
 
 // defaultHostID names this host in the lease and heartbeats: the host
@@ -60,6 +63,39 @@ func defaultHostID(cfg *config.Config) string {
 		file = cfg.File
 	}
 	return name + ":" + file
+}
+
+// hostIDFlag is --host-id.
+func hostIDFlag(fs *flag.FlagSet) *string {
+	return fs.String("host-id", "", "this host's `name` in the lease and heartbeats of a shared state (default: host name and configuration file)")
+}
+
+// HeldError means another host holds the lease: its daemon syncs.
+type HeldError struct{ Lease store.Lease }
+
+func (e *HeldError) Error() string {
+	return fmt.Sprintf("host %s holds the lease until %s: its daemon syncs this mirror (stop it, or let it sync)",
+		e.Lease.Holder, e.Lease.Until.Format(time.RFC3339))
+}
+
+// once takes the lease for one sync, or says who holds it.
+func (el *election) once(ctx context.Context) (*hold, error) {
+	if err := el.open(ctx); err != nil {
+		return nil, err
+	}
+	if el.db == nil {
+		return el.trivial(ctx), nil
+	}
+	sent := time.Now()
+	l, err := el.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !l.Held {
+		return nil, &HeldError{Lease: l}
+	}
+	el.takeover = l.Previous != "" && l.Previous != el.host
+	return el.keep(ctx, l, sent), nil
 }
 
 // open opens the state database once it exists. A SQLite state that does
@@ -217,7 +253,7 @@ func (el *election) acquire(ctx context.Context) (store.Lease, error) {
 // beat writes this host's heartbeat (with result, when a run ended); a
 // failure is only logged.
 func (el *election) beat(ctx context.Context, result string) {
-	if el.db == nil {
+	if el.db == nil || !el.daemon {
 		return
 	}
 	_, err := timed(el, metrics.StoreHeartbeat, func() (struct{}, error) {

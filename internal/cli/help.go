@@ -20,7 +20,7 @@ type manual struct {
 
 // manuals hold the help of every command, builtins included.
 var manuals = map[string]manual{
-	"sync": {"newsmirror sync [-c FILE] [--rebuild] [--adopt] [--dry-run] [--json]",
+	"sync": {"newsmirror sync [-c FILE] [--rebuild] [--adopt] [--dry-run] [--json] [--host-id NAME]",
 		`One pass over every source: new articles become pages, old ones are retired,
 one commit, a push to every remote. Exit 0 when all went well, 3 when some
 articles or a push failed, 5 when no feed could be read, 6 when too many failed.
@@ -32,12 +32,15 @@ remove and the commit it would make: nothing is written, committed or pushed.`,
 			"newsmirror sync -c newsmirror.yaml --rebuild    # after changing indexes or templates",
 			"newsmirror sync -c newsmirror.yaml --json | jq .written",
 		}},
-	"run": {"newsmirror run [-c FILE] [--every 2h] [--jitter 0.1] [--metrics-addr ADDR] [--adopt]",
+	"run": {"newsmirror run [-c FILE] [--every 2h] [--jitter 0.1] [--metrics-addr ADDR] [--lease 1m] [--host-id NAME] [--adopt]",
 		`The daemon: pull, sync, commit and push every --every (± jitter) until SIGINT or
-SIGTERM, which finish the articles in hand, commit them and exit 0.`,
+SIGTERM, which finish the articles in hand, commit them and exit 0. Daemons of
+several hosts sharing one state elect the one that syncs through a lease; the
+others stand by and take over within --lease of its last renewal.`,
 		[]string{
 			"newsmirror run -c newsmirror.yaml --every 30m",
 			"newsmirror run -c newsmirror.yaml --every 2h --metrics-addr 127.0.0.1:9090",
+			"newsmirror run -c newsmirror.yaml --every 30m --lease 2m --host-id mirror-1",
 		}},
 	"check": {"newsmirror check [-c FILE]",
 		`Validate a configuration file, its templates and links files. Problems print

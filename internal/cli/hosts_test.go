@@ -87,3 +87,25 @@ func TestStatusWarnsWhenNoDaemonHoldsTheLease(t *testing.T) {
 		t.Errorf("status:\n%s", out)
 	}
 }
+
+func TestSyncRefusesWhileAnotherHostsDaemonHoldsTheLease(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "c.yaml")
+	os.WriteFile(path, []byte(statusConfig), 0o644)
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(dir, "out", ".newsmirror", "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.AcquireLease(ctx, "sync", "host-b", time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "sync", "-c", path, "--host-id", "host-a")
+	if code != 1 || !strings.Contains(stderr, "host host-b holds the lease until") {
+		t.Errorf("sync while host-b holds the lease: exit %d\n%s", code, stderr)
+	}
+	if pending, _ := db.PendingPaths(ctx); len(pending) != 0 {
+		t.Errorf("the refused sync wrote %v", pending)
+	}
+}

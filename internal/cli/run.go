@@ -27,7 +27,7 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	every := durationFlag(fs, "every", 2*time.Hour, "time between the starts of two runs, a `duration` such as 30m or 2h")
 	jitter := fs.Float64("jitter", 0.1, "random share of --every added or taken off each wait (0–0.5)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics and /healthz on this `address` (e.g. 127.0.0.1:9090); empty: none")
-	hostID := fs.String("host-id", "", "this host's `name` in the lease and heartbeats of a shared state (default: host name and configuration file)")
+	hostID := hostIDFlag(fs)
 	ttl := durationFlag(fs, "lease", DefaultLeaseTTL, "how long the lease electing the host that syncs outlives its last renewal, a `duration`: a dead host is replaced within it")
 	adopt := adoptFlag(fs)
 	cfg := loadConfig(e, fs, file, args)
@@ -45,7 +45,7 @@ func runDaemon(ctx context.Context, e *env, args []string) int {
 	}
 	defer held.Release()
 	host := cmp.Or(*hostID, defaultHostID(cfg))
-	el := &election{cfg: cfg, host: host, ttl: *ttl, log: e.log}
+	el := &election{cfg: cfg, host: host, ttl: *ttl, log: e.log, daemon: true}
 	defer el.close()
 	m, err := serveMetrics(ctx, e, *metricsAddr, el.ping)
 	if err != nil {

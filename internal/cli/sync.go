@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -22,6 +23,7 @@ func runSync(ctx context.Context, e *env, args []string) int {
 	adopt := adoptFlag(fs)
 	dry := fs.Bool("dry-run", false, "fetch, extract and render as sync does, print the files it would write and remove and the commit it would make, and write nothing (no file, no state, no commit, no push)")
 	fs.BoolVar(&e.json, "json", false, "print the run's summary as JSON (a versioned shape: docs/operations.md)")
+	hostID := hostIDFlag(fs)
 	cfg := loadConfig(e, fs, file, args)
 	if cfg == nil {
 		return ExitUsage
@@ -43,7 +45,16 @@ func runSync(ctx context.Context, e *env, args []string) int {
 	}
 	defer held.Release()
 	deps.Lock = held
-	return syncWith(ctx, e, cfg, deps)
+	el := &election{cfg: cfg, host: cmp.Or(*hostID, defaultHostID(cfg)), ttl: DefaultLeaseTTL, log: e.log}
+	defer el.close()
+	h, err := el.once(ctx)
+	if err != nil {
+		fmt.Fprintln(e.stderr, "newsmirror:", err)
+		return ExitFatal
+	}
+	defer el.stop(h)
+	deps.Lease, deps.TakeOver = h.lease, el.takeover
+	return syncWith(h.ctx, e, cfg, deps)
 }
 
 // adoptFlag is --adopt: write into a folder that holds files and is not a
