@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -162,4 +163,57 @@ func TestHeartbeatsKeepEachHostsLastResult(t *testing.T) {
 			t.Errorf("host-b = %+v (now %v)", hb, now)
 		}
 	})
+}
+
+// BenchmarkLeaseRenew measures one renewal of a held lease, the write a
+// holder makes every third of its time to live, on each backend.
+func BenchmarkLeaseRenew(b *testing.B) {
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			db := be.Open(b)
+			ctx := context.Background()
+			l, err := db.AcquireLease(ctx, "sync", "host-a", time.Minute)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for b.Loop() {
+				if l, err = db.RenewLease(ctx, l, time.Minute); err != nil || !l.Held {
+					b.Fatalf("renewal: %+v, %v", l, err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkFencedWrite measures recording a mirrored article with and
+// without the lease check a fenced store makes in the same transaction.
+func BenchmarkFencedWrite(b *testing.B) {
+	for _, be := range storetest.Backends() {
+		for _, fenced := range []bool{false, true} {
+			name := be.Name + "/unfenced"
+			if fenced {
+				name = be.Name + "/fenced"
+			}
+			b.Run(name, func(b *testing.B) {
+				db := be.Open(b)
+				ctx := context.Background()
+				if fenced {
+					l, err := db.AcquireLease(ctx, "sync", "host-a", time.Hour)
+					if err != nil {
+						b.Fatal(err)
+					}
+					db.Fence(l)
+				}
+				n := 0
+				for b.Loop() {
+					n++
+					a := store.Article{URL: fmt.Sprintf("http://x/%d", n), Source: "s", Channel: "c", ID: fmt.Sprint(n), Path: fmt.Sprintf("pages/c/%d.md", n)}
+					if err := db.SaveMirrored(ctx, a, false, nil); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+	}
 }
