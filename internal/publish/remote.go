@@ -83,7 +83,7 @@ func (r *Repo) Pull(ctx context.Context, remote Remote, branch string, timeout t
 	if !has {
 		_, err = r.git(ctx, "reset", "-q", "--hard", "FETCH_HEAD")
 	} else {
-		_, err = r.git(ctx, "rebase", "-q", "--autostash", "FETCH_HEAD")
+		err = r.rebaseOn(ctx, "FETCH_HEAD")
 	}
 	if err != nil {
 		r.git(ctx, "rebase", "--abort")

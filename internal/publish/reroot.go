@@ -448,3 +448,47 @@ func (r *Repo) prune(ctx context.Context) error {
 	}
 	return nil
 }
+
+// rebaseOn rebases the local commits on upstream (a fetched commit). When
+// the two histories share no commit — one side was re-rooted, here or by
+// another host — the local commits to replay are those after the newest
+// local commit that has a copy upstream (same tree, author, date and
+// subject: what a re-root keeps), instead of the whole local history.
+func (r *Repo) rebaseOn(ctx context.Context, upstream string) error {
+	if _, err := r.git(ctx, "merge-base", "HEAD", upstream); err == nil {
+		_, err = r.git(ctx, "rebase", "-q", "--autostash", upstream)
+		return err
+	}
+	fork, err := r.copiedFrom(ctx, upstream)
+	if err != nil {
+		return err
+	}
+	_, err = r.git(ctx, "rebase", "-q", "--autostash", "--onto", upstream, fork)
+	return err
+}
+
+// copiedFrom is the newest commit of HEAD's first-parent chain that has a
+// copy in upstream's.
+func (r *Repo) copiedFrom(ctx context.Context, upstream string) (string, error) {
+	const format = "--format=%H %T %at %ae %s"
+	theirs, err := r.git(ctx, "log", "--first-parent", format, upstream)
+	if err != nil {
+		return "", fmt.Errorf("read upstream history: %w", err)
+	}
+	keys := map[string]bool{}
+	for _, line := range strings.Split(theirs, "\n") {
+		if _, key, ok := strings.Cut(line, " "); ok {
+			keys[key] = true
+		}
+	}
+	ours, err := r.git(ctx, "log", "--first-parent", format, "HEAD")
+	if err != nil {
+		return "", fmt.Errorf("read local history: %w", err)
+	}
+	for _, line := range strings.Split(ours, "\n") {
+		if hash, key, ok := strings.Cut(line, " "); ok && keys[key] {
+			return hash, nil
+		}
+	}
+	return "", errors.New("the local and upstream histories share no commit, not even a copy made by a re-root")
+}

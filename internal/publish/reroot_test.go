@@ -431,3 +431,42 @@ func TestRerootLeavesAShallowCloneAlone(t *testing.T) {
 		t.Errorf("branch moved to %s", got)
 	}
 }
+
+func TestPullTakesABranchReRootedByAnotherHost(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	up := filepath.Join(root, "up.git")
+	bare(t, up)
+	remotes := []publish.Remote{{Name: "up", URL: "file://" + up, Rewrite: true}}
+	a := history(t, filepath.Join(root, "a"), 30)
+	pushOK(t, a, remotes)
+
+	// Host b, a standby, cloned the upstream then and made a commit of its
+	// own; host a goes on, re-roots and pushes.
+	b, err := publish.Clone(ctx, filepath.Join(root, "b"), "mirror <m@localhost>", remotes[0], "main", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commitFile(t, b, "pages/c/b-only.md", "written on b")
+	addDay(t, a, 30)
+	if err := rerootRun(ctx, a, publish.Window{Commits: 10}, remotes, dayAt(40)); err != nil {
+		t.Fatal(err)
+	}
+
+	if err := b.Pull(ctx, remotes[0], "main", time.Minute); err != nil {
+		t.Fatalf("pull of the re-rooted branch: %v", err)
+	}
+	if n := git(t, b.Dir, "rev-list", "--count", "HEAD"); n != "12" {
+		t.Errorf("b holds %s commits, want a's root and 10, and its own", n)
+	}
+	if got, want := git(t, b.Dir, "rev-parse", "HEAD~1"), git(t, a.Dir, "rev-parse", "HEAD"); got != want {
+		t.Errorf("b's commit sits on %s, want a's tip %s", got, want)
+	}
+	if got := git(t, b.Dir, "diff", "--name-status", "HEAD", git(t, a.Dir, "rev-parse", "HEAD")); got != "D\tpages/c/b-only.md" {
+		t.Errorf("b's tree against a's:\n%s", got)
+	}
+	if st := git(t, b.Dir, "status", "--porcelain"); st != "" {
+		t.Errorf("b not clean:\n%s", st)
+	}
+	fsck(t, b.Dir)
+}
