@@ -1,11 +1,28 @@
 package publish
 
+import (
+	"os"
+	"syscall"
+)
+
 // CrashAt makes r's re-root stop with err at step ("built", "recorded",
 // "moved", "dropped"), as a killed run would there.
 func CrashAt(r *Repo, step string, err error) {
 	r.crash = func(s string) error {
 		if s == step {
 			return err
+		}
+		return nil
+	}
+}
+
+// KillAt makes r's re-root kill its own process with SIGKILL at step, as
+// an operator's kill -9 or a lost host would.
+func KillAt(r *Repo, step string) {
+	r.crash = func(s string) error {
+		if s == step {
+			syscall.Kill(os.Getpid(), syscall.SIGKILL)
+			select {} // the signal is on its way
 		}
 		return nil
 	}

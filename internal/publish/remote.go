@@ -137,8 +137,14 @@ func (r *Repo) Recover(held *MirrorLock) error {
 			return fmt.Errorf("remove stale git lock: %w", err)
 		}
 	}
-	refs := filepath.Join(r.Dir, ".git", "refs", "heads")
-	locks, _ := filepath.Glob(filepath.Join(refs, "*.lock"))
+	refs := filepath.Join(r.Dir, ".git", "refs")
+	var locks []string
+	// The branches, and newsmirror's own refs (a re-root's intent, the push
+	// records).
+	for _, pattern := range []string{"heads/*.lock", "newsmirror/*/*.lock"} {
+		found, _ := filepath.Glob(filepath.Join(refs, filepath.FromSlash(pattern)))
+		locks = append(locks, found...)
+	}
 	for _, l := range locks {
 		if err := os.Remove(l); err != nil {
 			return fmt.Errorf("remove stale git lock: %w", err)

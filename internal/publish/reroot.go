@@ -2,8 +2,15 @@ package publish
 
 import (
 	"context"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
+	"os"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -70,6 +77,10 @@ const (
 // *LeaseUnknownError when a re-root is due but a rewrite remote was never
 // pushed to.
 func (r *Repo) Reroot(ctx context.Context, w Window, remotes []Remote, now time.Time) (*Rerooted, error) {
+	pending := r.resolve(ctx, rerootOldRef) != "" || r.resolve(ctx, rerootNewRef) != ""
+	if w.IsZero() && !pending {
+		return nil, nil
+	}
 	branch, err := r.branchRef(ctx)
 	if err != nil {
 		return nil, err
@@ -267,17 +278,65 @@ func (r *Repo) rebuild(ctx context.Context, p *cutPlan, now time.Time) (string, 
 	if err != nil {
 		return "", err
 	}
+	format, err := r.git(ctx, "rev-parse", "--show-object-format")
+	if err != nil {
+		return "", fmt.Errorf("re-root: object format: %w", err)
+	}
+	objs := make([]string, 0, len(raws))
+	want := make([]string, 0, len(raws))
 	for i := len(raws) - 1; i >= 0; i-- {
 		obj, err := reparent(raws[i], prev)
 		if err != nil {
 			return "", fmt.Errorf("re-root: copy %s: %w", p.kept[i].hash, err)
 		}
-		if prev, err = r.gitStdin(ctx, strings.NewReader(obj), "hash-object", "-t", "commit", "-w", "--stdin"); err != nil {
-			return "", fmt.Errorf("re-root: copy %s: %w", p.kept[i].hash, err)
+		if prev, err = commitID(strings.TrimSpace(format), obj); err != nil {
+			return "", err
 		}
-		prev = strings.TrimSpace(prev)
+		objs, want = append(objs, obj), append(want, prev)
 	}
-	return prev, nil
+	return prev, r.writeCommits(ctx, objs, want)
+}
+
+// commitID is the object name git gives a commit object of content obj.
+func commitID(format, obj string) (string, error) {
+	var h hash.Hash
+	switch format {
+	case "sha1":
+		h = sha1.New()
+	case "sha256":
+		h = sha256.New()
+	default:
+		return "", fmt.Errorf("re-root: unknown object format %q", format)
+	}
+	fmt.Fprintf(h, "commit %d\x00", len(obj))
+	h.Write([]byte(obj))
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeCommits stores the commit objects objs with one git hash-object
+// (which checks each one's format) and makes sure git names them want.
+func (r *Repo) writeCommits(ctx context.Context, objs, want []string) error {
+	dir, err := os.MkdirTemp(filepath.Join(r.Dir, ".git"), "newsmirror-reroot-")
+	if err != nil {
+		return fmt.Errorf("re-root: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	var paths strings.Builder
+	for i, obj := range objs {
+		p := filepath.Join(dir, strconv.Itoa(i))
+		if err := os.WriteFile(p, []byte(obj), 0o644); err != nil {
+			return fmt.Errorf("re-root: %w", err)
+		}
+		paths.WriteString(p + "\n")
+	}
+	out, err := r.gitStdin(ctx, strings.NewReader(paths.String()), "hash-object", "-t", "commit", "-w", "--stdin-paths")
+	if err != nil {
+		return fmt.Errorf("re-root: write commits: %w", err)
+	}
+	if got := strings.Fields(out); !slices.Equal(got, want) {
+		return fmt.Errorf("re-root: git named the copied commits otherwise than expected (%d of %d)", len(got), len(want))
+	}
+	return nil
 }
 
 // rawCommits reads the commit objects of links, in their order, with one

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -225,8 +227,35 @@ func rerootRun(ctx context.Context, r *publish.Repo, w publish.Window, remotes [
 	return err
 }
 
-func TestRerootCrashedAtAnyStepIsFinishedByTheNextRun(t *testing.T) {
-	errCrash := errors.New("killed")
+// killedRerootEnv names the mirror a child process (the test binary run
+// again, see TestMain) re-roots and the step at which it kills itself.
+const killedRerootEnv = "NEWSMIRROR_TEST_KILLED_REROOT"
+
+// TestMain runs a killed re-root in a child process when asked.
+func TestMain(m *testing.M) {
+	if v := os.Getenv(killedRerootEnv); v != "" {
+		killedReroot(v)
+	}
+	os.Exit(m.Run())
+}
+
+// killedReroot re-roots the mirror of spec ("step dir remote") as a run
+// does and kills its own process at step; it exits 3 when it was not
+// killed.
+func killedReroot(spec string) {
+	f := strings.SplitN(spec, " ", 3)
+	ctx := context.Background()
+	r, err := publish.OpenRepo(ctx, f[1], "mirror <m@localhost>")
+	if err != nil {
+		os.Exit(2)
+	}
+	publish.KillAt(r, f[0])
+	remotes := []publish.Remote{{Name: "r", URL: "file://" + f[2], Rewrite: true}}
+	rerootRun(ctx, r, publish.Window{Commits: 10}, remotes, dayAt(40))
+	os.Exit(3)
+}
+
+func TestRerootKilledAtAnyStepIsFinishedByTheNextRun(t *testing.T) {
 	for _, step := range []string{"built", "recorded", "moved", "push", "forgot", "pruned"} {
 		t.Run(step, func(t *testing.T) {
 			ctx := context.Background()
@@ -243,22 +272,24 @@ func TestRerootCrashedAtAnyStepIsFinishedByTheNextRun(t *testing.T) {
 			if step == "push" {
 				// The push fails (the remote is away): the branch has moved.
 				gone := remote + ".away"
-				if err := exec.Command("mv", remote, gone).Run(); err != nil {
+				if err := os.Rename(remote, gone); err != nil {
 					t.Fatal(err)
 				}
 				if err := rerootRun(ctx, r, w, remotes, now); err == nil {
 					t.Fatal("push to a missing remote succeeded")
 				}
-				exec.Command("mv", gone, remote).Run()
+				os.Rename(gone, remote)
 			} else {
-				publish.CrashAt(r, step, errCrash)
-				if err := rerootRun(ctx, r, w, remotes, now); !errors.Is(err, errCrash) {
-					t.Fatalf("run = %v, want the crash", err)
+				cmd := exec.Command(os.Args[0], "-test.run=^$")
+				cmd.Env = append(os.Environ(), killedRerootEnv+"="+step+" "+dir+" "+remote)
+				out, err := cmd.CombinedOutput()
+				if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+					t.Fatalf("child not killed at %s: %v\n%s", step, err, out)
 				}
 			}
 			fsck(t, dir)
 
-			// The next run (a new process: no hook).
+			// The next run.
 			next, err := publish.OpenRepo(ctx, dir, "mirror <m@localhost>")
 			if err != nil {
 				t.Fatal(err)
@@ -469,4 +500,36 @@ func TestPullTakesABranchReRootedByAnotherHost(t *testing.T) {
 		t.Errorf("b not clean:\n%s", st)
 	}
 	fsck(t, b.Dir)
+}
+
+func TestRerootGoesOnAfterAGitKilledWhileHoldingItsRefLocks(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	remote := filepath.Join(root, "r.git")
+	bare(t, remote)
+	remotes := []publish.Remote{{Name: "r", URL: "file://" + remote, Rewrite: true}}
+	dir := filepath.Join(root, "m")
+	r := history(t, dir, 30)
+	pushOK(t, r, remotes)
+	// A git killed in update-ref leaves the ref's lock file: every later
+	// update of that ref would fail.
+	for _, l := range []string{"refs/heads/main.lock", "refs/newsmirror/reroot/new.lock", "refs/newsmirror/pushed/r.lock"} {
+		p := filepath.Join(dir, ".git", filepath.FromSlash(l))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		os.WriteFile(p, nil, 0o644)
+	}
+	held, err := publish.Lock(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	if err := r.Recover(held); err != nil {
+		t.Fatal(err)
+	}
+	if err := rerootRun(ctx, r, publish.Window{Commits: 10}, remotes, dayAt(40)); err != nil {
+		t.Fatalf("run after the locks were recovered: %v", err)
+	}
+	if n := git(t, remote, "rev-list", "--count", "main"); n != "11" {
+		t.Errorf("remote holds %s commits, want 11", n)
+	}
 }
