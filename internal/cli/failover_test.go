@@ -3,8 +3,11 @@ package cli_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +19,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/store"
+	"github.com/newsmirror/newsmirror/internal/store/storetest"
 )
 
 // Timing of the failover tests' daemons: runs back to back, a short lease.
@@ -75,16 +79,16 @@ func newGrowingSite(t *testing.T) *growingSite {
 // failoverHosts are two hosts' daemons on one configuration (each in its
 // own folder, with its own working copy), one bare upstream and one state.
 type failoverHosts struct {
-	t        *testing.T
-	bin      string
-	bare     string
-	site     *growingSite
-	dirs     map[string]string
-	daemons  map[string]*exec.Cmd
-	exited   map[string]chan error
-	logs     map[string]*lockedBuffer
-	openDB   func() *store.Store
-	lastLogs func() string
+	t       *testing.T
+	bin     string
+	bare    string
+	site    *growingSite
+	dirs    map[string]string
+	daemons map[string]*exec.Cmd
+	exited  map[string]chan error
+	logs    map[string]*lockedBuffer
+	openDB  func() *store.Store
+	metrics map[string]string // host's --metrics-addr
 }
 
 // newFailoverHosts writes the configuration of hosts "a" and "b", whose
@@ -94,7 +98,7 @@ func newFailoverHosts(t *testing.T, state func(host string) string, openDB func(
 	root := t.TempDir()
 	f := &failoverHosts{t: t, bin: buildBinary(t), bare: filepath.Join(root, "up.git"), site: newGrowingSite(t),
 		dirs: map[string]string{}, daemons: map[string]*exec.Cmd{}, exited: map[string]chan error{},
-		logs: map[string]*lockedBuffer{}, openDB: openDB}
+		logs: map[string]*lockedBuffer{}, openDB: openDB, metrics: map[string]string{}}
 	gitIn(t, root, "init", "-q", "--bare", "-b", "main", f.bare)
 	var chs strings.Builder
 	for _, ch := range channels {
@@ -146,8 +150,9 @@ func (b *lockedBuffer) String() string {
 // start starts host's daemon.
 func (f *failoverHosts) start(host string) {
 	f.t.Helper()
+	f.metrics[host] = freeLoopbackAddr(f.t)
 	cmd := exec.Command(f.bin, "run", "-c", filepath.Join(f.dirs[host], "config.yaml"), "--host-id", host,
-		"--every", foEvery.String(), "--jitter", "0", "--lease", foLease.String())
+		"--every", foEvery.String(), "--jitter", "0", "--lease", foLease.String(), "--metrics-addr", f.metrics[host])
 	f.logs[host] = &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = f.logs[host], f.logs[host]
 	if err := cmd.Start(); err != nil {
@@ -319,4 +324,136 @@ func TestDaemonOnSharedSQLiteStateTakesOverFromAKilledHolder(t *testing.T) {
 	open().Close() // both hosts share the state from their first run
 	f := newFailoverHosts(t, func(string) string { return state }, open)
 	f.failover(func(host string) { f.daemons[host].Process.Signal(syscall.SIGKILL) })
+}
+
+// sharedPostgres is a fresh PostgreSQL state for the test: its address,
+// and a store on it for the test's own reads.
+func sharedPostgres(t *testing.T) (string, func() *store.Store) {
+	t.Helper()
+	dsn := storetest.PostgresState(t)
+	return dsn, func() *store.Store {
+		db, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	}
+}
+
+func TestDaemonOnPostgresTakesOverFromAKilledHolder(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two daemons for about half a minute; .ci/run runs it in full")
+	}
+	dsn, open := sharedPostgres(t)
+	f := newFailoverHosts(t, func(string) string { return dsn }, open)
+	f.failover(func(host string) { f.daemons[host].Process.Signal(syscall.SIGKILL) })
+}
+
+func TestDaemonOnPostgresTakesOverFromAHolderCutOffFromTheDatabase(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs two daemons for about half a minute; .ci/run runs it in full")
+	}
+	dsn, open := sharedPostgres(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Each host reaches PostgreSQL through a forwarder of its own.
+	forwarders := map[string]*forwarder{}
+	state := func(host string) string {
+		fw := newForwarder(t, u.Host)
+		forwarders[host] = fw
+		v := *u
+		v.Host = fw.addr()
+		return v.String()
+	}
+	f := newFailoverHosts(t, state, open)
+	cut := f.failover(func(host string) { forwarders[host].cutOff() })
+	// The host cut off is alive, standing by, and says so.
+	if err := f.daemons[cut].Process.Signal(syscall.Signal(0)); err != nil {
+		t.Errorf("host %s cut off from the database died: %v", cut, err)
+	}
+	if resp, err := http.Get("http://" + f.metrics[cut] + "/healthz"); err != nil || resp.StatusCode != http.StatusServiceUnavailable {
+		t.Errorf("/healthz of the host cut off: %v %v; want 503", resp, err)
+	}
+	if scrape := get(t, "http://"+f.metrics[cut]+"/metrics"); !strings.Contains(scrape, `newsmirror_lease_held{host="`+cut+`"} 0`) ||
+		!strings.Contains(scrape, "newsmirror_store_up 0") {
+		t.Errorf("metrics of the host cut off:\n%s", scrape)
+	}
+	if log := f.logs[cut].String(); !strings.Contains(log, "lease lost: this host stops syncing") {
+		t.Errorf("host %s never said it lost the lease:\n%s", cut, log)
+	}
+}
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Errorf("GET %s: %v", url, err)
+		return ""
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+// forwarder is a loopback TCP forwarder between one daemon and the
+// database; cutOff closes every connection through it and refuses new
+// ones, as a network cut would.
+type forwarder struct {
+	ln     net.Listener
+	target string
+	mu     sync.Mutex
+	conns  []net.Conn
+	cut    bool
+}
+
+func newForwarder(t *testing.T, target string) *forwarder {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw := &forwarder{ln: ln, target: target}
+	t.Cleanup(fw.cutOff)
+	go fw.serve()
+	return fw
+}
+
+func (fw *forwarder) addr() string { return fw.ln.Addr().String() }
+
+func (fw *forwarder) serve() {
+	for {
+		c, err := fw.ln.Accept()
+		if err != nil {
+			return
+		}
+		up, err := net.Dial("tcp", fw.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		fw.mu.Lock()
+		if fw.cut {
+			fw.mu.Unlock()
+			c.Close()
+			up.Close()
+			return
+		}
+		fw.conns = append(fw.conns, c, up)
+		fw.mu.Unlock()
+		go func() { io.Copy(up, c); up.Close() }()
+		go func() { io.Copy(c, up); c.Close() }()
+	}
+}
+
+func (fw *forwarder) cutOff() {
+	fw.mu.Lock()
+	defer fw.mu.Unlock()
+	fw.cut = true
+	fw.ln.Close()
+	for _, c := range fw.conns {
+		c.Close()
+	}
+	fw.conns = nil
 }

@@ -13,15 +13,24 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/mirror"
+	"github.com/newsmirror/newsmirror/internal/store/storetest"
 )
 
 func TestTakeoverResetsAStaleWorkingCopyAndMirrorsWhatWasNeverPushedOnce(t *testing.T) {
+	for _, be := range storetest.Backends() {
+		t.Run(be.Name, func(t *testing.T) { takeoverAfterTakeover(t, be.State(t)) })
+	}
+}
+
+// takeoverAfterTakeover has two hosts share the state at state and hand
+// the mirror over twice.
+func takeoverAfterTakeover(t *testing.T, state string) {
 	f := newNewsFixture(t)
 	root := t.TempDir()
 	bare := filepath.Join(root, "up.git")
 	gitOut(t, root, "init", "-q", "--bare", "-b", "main", bare)
 	// Two hosts' working copies, one shared state, one upstream.
-	extra := fmt.Sprintf("  state: %q\npublish:\n  upstream: up\n  remotes: [{name: up, url: \"file://%s\"}]", filepath.Join(root, "state.db"), bare)
+	extra := fmt.Sprintf("  state: %q\npublish:\n  upstream: up\n  remotes: [{name: up, url: \"file://%s\"}]", state, bare)
 	hostA, hostB := f.config(t, extra, "a"), f.config(t, extra, "a")
 	hostA.Output.Dir, hostB.Output.Dir = filepath.Join(root, "A"), filepath.Join(root, "B")
 	arts := fakenews.Generate("a", 5, t0)
