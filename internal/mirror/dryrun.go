@@ -236,6 +236,9 @@ func (r *run) openDry(ctx context.Context, adopt bool) error {
 		return err
 	}
 	r.tree = newDryTree(publish.Tree{Dir: base, Owns: r.owner.owns, Creating: r.owner.creating, Replacing: r.owner.replacing})
+	if store.IsPostgres(r.cfg.Output.State) {
+		return ErrDryRunPostgres
+	}
 	state, err := r.scratch.state(ctx, r.cfg.StatePath())
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package mirror_test
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -177,4 +178,22 @@ func TestDryRunListsWhatTheSyncThenWritesAndChangesNothing(t *testing.T) {
 		t.Errorf("dry run beside a lock holder does not warn: %q", dry.Warnings)
 	}
 	assertSameFolder(t, "mirror after a dry run beside a lock holder", before, folderState(t, out))
+}
+
+func TestDryRunRefusesAPostgreSQLState(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/site.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := newFakeSite(t, ar)
+	out := filepath.Join(t.TempDir(), "mirror")
+	cfg := loadConfig(t, ar, out)
+	cfg.Output.State = "postgres://newsmirror@127.0.0.1:1/state"
+	_, err = mirror.Sync(context.Background(), cfg, mirror.Deps{Client: site.client(), DryRun: true})
+	if !errors.Is(err, mirror.ErrDryRunPostgres) {
+		t.Errorf("dry run on a PostgreSQL state: %v, want %v", err, mirror.ErrDryRunPostgres)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("refused dry run made the mirror folder: %v", err)
+	}
 }
