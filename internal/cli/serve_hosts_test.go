@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/store"
+	"github.com/newsmirror/newsmirror/internal/store/storetest"
 )
 
 // loadServes sends pixel hits to the counters in turn, each from a reader of
@@ -164,5 +166,50 @@ func TestServeRefusesCounterHostsOnDifferentPaths(t *testing.T) {
 	code, stdout, stderr := run(t, "check", "-c", cfg)
 	if code != 0 || !strings.Contains(stdout, "counter pixel: 2 hosts, each page loads one picked from its path: c1.example, c2.example") {
 		t.Errorf("check: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// The same on PostgreSQL, as counters on several hosts run: the demo's
+// state is moved into a fresh PostgreSQL schema (export, import) and the
+// three counters share it.
+func TestServeInstancesOnPostgresLoseNoHitWhenOneIsStopped(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dsn := storetest.PostgresState(t)
+	bin := buildBinary(t)
+	dir, cfg := demoMirror(t, "serve:\n  client_burst: 1000000\n  client_rate: 1000000\n  flush_interval: 200ms\n  client_header: X-Real-IP\n")
+	moveState(t, filepath.Join(dir, ".newsmirror", "state.db"), dsn)
+	data, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(data), "output:\n", "output:\n  state: \""+dsn+"\"\n", 1)), 0o644)
+	testServeInstancesLoseNoHit(t, bin, cfg, demoPages(t, dir), func() *store.Store {
+		db, err := store.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return db
+	})
+}
+
+// moveState copies the state at from into the empty state at to.
+func moveState(t *testing.T, from, to string) {
+	t.Helper()
+	ctx := context.Background()
+	src, err := store.Open(ctx, from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	var buf bytes.Buffer
+	if err := src.Export(ctx, &buf, ""); err != nil {
+		t.Fatal(err)
+	}
+	dst, err := store.Open(ctx, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if _, err := dst.Import(ctx, &buf); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -65,13 +65,14 @@ type Counter struct {
 
 	mu      sync.Mutex
 	pending map[hitKey]int64
-	spilled bool          // the buffer holds counts read from the spill file
 	full    chan struct{} // asks Run for a flush when pending is at its bound
 
-	flushMu sync.Mutex // one flush at a time; guards sent and seq
-	sent    []*batch   // written without a known outcome: sent again as they are
-	seq     int64      // the last batch's sequence number
-	health  storeHealth
+	flushMu   sync.Mutex             // one flush at a time; guards the fields below
+	sent      []*batch               // written without a known outcome: sent again as they are
+	seq       int64                  // the last batch's sequence number
+	fromSpill map[store.BatchID]bool // batches read from the spill file, to take out once written
+	legacy    bool                   // sent holds the spill file's counts that had no id
+	health    storeHealth
 }
 
 type hitKey struct {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/store"
@@ -16,9 +17,9 @@ import (
 // when a configuration says nothing.
 const DefaultStopWait = 20 * time.Second
 
-// spilledHit is one buffered count in the spill file. Host and Seq name
-// the batch it was sent in without a known outcome, which is sent again
-// under that id; both are empty for counts never sent.
+// spilledHit is one buffered count in the spill file, with the id of the
+// batch it belongs to. Files written before batches had ids hold counts
+// without one.
 type spilledHit struct {
 	Path  string `json:"path"`
 	Hour  int64  `json:"hour"` // hours since the Unix epoch
@@ -57,61 +58,66 @@ func (c *Counter) stopWait() time.Duration {
 	return c.cfg.Options.StopWait
 }
 
-// spill writes the buffered counts to the spill file, through a temporary
-// file and a rename, and reports what happened: sent batches keep their
-// ids, so that the next start sends them again as they are.
+// spill adds the buffered counts to the spill file as batches with their
+// ids (the counts never sent get one now), and reports what happened. The
+// file is read, merged and replaced (through a temporary file and a
+// rename) under a lock, so counters on one host sharing the file each add
+// their own; a batch in the file twice, or read by two counters, is still
+// written once, the store skipping an id it has.
 func (c *Counter) spill(cause error) error {
 	if c.cfg.Spill == "" {
 		return fmt.Errorf("hit counts lost: %w", cause)
 	}
 	c.flushMu.Lock()
 	defer c.flushMu.Unlock()
-	c.mu.Lock()
-	pending := c.pending
-	c.pending = map[hitKey]int64{}
-	c.mu.Unlock()
-	sent := c.sent
-	if !c.spilled { // else the buffer already holds the file's counts
-		old, oldPending, err := readSpill(c.cfg.Spill)
-		if err != nil {
-			return errors.Join(cause, err)
-		}
-		sent = append(old, sent...)
-		for k, n := range oldPending {
-			pending[k] += n
-		}
+	if b := c.takePending(); b != nil {
+		c.sent = append(c.sent, b)
 	}
-	if err := writeSpill(c.cfg.Spill, sent, pending); err != nil {
+	err := withSpillLock(c.cfg.Spill, func() error {
+		old, legacy, err := readSpill(c.cfg.Spill)
+		if err != nil {
+			return err
+		}
+		return writeSpill(c.cfg.Spill, mergeBatches(old, c.sent), legacy)
+	})
+	if err != nil {
 		return errors.Join(fmt.Errorf("hit counts lost: %w", cause), err)
 	}
-	c.sent = nil
-	c.spilled = false // the file holds every count; nothing is buffered
 	c.cfg.Log.Error("the state database took no hit counts at shutdown; kept for the next start",
-		"file", c.cfg.Spill, "batches", len(sent), "unsent", len(pending), "err", cause)
+		"file", c.cfg.Spill, "batches", len(c.sent), "err", cause)
+	c.sent, c.fromSpill = nil, nil
 	return nil
 }
 
-// loadSpill takes the batches a stopped counter spilled, and its unsent
-// counts as a new batch, and tries to write them (for no longer than
-// StopWait); a flush that writes them removes the file.
+// loadSpill takes the batches of the spill file (counts without an id
+// become a batch of this counter) and tries to write them, for no longer
+// than StopWait; a flush that writes them takes them out of the file.
 func (c *Counter) loadSpill(ctx context.Context) error {
 	if c.cfg.Spill == "" {
 		return nil
 	}
-	sent, pending, err := readSpill(c.cfg.Spill)
-	if err != nil || len(sent)+len(pending) == 0 {
+	var sent []*batch
+	var legacy map[hitKey]int64
+	err := withSpillLock(c.cfg.Spill, func() (err error) {
+		sent, legacy, err = readSpill(c.cfg.Spill)
+		return err
+	})
+	if err != nil || len(sent)+len(legacy) == 0 {
 		return err
 	}
 	c.flushMu.Lock()
-	c.sent = sent
-	if len(pending) > 0 {
-		c.seq++
-		c.sent = append(c.sent, &batch{id: store.BatchID{Host: c.cfg.Instance, Seq: c.seq}, counts: pending})
+	c.fromSpill = map[store.BatchID]bool{}
+	for _, b := range sent {
+		c.fromSpill[b.id] = true
 	}
-	c.spilled = true
+	c.sent = sent
+	if len(legacy) > 0 {
+		c.seq++
+		c.sent = append(c.sent, &batch{id: store.BatchID{Host: c.cfg.Instance, Seq: c.seq}, counts: legacy})
+		c.legacy = true
+	}
 	c.flushMu.Unlock()
-	c.cfg.Log.Info("hit counts kept at the last shutdown read back", "file", c.cfg.Spill,
-		"batches", len(sent), "unsent", len(pending))
+	c.cfg.Log.Info("hit counts kept at an earlier shutdown read back", "file", c.cfg.Spill, "batches", len(c.sent))
 	fctx, cancel := context.WithTimeout(ctx, c.stopWait())
 	defer cancel()
 	if err := c.Flush(fctx); err != nil {
@@ -120,21 +126,80 @@ func (c *Counter) loadSpill(ctx context.Context) error {
 	return nil
 }
 
-// dropSpill removes the spill file once its counts are in the database.
-// Called with flushMu held.
+// dropSpill takes the batches this counter read from the spill file, now
+// written, out of it (removing the file when nothing else is left), so
+// that the next start does not send them again. Called with flushMu held.
 func (c *Counter) dropSpill() {
-	if !c.spilled {
+	if len(c.fromSpill) == 0 && !c.legacy {
 		return
 	}
-	if err := os.Remove(c.cfg.Spill); err != nil && !errors.Is(err, os.ErrNotExist) {
-		c.cfg.Log.Error("remove the spilled hit counts (written to the database; they would count twice)", "file", c.cfg.Spill, "err", err)
+	err := withSpillLock(c.cfg.Spill, func() error {
+		list, legacy, err := readSpill(c.cfg.Spill)
+		if err != nil {
+			return err
+		}
+		var keep []*batch
+		for _, b := range list {
+			if !c.fromSpill[b.id] {
+				keep = append(keep, b)
+			}
+		}
+		if c.legacy {
+			legacy = nil
+		}
+		if len(keep)+len(legacy) == 0 {
+			if err := os.Remove(c.cfg.Spill); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+			return nil
+		}
+		return writeSpill(c.cfg.Spill, keep, legacy)
+	})
+	if err != nil {
+		c.cfg.Log.Error("take the written hit counts out of the spill file (the next start sends them again; they are not counted twice)",
+			"file", c.cfg.Spill, "err", err)
 		return
 	}
-	c.spilled = false
+	c.fromSpill, c.legacy = nil, false
 }
 
-// readSpill reads the spill file: the batches sent under an id, in file
-// order, and the counts never sent. A missing file holds nothing.
+// mergeBatches is a's batches then those of b not in a, by id.
+func mergeBatches(a, b []*batch) []*batch {
+	seen := map[store.BatchID]bool{}
+	out := make([]*batch, 0, len(a)+len(b))
+	for _, list := range [][]*batch{a, b} {
+		for _, x := range list {
+			if !seen[x.id] {
+				seen[x.id] = true
+				out = append(out, x)
+			}
+		}
+	}
+	return out
+}
+
+// withSpillLock runs fn holding an exclusive lock on the spill file's lock
+// file (path + ".lock"), which counters on one host sharing the file take
+// in turn.
+func withSpillLock(path string, fn func() error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("spill hit counts: %w", err)
+	}
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("lock spilled hit counts: %w", err)
+	}
+	defer f.Close()
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+		return fmt.Errorf("lock spilled hit counts %s: %w", path, err)
+	}
+	defer syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+	return fn()
+}
+
+// readSpill reads the spill file: its batches, in file order, and the
+// counts of an older file that have no batch id. A missing file holds
+// nothing.
 func readSpill(path string) ([]*batch, map[hitKey]int64, error) {
 	data, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
@@ -149,11 +214,11 @@ func readSpill(path string) ([]*batch, map[hitKey]int64, error) {
 	}
 	var sent []*batch
 	byID := map[store.BatchID]*batch{}
-	pending := map[hitKey]int64{}
+	legacy := map[hitKey]int64{}
 	for _, h := range list {
 		k := hitKey{h.Path, h.Hour}
 		if h.Host == "" {
-			pending[k] += h.Count
+			legacy[k] += h.Count
 			continue
 		}
 		id := store.BatchID{Host: h.Host, Seq: h.Seq}
@@ -165,25 +230,24 @@ func readSpill(path string) ([]*batch, map[hitKey]int64, error) {
 		}
 		b.counts[k] += h.Count
 	}
-	return sent, pending, nil
+	return sent, legacy, nil
 }
 
-func writeSpill(path string, sent []*batch, pending map[hitKey]int64) error {
+// writeSpill replaces the spill file with the batches and counts without
+// an id, through a temporary file and a rename. Called under the lock.
+func writeSpill(path string, sent []*batch, legacy map[hitKey]int64) error {
 	var list []spilledHit
 	for _, b := range sent {
 		for k, n := range b.counts {
 			list = append(list, spilledHit{k.path, k.hour, n, b.id.Host, b.id.Seq})
 		}
 	}
-	for k, n := range pending {
+	for k, n := range legacy {
 		list = append(list, spilledHit{Path: k.path, Hour: k.hour, Count: n})
 	}
 	data, err := json.Marshal(list)
 	if err != nil {
 		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("spill hit counts: %w", err)
 	}
 	tmp := path + ".tmp"
 	f, err := os.Create(tmp)

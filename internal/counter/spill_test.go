@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 	"time"
 
@@ -163,5 +164,60 @@ func TestSpilledCountsAddUpOverTwoFailedShutdowns(t *testing.T) {
 	}
 	if n := m.hits(t, "pages/world/102.md"); n != 2 {
 		t.Errorf("hits = %d, want 2 (one per life, none twice)", n)
+	}
+}
+
+// Counters on one host sharing a spill file (one configuration, several
+// listeners) stop at once with the database locked: each adds its counts
+// to the file. Two starting at once both read the file, and still every
+// hit is written once.
+func TestCountersSharingASpillFileLoseNoHitAndCountNoneTwice(t *testing.T) {
+	m := newMirror(t)
+	spill := filepath.Join(m.dir, ".newsmirror", "state.db-hits.json")
+	opts := counter.DefaultOptions()
+	opts.ClientBurst, opts.ClientRate, opts.ClientHeader = 1000, 1000, "X-Real-IP"
+	opts.StopWait, opts.FlushInterval = 200*time.Millisecond, time.Hour
+	cfg := counter.Config{DB: m.db, Dir: m.dir, Prefix: "/goodnews/", Options: opts,
+		Now: func() time.Time { return epoch }, Spill: spill}
+	var stops []func()
+	var ran []chan error
+	for k := range 3 {
+		c, err := counter.New(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ln, _ := net.Listen("tcp", "127.0.0.1:0")
+		ctx, stop := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- c.Run(ctx, ln) }()
+		for i := range 100 {
+			readPixel(t, fmt.Sprintf("http://%s/goodnews/pages/world/101.md", ln.Addr()), 1000*k+i)
+		}
+		stops, ran = append(stops, stop), append(ran, done)
+	}
+	release := lockDatabase(t, m.dir)
+	for _, stop := range stops {
+		stop()
+	}
+	for _, done := range ran {
+		if err := <-done; err != nil {
+			t.Fatalf("stop with the database locked: %v", err)
+		}
+	}
+	release()
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			if _, err := counter.New(context.Background(), cfg); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if n := m.hits(t, "pages/world/101.md"); n != 300 {
+		t.Errorf("hits = %d, want the 300 of the three counters, once", n)
+	}
+	if _, err := os.Stat(spill); !os.IsNotExist(err) {
+		t.Errorf("spill file left after its counts were written: %v", err)
 	}
 }

@@ -1,8 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 )
 
@@ -52,7 +55,13 @@ func (s *Store) AddHits(ctx context.Context, batch []HitCount) error {
 	return nil
 }
 
+// addHits adds the counts in the order of their rows (page, hour), so
+// that writers adding to the same rows at once lock them in one order and
+// never deadlock.
 func addHits(ctx context.Context, tx txn, batch []HitCount) error {
+	batch = slices.SortedFunc(slices.Values(batch), func(a, b HitCount) int {
+		return cmp.Or(strings.Compare(a.Path, b.Path), a.Hour.Compare(b.Hour))
+	})
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO hits (path, hour, count) VALUES (?, ?, ?)
 		ON CONFLICT(path, hour) DO UPDATE SET count = hits.count + excluded.count`)
 	if err != nil {

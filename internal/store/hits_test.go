@@ -2,6 +2,10 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,4 +73,36 @@ func testPingAnswersWhileOpenAndFailsWhenClosed(t *testing.T, db *store.Store) {
 	if err := db.Ping(ctx); err == nil {
 		t.Fatal("ping a closed database: no error")
 	}
+}
+
+// Counters write batches sharing pages and hours at the same moment, each
+// listing them in its own order: every batch is written, none waits for
+// ever or is chosen as a deadlock's victim.
+func TestConcurrentHitBatchesOverSharedRowsAllCommit(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.Store) {
+		ctx := context.Background()
+		hour := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+		var counts []store.HitCount
+		for i := range 300 {
+			counts = append(counts, store.HitCount{Path: fmt.Sprintf("pages/c%d/%d.md", i%7, i), Hour: hour.Add(time.Duration(i%3) * time.Hour), Count: 1})
+		}
+		var wg sync.WaitGroup
+		for w := range 4 {
+			wg.Go(func() {
+				r := rand.New(rand.NewPCG(uint64(w), 1))
+				for seq := range 5 {
+					mine := slices.Clone(counts)
+					r.Shuffle(len(mine), func(i, j int) { mine[i], mine[j] = mine[j], mine[i] })
+					if _, err := db.AddHitBatch(ctx, store.BatchID{Host: fmt.Sprintf("counter-%d", w), Seq: int64(seq + 1)}, hour, mine); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if n, err := db.Hits(ctx, "pages/c0/0.md", hour); err != nil || n != 20 {
+			t.Errorf("hits of one shared row = %d, %v; want 4 counters × 5 batches", n, err)
+		}
+	})
 }

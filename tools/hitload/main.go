@@ -41,6 +41,7 @@ type options struct {
 	n           int
 	concurrency int
 	clients     int
+	header      string
 	max         time.Duration
 }
 
@@ -52,6 +53,7 @@ func main() {
 	flag.IntVar(&o.n, "n", 100000, "requests to send")
 	flag.IntVar(&o.concurrency, "c", 64, "requests in flight (one keep-alive connection each)")
 	flag.IntVar(&o.clients, "clients", 64, "distinct client addresses (127.0.0.2 and up), one per connection")
+	flag.StringVar(&o.header, "reader-header", "", "send each request from a reader of its own: this `header` (the counter's serve.client_header, e.g. X-Real-IP) carries a distinct address per request, so that every hit counts")
 	flag.DurationVar(&o.max, "max", 5*time.Minute, "stop after this long whatever -n says")
 	flag.Parse()
 	o.bases = strings.Split(*base, ",")
@@ -151,7 +153,7 @@ func load(o options, paths []string) *result {
 				}
 				target := base + pick(paths, i, buf)
 				t0 := time.Now()
-				if !get(ctx, client, target) {
+				if !get(ctx, client, target, o.header, i) {
 					failed.Add(1)
 				}
 				lat[w] = append(lat[w], time.Since(t0))
@@ -186,8 +188,11 @@ func workerClient(k int) *http.Client {
 	}}
 }
 
-func get(ctx context.Context, c *http.Client, target string) bool {
+func get(ctx context.Context, c *http.Client, target, header string, i int64) bool {
 	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+	if header != "" {
+		req.Header.Set(header, fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+	}
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0")
 	resp, err := c.Do(req)
 	if err != nil {
