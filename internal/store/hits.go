@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -55,25 +57,45 @@ func (s *Store) AddHits(ctx context.Context, batch []HitCount) error {
 	return nil
 }
 
-// addHits adds the counts in the order of their rows (page, hour), so
-// that writers adding to the same rows at once lock them in one order and
-// never deadlock.
+// hitRows is the most counts one statement adds: 3 placeholders each,
+// well within SQLite's and PostgreSQL's limits on placeholders.
+const hitRows = 512
+
+// addHits adds the counts, a few hundred rows per statement, in the order
+// of their rows (page, hour), so that writers adding to the same rows at
+// once lock them in one order and never deadlock. Counts of one row are
+// summed first: one statement may not touch a row twice.
 func addHits(ctx context.Context, tx txn, batch []HitCount) error {
-	batch = slices.SortedFunc(slices.Values(batch), func(a, b HitCount) int {
-		return cmp.Or(strings.Compare(a.Path, b.Path), a.Hour.Compare(b.Hour))
-	})
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO hits (path, hour, count) VALUES (?, ?, ?)
-		ON CONFLICT(path, hour) DO UPDATE SET count = hits.count + excluded.count`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
+	sums := map[hitRow]int64{}
 	for _, h := range batch {
-		if _, err := stmt.ExecContext(ctx, h.Path, h.Hour.Unix()/3600, h.Count); err != nil {
+		sums[hitRow{h.Path, h.Hour.Unix() / 3600}] += h.Count
+	}
+	rows := slices.SortedFunc(maps.Keys(sums), func(a, b hitRow) int {
+		return cmp.Or(strings.Compare(a.path, b.path), cmp.Compare(a.hour, b.hour))
+	})
+	for len(rows) > 0 {
+		// hitRows at a time, then a power of two: few statement shapes,
+		// each rebound and prepared once.
+		n := min(hitRows, 1<<(bits.Len(uint(len(rows)))-1))
+		chunk := rows[:n]
+		rows = rows[n:]
+		args := make([]any, 0, 3*len(chunk))
+		for _, r := range chunk {
+			args = append(args, r.path, r.hour, sums[r])
+		}
+		values := strings.Repeat("(?, ?, ?), ", len(chunk))
+		if _, err := tx.ExecContext(ctx, `INSERT INTO hits (path, hour, count) VALUES `+values[:len(values)-2]+`
+			ON CONFLICT(path, hour) DO UPDATE SET count = hits.count + excluded.count`, args...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// hitRow is the key of one row of hits.
+type hitRow struct {
+	path string
+	hour int64
 }
 
 // BatchID names one batch of hit counts: the counter instance that made it

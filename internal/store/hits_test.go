@@ -106,3 +106,25 @@ func TestConcurrentHitBatchesOverSharedRowsAllCommit(t *testing.T) {
 		}
 	})
 }
+
+func TestAddHitsSumsRepeatedRowsAndTakesLongBatches(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.Store) {
+		ctx := context.Background()
+		hour := time.Date(2026, 12, 1, 2, 0, 0, 0, time.UTC)
+		var batch []store.HitCount
+		for i := range 1300 {
+			batch = append(batch, store.HitCount{Path: fmt.Sprintf("pages/c/%d.md", i), Hour: hour, Count: 2})
+		}
+		batch = append(batch, store.HitCount{Path: "pages/c/7.md", Hour: hour.Add(30 * time.Minute), Count: 5}) // the same row
+		if err := db.AddHits(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		total, files, err := db.HitTotal(ctx, hour)
+		if err != nil || total != 2605 || files != 1300 {
+			t.Errorf("total %d hits on %d files, %v; want 2605 on 1300", total, files, err)
+		}
+		if n, _ := db.Hits(ctx, "pages/c/7.md", hour); n != 7 {
+			t.Errorf("hits of the row given twice = %d, want 7", n)
+		}
+	})
+}
