@@ -3,6 +3,7 @@ package counter_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -136,4 +137,36 @@ func grepLines(text, s string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// A full buffer does not wait for the flush interval: Run writes it at once.
+func TestFullBufferIsWrittenBeforeTheFlushInterval(t *testing.T) {
+	m := newMirror(t)
+	var hours atomic.Int64
+	opts := counter.DefaultOptions()
+	opts.MaxPending, opts.FlushInterval = 1000, time.Hour
+	c, err := counter.New(context.Background(), counter.Config{DB: m.db, Dir: m.dir, Prefix: "/goodnews/",
+		Options: opts, Now: func() time.Time { return epoch.Add(time.Duration(hours.Load()) * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	go c.Run(ctx, ln)
+	for i := range 1001 { // the last one finds the buffer full
+		hours.Store(int64(i))
+		get(c, "/goodnews/pages/world/101.md", "192.0.2.1", reader)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := m.db.Hits(context.Background(), "pages/world/101.md", time.Time{})
+		if err == nil && n == 1000 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("hits stored = %d, %v; want the 1,000 buffered, written without waiting an hour", n, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
