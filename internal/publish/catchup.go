@@ -26,10 +26,16 @@ func (r *Repo) CatchUp(ctx context.Context, remote Remote, branch string, timeou
 	up := r.resolve(ctx, "FETCH_HEAD")
 	head := r.Head(ctx)
 	if head == up || (keepAhead && head != "" && r.isAncestor(ctx, up, head)) {
+		if err := r.follow(ctx, remote, up, false); err != nil {
+			return false, err
+		}
 		return false, r.catchUpState(fctx, remote)
 	}
 	if _, err := r.git(ctx, "reset", "-q", "--hard", up); err != nil {
 		return false, fmt.Errorf("catch up with %s: %w", remote.Name, err)
+	}
+	if err := r.follow(ctx, remote, up, true); err != nil {
+		return false, err
 	}
 	return true, r.catchUpState(fctx, remote)
 }

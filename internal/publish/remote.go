@@ -80,16 +80,17 @@ func (r *Repo) Pull(ctx context.Context, remote Remote, branch string, timeout t
 	if err != nil {
 		return err
 	}
+	fetched := r.resolve(ctx, "FETCH_HEAD")
 	if !has {
-		_, err = r.git(ctx, "reset", "-q", "--hard", "FETCH_HEAD")
+		_, err = r.git(ctx, "reset", "-q", "--hard", fetched)
 	} else {
-		err = r.rebaseOn(ctx, "FETCH_HEAD")
+		err = r.rebaseOn(ctx, fetched)
 	}
 	if err != nil {
 		r.git(ctx, "rebase", "--abort")
 		return fmt.Errorf("pull from %s: %w", remote.Name, scrubErr(err, remote.URL))
 	}
-	return nil
+	return r.follow(ctx, remote, fetched, false)
 }
 
 // fetch reads the branch of remote into FETCH_HEAD; found is false when

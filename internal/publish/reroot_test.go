@@ -533,3 +533,42 @@ func TestRerootGoesOnAfterAGitKilledWhileHoldingItsRefLocks(t *testing.T) {
 		t.Errorf("remote holds %s commits, want 11", n)
 	}
 }
+
+func TestHostTakingOverPushesOnAnotherHostsReroot(t *testing.T) {
+	ctx := context.Background()
+	root := t.TempDir()
+	up, backup := filepath.Join(root, "up.git"), filepath.Join(root, "backup.git")
+	bare(t, up)
+	bare(t, backup)
+	remotes := []publish.Remote{
+		{Name: "up", URL: "file://" + up, Rewrite: true},
+		{Name: "backup", URL: "file://" + backup, Rewrite: true},
+	}
+	// Host b syncs and pushes first, then host a takes over, goes on,
+	// re-roots and pushes everywhere.
+	b := history(t, filepath.Join(root, "b"), 20)
+	pushOK(t, b, remotes)
+	a, err := publish.Clone(ctx, filepath.Join(root, "a"), "mirror <m@localhost>", remotes[0], "main", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pushOK(t, a, remotes)
+	for i := 20; i < 30; i++ {
+		addDay(t, a, i)
+	}
+	if err := rerootRun(ctx, a, publish.Window{Commits: 10}, remotes, dayAt(40)); err != nil {
+		t.Fatal(err)
+	}
+
+	// b takes over again: its records of its own pushes are stale.
+	if moved, err := b.CatchUp(ctx, remotes[0], "main", time.Minute, false); err != nil || !moved {
+		t.Fatalf("CatchUp = %v, %v", moved, err)
+	}
+	addDay(t, b, 30)
+	pushOK(t, b, remotes)
+	for _, rm := range []string{up, backup} {
+		if got, want := git(t, rm, "rev-parse", "main"), git(t, b.Dir, "rev-parse", "HEAD"); got != want {
+			t.Errorf("%s at %s, want b's %s", filepath.Base(rm), got, want)
+		}
+	}
+}
