@@ -23,6 +23,9 @@ func (r *run) reroot(ctx context.Context) {
 		r.warn(fmt.Sprintf("history not re-rooted (publish.history %s; the next run tries again): %v", p.History, err))
 	case res != nil && !res.Resumed:
 		r.report.Reroot = res
+		if r.report.Commit == res.Old {
+			r.report.Commit = res.New // the run's commit, copied
+		}
 		r.log.Info("history re-rooted", "cut", res.Cut, "kept", res.Kept, "since", res.Since)
 	}
 }

@@ -36,6 +36,9 @@ func TestSyncKeepsHistoryWithinTheWindowAndPushesItWithALease(t *testing.T) {
 		if len(rep.Pushes) != 1 || rep.Pushes[0].Err != nil {
 			t.Fatalf("sync %d: pushes %+v", i+1, rep.Pushes)
 		}
+		if rep.Commit != "" && rep.Commit != gitOut(t, f.out, "rev-parse", "HEAD") {
+			t.Errorf("sync %d reports commit %s, the branch is at %s", i+1, rep.Commit, gitOut(t, f.out, "rev-parse", "HEAD"))
+		}
 		if r := rep.Reroot; r != nil {
 			if r.Kept != 3 {
 				t.Errorf("sync %d kept %d commits, want 3", i+1, r.Kept)
