@@ -2,6 +2,7 @@ package assets
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -47,14 +48,18 @@ func (s Shrunk) Scaled() bool { return s.NewWidth > 0 && s.NewWidth < s.Width }
 // compression; the result replaces the original only when it is smaller.
 // GIFs (animated ones above all) and WebP are kept as they are, as are a
 // JPEG whose EXIF says to rotate it (decoding would lose the rotation)
-// and a CMYK JPEG (re-encoding would shift its colours).
+// and a CMYK JPEG (re-encoding would shift its colours), with a warning
+// when they needed converting.
 //
 // A JPEG that needs no scaling is never turned into pixels: one whose
 // quantisation tables say it is at or below Quality, with little
-// metadata, is kept byte for byte without decoding it; a sequential one
+// metadata, is kept byte for byte once its structure is checked whole (a
+// truncated or broken one is kept with a warning); a sequential one
 // above Quality is requantised in the DCT domain (jpegcoef), which is
 // several times faster than decoding and encoding and loses nothing but
-// the coarser steps. Progressive ones are decoded and re-encoded.
+// the coarser steps. Progressive ones, and ones whose coefficients would
+// take more memory than decoding MaxPixels to pixels, are decoded and
+// re-encoded.
 func (o Shrink) Apply(data []byte) Shrunk {
 	out := Shrunk{Data: data}
 	ctype := http.DetectContentType(data)
@@ -71,13 +76,8 @@ func (o Shrink) Apply(data []byte) Shrunk {
 		out.Warning = fmt.Sprintf("kept as is: %d×%d is over %d pixels, too large to decode safely", cfg.Width, cfg.Height, o.MaxPixels)
 		return out
 	}
-	if ctype == "image/jpeg" && (rotated(data) || cfg.ColorModel == colorModelCMYK) {
+	if ctype == "image/jpeg" && o.jpeg(data, cfg, &out) {
 		return out
-	}
-	if ctype == "image/jpeg" && cfg.Width <= o.MaxWidth {
-		if done := o.requantize(data, &out); done {
-			return out
-		}
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
@@ -102,25 +102,45 @@ func (o Shrink) Apply(data []byte) Shrunk {
 // and still be kept byte for byte when its quality is within the budget.
 const metadataSlack = 8 << 10
 
-// requantize stores a JPEG that needs no scaling without decoding it to
-// pixels: as it is when its quality is at or below o.Quality and it has
-// little metadata, else requantised to o.Quality (its metadata but the
-// colour profile dropped) when that is smaller. It returns false for a
-// JPEG it cannot read that way, to be decoded.
-func (o Shrink) requantize(data []byte, out *Shrunk) bool {
+// jpeg stores a JPEG without decoding it to pixels where it can, and
+// reports whether it did: as it is when it needs no scaling, its quality
+// is at or below o.Quality and it has little metadata, once jpegcoef
+// checked it whole; else requantised to o.Quality (its metadata but the
+// colour profile dropped) when that is smaller. A broken one, and a
+// rotated or CMYK one that needed converting, is kept with a warning. It
+// returns false for a JPEG to be decoded to pixels.
+func (o Shrink) jpeg(data []byte, cfg image.Config, out *Shrunk) bool {
 	h, err := jpegcoef.ReadHeader(data)
 	if err != nil {
-		return false
-	}
-	if jpegcoef.Quality(h.LumaTable) <= o.Quality && h.Metadata <= metadataSlack {
+		out.Warning = fmt.Sprintf("kept as is: image/jpeg does not decode: %v", err)
 		return true
 	}
-	if !h.Supported {
+	narrow := cfg.Width <= o.MaxWidth
+	if narrow && jpegcoef.Quality(h.LumaTable) <= o.Quality && h.Metadata <= metadataSlack {
+		if err := jpegcoef.Check(data); err != nil {
+			out.Warning = fmt.Sprintf("kept as is: image/jpeg does not decode: %v", err)
+		}
+		return true
+	}
+	if why := untouchable(data, cfg); why != "" {
+		out.Warning = "kept as is: " + why
+		return true
+	}
+	if !narrow || !h.Supported {
 		return false
 	}
-	m, err := jpegcoef.Decode(data)
-	if err != nil {
+	// Coefficients take two bytes a sample, twice what pixels take: past
+	// what decoding MaxPixels to pixels would take (three bytes a pixel,
+	// 4:4:4), the image is decoded to pixels instead.
+	m, err := jpegcoef.DecodeLimit(data, 3*o.MaxPixels)
+	var limit *jpegcoef.LimitError
+	var unsupported *jpegcoef.UnsupportedError
+	switch {
+	case errors.As(err, &limit) || errors.As(err, &unsupported):
 		return false
+	case err != nil:
+		out.Warning = fmt.Sprintf("kept as is: image/jpeg does not decode: %v", err)
+		return true
 	}
 	m.Requantize(o.Quality)
 	var b bytes.Buffer
@@ -128,6 +148,19 @@ func (o Shrink) requantize(data []byte, out *Shrunk) bool {
 		out.Data = b.Bytes()
 	}
 	return true
+}
+
+// untouchable says why a JPEG may not be re-encoded ("" when it may): an
+// EXIF orientation other than 1 (the pixels would lose their rotation)
+// or CMYK (the colours would shift).
+func untouchable(data []byte, cfg image.Config) string {
+	if r := orientation(exif(data)); r > 1 {
+		return fmt.Sprintf("its EXIF orientation %d would be lost by re-encoding", r)
+	}
+	if cfg.ColorModel == colorModelCMYK {
+		return "a CMYK JPEG's colours would shift by re-encoding"
+	}
+	return ""
 }
 
 // scale returns img at most MaxWidth wide, its height in proportion. A
@@ -156,21 +189,20 @@ func (o Shrink) scale(img image.Image) image.Image {
 
 var colorModelCMYK = image.NewCMYK(image.Rect(0, 0, 1, 1)).ColorModel()
 
-// rotated reports whether a JPEG's EXIF orientation asks for anything but
-// the image as stored.
-func rotated(data []byte) bool {
+// exif returns the TIFF data of a JPEG's EXIF segment (nil when none).
+func exif(data []byte) []byte {
 	for i := 2; i+4 <= len(data) && data[i] == 0xFF; {
 		marker, size := data[i+1], int(data[i+2])<<8|int(data[i+3])
 		if marker == 0xDA || size < 2 { // start of scan: no more headers
-			return false
+			return nil
 		}
 		end := min(i+2+size, len(data))
 		if marker == 0xE1 && bytes.HasPrefix(data[i+4:end], []byte("Exif\x00\x00")) {
-			return orientation(data[i+10:end]) > 1
+			return data[i+10 : end]
 		}
 		i = end
 	}
-	return false
+	return nil
 }
 
 // orientation reads the Orientation tag (0x0112) of IFD0 in a TIFF

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/assets"
 	"github.com/newsmirror/newsmirror/internal/config"
+	"github.com/newsmirror/newsmirror/internal/jpegcoef"
 	"github.com/newsmirror/newsmirror/internal/publish"
 	"golang.org/x/image/draw"
 )
@@ -200,8 +202,111 @@ func TestShrinkKeepsAJPEGItsEXIFRotates(t *testing.T) {
 	app1 := append([]byte("Exif\x00\x00"), tiff...)
 	seg := append([]byte{0xFF, 0xE1, byte((len(app1) + 2) >> 8), byte(len(app1) + 2)}, app1...)
 	rotated := append(append(append([]byte{}, orig[:2]...), seg...), orig[2:]...)
-	if got := defaultShrink().Apply(rotated); !bytes.Equal(got.Data, rotated) {
+	got := defaultShrink().Apply(rotated)
+	if !bytes.Equal(got.Data, rotated) {
 		t.Errorf("a JPEG with EXIF orientation 6 was re-encoded: it would lose its rotation")
+	}
+	if !strings.Contains(got.Warning, "orientation 6") {
+		t.Errorf("a 1400 px JPEG with EXIF orientation 6 kept unscaled: warning %q, want one naming the orientation", got.Warning)
+	}
+	narrow := jpegOf(t, photo(600, 400, 5), 70)
+	narrow = append(append(append([]byte{}, narrow[:2]...), seg...), narrow[2:]...)
+	if got := defaultShrink().Apply(narrow); !bytes.Equal(got.Data, narrow) || got.Warning != "" {
+		t.Errorf("a rotated JPEG needing no conversion: warning %q, changed %v; want kept silently", got.Warning, !bytes.Equal(got.Data, narrow))
+	}
+}
+
+// TestShrinkWarnsOfACMYKJPEGItCannotScale: a CMYK JPEG wider than the
+// maximum is kept as it is (re-encoding would shift its colours), and
+// says so.
+func TestShrinkWarnsOfACMYKJPEGItCannotScale(t *testing.T) {
+	cmyk, err := os.ReadFile(filepath.Join(runtime.GOROOT(), "src", "image", "testdata", "video-001.cmyk.jpeg"))
+	if err != nil {
+		t.Fatalf("the Go distribution's CMYK JPEG: %v", err)
+	}
+	s := defaultShrink()
+	s.MaxWidth = 100
+	got := s.Apply(cmyk)
+	if !bytes.Equal(got.Data, cmyk) || !strings.Contains(got.Warning, "CMYK") {
+		t.Errorf("a 150 px CMYK JPEG, max width 100: warning %q, changed %v; want kept with a warning", got.Warning, !bytes.Equal(got.Data, cmyk))
+	}
+}
+
+// TestShrinkNeverKeepsABrokenJPEGSilently cuts JPEGs of every layout
+// (baseline, progressive, greyscale, restart intervals, subsamplings)
+// short, by their end-of-image marker alone up to half their bytes: each
+// is either stored converted (and decodes) or kept as it is with a
+// warning that it does not decode, never kept silently.
+func TestShrinkNeverKeepsABrokenJPEGSilently(t *testing.T) {
+	files := map[string][]byte{
+		"q60":  jpegOf(t, photo(900, 600, 21), 60),
+		"q75":  jpegOf(t, photo(640, 480, 22), 75),
+		"q90":  jpegOf(t, photo(700, 400, 23), 90),
+		"wide": jpegOf(t, photo(1300, 700, 24), 70),
+	}
+	dir := filepath.Join(runtime.GOROOT(), "src", "image", "testdata")
+	for _, n := range []string{"video-001.jpeg", "video-001.progressive.jpeg", "video-001.restart2.jpeg", "video-001.q50.444.jpeg", "video-005.gray.q50.jpeg", "video-001.q50.410.progressive.jpeg"} {
+		b, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			t.Fatalf("the Go distribution's %s: %v", n, err)
+		}
+		files[n] = b
+	}
+	for name, data := range files {
+		if got := defaultShrink().Apply(data); got.Warning != "" {
+			t.Errorf("%s whole: warning %q", name, got.Warning)
+		}
+		for _, cut := range []int{2, 3, 100, len(data) / 3, len(data) / 2} {
+			b := data[:len(data)-cut]
+			got := defaultShrink().Apply(b)
+			switch {
+			case bytes.Equal(got.Data, b) && !strings.Contains(got.Warning, "does not decode"):
+				t.Errorf("%s cut by %d bytes: kept as is, warning %q", name, cut, got.Warning)
+			case !bytes.Equal(got.Data, b):
+				if _, err := jpeg.Decode(bytes.NewReader(got.Data)); err != nil {
+					t.Errorf("%s cut by %d bytes: stored bytes do not decode: %v", name, cut, err)
+				}
+			}
+		}
+	}
+}
+
+// TestShrinkKeepsAJPEGWithAnUndefinedTable: a JPEG whose chroma points
+// at a quantisation table it never defines (image/jpeg decodes it with
+// zero steps, libjpeg refuses it) is kept as it is with a warning,
+// whether it needed requantising or scaling: never replaced by a wrong
+// image.
+func TestShrinkKeepsAJPEGWithAnUndefinedTable(t *testing.T) {
+	for _, w := range []int{800, 1300} {
+		data := jpegOf(t, photo(w, 500, uint64(w)), 90)
+		sof := bytes.Index(data, []byte{0xFF, 0xC0})
+		data[sof+10+3+2] = 3 // Cb's table
+		got := defaultShrink().Apply(data)
+		if !bytes.Equal(got.Data, data) || !strings.Contains(got.Warning, "never defined") {
+			t.Errorf("%d px wide: warning %q, changed %v; want kept with a warning", w, got.Warning, !bytes.Equal(got.Data, data))
+		}
+	}
+}
+
+// TestShrinkBoundsTheMemoryOfATallJPEG: a tall 4:4:4 JPEG within
+// MaxPixels whose coefficients would take twice what its pixels take is
+// decoded to pixels instead, and Apply allocates no more than decoding
+// MaxPixels to pixels would (three bytes a pixel) and a few copies of
+// the file.
+func TestShrinkBoundsTheMemoryOfATallJPEG(t *testing.T) {
+	data := tall444(t, 96, 6000)
+	s := defaultShrink()
+	s.MaxPixels = 96 * 6000
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	got := s.Apply(data)
+	runtime.ReadMemStats(&after)
+	if got.Warning != "" || len(got.Data) >= len(data) {
+		t.Errorf("warning %q, %d bytes from %d; want it re-encoded smaller", got.Warning, len(got.Data), len(data))
+	}
+	limit := uint64(3*s.MaxPixels + 2*len(data) + 256<<10)
+	if n := after.TotalAlloc - before.TotalAlloc; n > limit {
+		t.Errorf("Apply allocated %d bytes, over %d (coefficients would take %d)", n, limit, 6*s.MaxPixels)
 	}
 }
 
@@ -302,18 +407,21 @@ func meanDiff(a, b image.Image) float64 {
 
 // BenchmarkShrinkJPEG stores quality-90 photos at quality 75: an 800×533
 // one (requantised by Apply, against image/jpeg's decode and encode) and
-// a 1080×608 one (decoded, scaled to 1000 px and encoded). It reports the
+// a 1080×608 one (decoded, scaled to 1000 px and encoded); and an 800×533
+// quality-70 one, kept as it is once its scan is checked whole. It reports the
 // process's CPU time per operation beside the wall time, which a loaded
 // machine inflates.
 func BenchmarkShrinkJPEG(b *testing.B) {
 	narrow := jpegOf(b, photo(800, 533, 12), 90)
 	wide := jpegOf(b, photo(1080, 608, 13), 90)
+	light := jpegOf(b, photo(800, 533, 14), 70)
 	cases := []struct {
 		name string
 		f    func()
 	}{
 		{"wide", func() { defaultShrink().Apply(wide) }},
 		{"requantise", func() { defaultShrink().Apply(narrow) }},
+		{"keep", func() { defaultShrink().Apply(light) }},
 		{"decode-encode", func() {
 			img, _ := jpeg.Decode(bytes.NewReader(narrow))
 			jpeg.Encode(io.Discard, img, &jpeg.Options{Quality: 75})
@@ -356,4 +464,32 @@ func TestShrinkScalesJPEGsPlaneByPlaneAsDrawWould(t *testing.T) {
 			t.Errorf("width %d: %.2f levels from draw's scaling, %.2f for draw's own re-encoded", w, d, ref)
 		}
 	}
+}
+
+// tall444 is a w×h photo as a quality-95 JPEG sampled 4:4:4, written by
+// jpegcoef (image/jpeg writes 4:2:0 only): its own 4:2:0 encoding's
+// coefficients with the chroma planes upsampled block for block.
+func tall444(t *testing.T, w, h int) []byte {
+	t.Helper()
+	m, err := jpegcoef.Decode(jpegOf(t, photo(w, h, 31), 95))
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := m.Components[0]
+	for i := 1; i < 3; i++ {
+		c := &m.Components[i]
+		up := make([]int16, len(y.Coef))
+		for by := range y.BlocksH {
+			for bx := range y.BlocksW {
+				copy(up[(by*y.BlocksW+bx)*64:][:64], c.Block(bx/2, by/2))
+			}
+		}
+		c.H, c.V, c.BlocksW, c.BlocksH, c.Coef = 1, 1, y.BlocksW, y.BlocksH, up
+	}
+	m.Components[0].H, m.Components[0].V = 1, 1
+	var b bytes.Buffer
+	if err := m.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }

@@ -1,6 +1,8 @@
 package jpegcoef
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -8,15 +10,49 @@ import (
 // Decode reads a JPEG's coefficients. A JPEG it does not handle is an
 // *UnsupportedError; broken bytes are a *FormatError.
 func Decode(data []byte) (*Image, error) {
+	return DecodeLimit(data, 2*3*maxPixels)
+}
+
+// DecodeLimit is Decode refusing with a *LimitError, before allocating
+// them, coefficients that would take more than maxBytes: two bytes a
+// sample, every plane padded to whole blocks (or MCUs). A 4:2:0 JPEG
+// takes 3 bytes a pixel, a 4:4:4 one 6, a grey one 2: twice what
+// decoding it to pixels takes.
+func DecodeLimit(data []byte, maxBytes int) (*Image, error) {
 	p := parser{data: data}
 	if err := p.headers(); err != nil {
 		return nil, err
 	}
-	if err := p.scan(); err != nil {
+	if n := 2 * 64 * p.img.blockCount(); n > maxBytes {
+		return nil, &LimitError{Bytes: n, Limit: maxBytes}
+	}
+	if err := p.scan(false); err != nil {
 		return nil, err
 	}
 	return &p.img, nil
 }
+
+// Check reports whether data is a whole JPEG, allocating nothing in
+// proportion to its size: for a JPEG Decode reads, its scan decodes to
+// the last block and an end-of-image marker follows; for others, the
+// header segments are sound and an end-of-image marker follows the
+// first scan's header. Any error is a *FormatError.
+func Check(data []byte) error {
+	p := parser{data: data}
+	err := p.headers()
+	if err == nil {
+		err = p.scan(true)
+	}
+	if u := (*UnsupportedError)(nil); errors.As(err, &u) {
+		if bytes.LastIndex(data, eoi) < p.pos {
+			return &FormatError{"no end of image"}
+		}
+		return nil
+	}
+	return err
+}
+
+var eoi = []byte{0xFF, 0xD9}
 
 // maxPixels bounds what Decode allocates whatever the header claims; the
 // caller is expected to bound it far lower.
@@ -33,6 +69,7 @@ type parser struct {
 	unsupported   string
 	restart       int
 	dc, ac        [4]*huffDecoder
+	defined       [4]bool // quantisation tables seen
 }
 
 // headers reads the segments up to the first scan; p.pos is then at the
@@ -44,8 +81,10 @@ func (p *parser) headers() error {
 	}
 	p.pos = 2
 	for {
-		if p.pos >= len(d) || d[p.pos] != 0xFF {
-			return &FormatError{"no marker where one is due"}
+		// Bytes where a marker is due are skipped, as libjpeg and
+		// image/jpeg skip them.
+		for p.pos < len(d) && d[p.pos] != 0xFF {
+			p.pos++
 		}
 		for p.pos < len(d) && d[p.pos] == 0xFF {
 			p.pos++ // fill bytes
@@ -63,6 +102,9 @@ func (p *parser) headers() error {
 			return errShort
 		}
 		if marker == 0xDA {
+			if err := p.scanTables(d[p.pos+2 : p.pos+n]); err != nil {
+				return err
+			}
 			if p.unsupported != "" {
 				return &UnsupportedError{p.unsupported}
 			}
@@ -172,6 +214,24 @@ func (p *parser) frame(b []byte) error {
 	return nil
 }
 
+// scanTables checks that every component the scan header b codes has
+// its quantisation table defined: libjpeg refuses a JPEG that uses an
+// undefined one, image/jpeg takes every step as zero, and requantising
+// it would blank the plane.
+func (p *parser) scanTables(b []byte) error {
+	if len(b) < 1 || len(b) < 1+2*int(b[0]) {
+		return errShort
+	}
+	for i := range int(b[0]) {
+		for _, c := range p.img.Components {
+			if c.ID == b[1+2*i] && !p.defined[c.Table] {
+				return formatErrorf("component %d uses quantisation table %d, never defined", c.ID, c.Table)
+			}
+		}
+	}
+	return nil
+}
+
 // quant reads a quantisation table segment.
 func (p *parser) quant(b []byte) error {
 	for len(b) > 0 {
@@ -183,6 +243,7 @@ func (p *parser) quant(b []byte) error {
 		if len(b) < 1+n {
 			return errShort
 		}
+		p.defined[id] = true
 		for k := range 64 {
 			if prec == 0 {
 				p.img.Quant[id][k] = uint16(b[1+k])

@@ -9,7 +9,8 @@ import (
 // made for its coefficients (as jpegtran -optimize does): baseline unless
 // a quantisation step exceeds 255, without restart markers, with the
 // segments of m.Keep. Components' planes must be laid out as Decode lays
-// them out: whole MCUs when interleaved.
+// them out: whole MCUs when interleaved. The output goes to w in chunks
+// of about flushSize bytes.
 func (m *Image) Encode(w io.Writer) error {
 	if len(m.Components) != 1 && len(m.Components) != 3 {
 		return &UnsupportedError{"not one or three components"}
@@ -27,14 +28,17 @@ func (m *Image) Encode(w io.Writer) error {
 			tw.tables[class][t] = optimalTable(&freq[class][t])
 		}
 	}
-	out := m.header(make([]byte, 0, len(m.Components[0].Coef)), &tw)
-	tw.out = out
+	tw.w = w
+	tw.out = m.header(make([]byte, 0, flushSize+64), &tw)
 	m.entropy(&tw, shape, mcus)
 	tw.flush()
 	tw.out = append(tw.out, 0xFF, 0xD9)
-	_, err := w.Write(tw.out)
-	return err
+	tw.drain()
+	return tw.err
 }
+
+// flushSize is how many bytes Encode gathers before writing them.
+const flushSize = 32 << 10
 
 // mcuCount is the number of MCUs of m's planes as laid out.
 func (m *Image) mcuCount() int {
@@ -83,6 +87,9 @@ func (m *Image) entropy(tw *tableWriter, shape []blockRef, mcus int) {
 		for _, r := range shape {
 			t := min(r.c, 1)
 			tw.block(m.blockOf(i, r), &tw.tables[0][t], &tw.tables[1][t], &preds[r.c])
+		}
+		if len(tw.out) >= flushSize {
+			tw.drain()
 		}
 	}
 }
@@ -135,9 +142,19 @@ type huffTable struct {
 // tableWriter writes the coded stream with its tables, stuffing 0xFF.
 type tableWriter struct {
 	tables [2][2]huffTable
-	out    []byte
+	out    []byte // bytes not yet written to w
+	w      io.Writer
+	err    error // the first write's error
 	acc    uint64
 	n      uint
+}
+
+// drain writes out what has been gathered.
+func (t *tableWriter) drain() {
+	if t.err == nil {
+		_, t.err = t.w.Write(t.out)
+	}
+	t.out = t.out[:0]
 }
 
 // bits appends the n low bits of v (n ≤ 27: a code and a value).

@@ -64,9 +64,17 @@ func (e *FormatError) Error() string { return "jpegcoef: invalid JPEG: " + e.Rea
 
 var errShort = &FormatError{"truncated"}
 
-// Zigzag maps a zigzag position (the order of coefficients in the file
+// LimitError is a JPEG whose coefficients would take more memory than
+// the caller allows: Bytes are what they would take.
+type LimitError struct{ Bytes, Limit int }
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("jpegcoef: coefficients would take %d bytes, over the limit of %d", e.Bytes, e.Limit)
+}
+
+// zigzag maps a zigzag position (the order of coefficients in the file
 // and in Coef) to its row-major position in the 8×8 block.
-var Zigzag = [64]int{
+var zigzag = [64]int{
 	0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
 	12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
 	35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51,
@@ -110,7 +118,7 @@ func StandardTable(quality int, chroma bool) [64]uint16 {
 	}
 	var t [64]uint16
 	for k := range 64 {
-		v := (int(base[Zigzag[k]])*scale + 50) / 100
+		v := (int(base[zigzag[k]])*scale + 50) / 100
 		t[k] = uint16(min(max(v, 1), 255))
 	}
 	return t

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -196,8 +197,14 @@ func TestBrokenJPEGsAreErrorsNotPanics(t *testing.T) {
 	}
 }
 
+// FuzzDecode: whatever Decode accepts, Encode writes a JPEG that Decode
+// reads again and image/jpeg decodes, at the same size, unless image/jpeg
+// does not support the original either; Check accepts what Decode
+// accepts whole.
 func FuzzDecode(f *testing.F) {
-	f.Add(goJPEG(f, photoLike(40, 30, 7), 80))
+	seed := goJPEG(f, photoLike(40, 30, 7), 80)
+	f.Add(seed)
+	f.Add(undefinedTable(f, seed))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := Decode(b)
 		if err != nil {
@@ -210,7 +217,136 @@ func FuzzDecode(f *testing.F) {
 		if _, err := Decode(out.Bytes()); err != nil {
 			t.Fatalf("rewritten JPEG unreadable: %v", err)
 		}
+		if err := Check(out.Bytes()); err != nil {
+			t.Fatalf("rewritten JPEG fails the check: %v", err)
+		}
+		img, err := jpeg.Decode(bytes.NewReader(out.Bytes()))
+		if err != nil {
+			if _, orig := jpeg.Decode(bytes.NewReader(b)); errors.As(err, new(jpeg.UnsupportedError)) && errors.As(orig, new(jpeg.UnsupportedError)) {
+				return
+			}
+			t.Fatalf("image/jpeg does not decode the rewritten JPEG: %v", err)
+		}
+		if img.Bounds().Dx() != m.Width || img.Bounds().Dy() != m.Height {
+			t.Fatalf("image/jpeg reads %v, Decode read %d×%d", img.Bounds(), m.Width, m.Height)
+		}
 	})
+}
+
+// undefinedTable points data's second component at quantisation table 3,
+// which it never defines.
+func undefinedTable(t testing.TB, data []byte) []byte {
+	t.Helper()
+	sof := bytes.Index(data, []byte{0xFF, 0xC0})
+	if sof < 0 || data[sof+9] < 2 {
+		t.Fatal("no three-component baseline frame")
+	}
+	b := bytes.Clone(data)
+	b[sof+10+3+2] = 3
+	return b
+}
+
+// TestUndefinedQuantisationTableIsAFormatError: a component whose table
+// is never defined (libjpeg refuses it; requantising it would blank the
+// plane) is refused by ReadHeader, Decode and Check alike.
+func TestUndefinedQuantisationTableIsAFormatError(t *testing.T) {
+	orig := goJPEG(t, photoLike(64, 48, 8), 90)
+	data := undefinedTable(t, orig)
+	var f *FormatError
+	if _, err := ReadHeader(data); !errors.As(err, &f) || !strings.Contains(err.Error(), "never defined") {
+		t.Errorf("ReadHeader: %v, want a FormatError naming the undefined table", err)
+	}
+	if _, err := Decode(data); !errors.As(err, &f) {
+		t.Errorf("Decode: %v, want a FormatError", err)
+	}
+	if err := Check(data); !errors.As(err, &f) {
+		t.Errorf("Check: %v, want a FormatError", err)
+	}
+	// A table defined after the frame header but before the scan is fine.
+	dqt := bytes.Index(orig, []byte{0xFF, 0xDB})
+	sof := bytes.Index(orig, []byte{0xFF, 0xC0})
+	sofEnd := sof + 2 + (int(orig[sof+2])<<8 | int(orig[sof+3]))
+	moved := slices.Concat(orig[:dqt], orig[sof:sofEnd], orig[dqt:sof], orig[sofEnd:])
+	if _, err := Decode(moved); err != nil {
+		t.Errorf("tables after the frame header: %v", err)
+	}
+}
+
+// TestDecodeLimitRefusesCoefficientsOverTheBudget: a tall 4:4:4 image
+// takes six bytes a pixel as coefficients; DecodeLimit refuses it before
+// allocating them when that is over its limit, and reads it within.
+func TestDecodeLimitRefusesCoefficientsOverTheBudget(t *testing.T) {
+	data := encoded(t, flat444(64, 4096))
+	var l *LimitError
+	if _, err := DecodeLimit(data, 3*64*4096); !errors.As(err, &l) || l.Bytes != 6*64*4096 {
+		t.Errorf("DecodeLimit(3 bytes a pixel): %v, want a LimitError of %d bytes", err, 6*64*4096)
+	}
+	if _, err := DecodeLimit(data, 6*64*4096); err != nil {
+		t.Errorf("DecodeLimit(6 bytes a pixel): %v", err)
+	}
+}
+
+// TestCheckWantsTheWholeJPEG: Check accepts every whole file Decode reads
+// or refuses as unsupported, and refuses each of them cut short, even by
+// its end-of-image marker alone.
+func TestCheckWantsTheWholeJPEG(t *testing.T) {
+	files := stdlibJPEGs(t)
+	// A progressive file cut short with its end-of-image marker put back
+	// passes: Check does not decode progressive scans (image/jpeg and
+	// libjpeg show what it has).
+	delete(files, "video-001.progressive.truncated.jpeg")
+	files["go-gray.jpeg"] = goJPEG(t, gray(photoLike(170, 97, 2)), 60)
+	for name, data := range files {
+		if err := Check(data); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+		for _, cut := range []int{2, 3, 100, len(data) / 2} {
+			var f *FormatError
+			if err := Check(data[:len(data)-cut]); !errors.As(err, &f) {
+				t.Errorf("%s cut by %d bytes: %v, want a FormatError", name, cut, err)
+			}
+		}
+	}
+}
+
+// TestBytesBeforeAMarkerAreSkipped: stray bytes between segments, which
+// libjpeg and image/jpeg skip, do not make a JPEG unreadable.
+func TestBytesBeforeAMarkerAreSkipped(t *testing.T) {
+	orig := goJPEG(t, photoLike(64, 48, 9), 90)
+	dqt := bytes.Index(orig, []byte{0xFF, 0xDB})
+	data := slices.Concat(orig[:dqt], []byte{0, 0x20, 0x0A}, orig[dqt:])
+	if _, err := jpeg.Decode(bytes.NewReader(data)); err != nil {
+		t.Fatalf("image/jpeg: %v", err)
+	}
+	if _, err := Decode(data); err != nil {
+		t.Errorf("Decode: %v", err)
+	}
+}
+
+// flat444 is a w×h three-component image sampled 4:4:4, at quality 90,
+// its blocks a gradient of DC values.
+func flat444(w, h int) *Image {
+	m := &Image{Width: w, Height: h}
+	m.Quant[0], m.Quant[1] = StandardTable(90, false), StandardTable(90, true)
+	for i := range 3 {
+		c := Component{ID: byte(i + 1), H: 1, V: 1, Table: min(i, 1), BlocksW: (w + 7) / 8, BlocksH: (h + 7) / 8}
+		c.Coef = make([]int16, c.BlocksW*c.BlocksH*64)
+		for b := range c.BlocksW * c.BlocksH {
+			c.Coef[b*64] = int16(b%64 - 32)
+			c.Coef[b*64+1] = int16(b % 7)
+		}
+		m.Components = append(m.Components, c)
+	}
+	return m
+}
+
+func encoded(t testing.TB, m *Image) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := m.Encode(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
 }
 
 func goJPEG(t testing.TB, img image.Image, q int) []byte {

@@ -1,8 +1,12 @@
 package jpegcoef
 
+import "bytes"
+
 // scan reads the scan header at p.pos and decodes the entropy-coded
-// data after it into p.img's components.
-func (p *parser) scan() error {
+// data after it into p.img's components; when check is set, it only
+// decodes it, one block at a time, and wants an end-of-image marker
+// after it.
+func (p *parser) scan(check bool) error {
 	d := p.data
 	n := int(d[p.pos])<<8 | int(d[p.pos+1])
 	b := d[p.pos+2 : p.pos+n]
@@ -33,7 +37,8 @@ func (p *parser) scan() error {
 	if blocks := m.blockCount(); blocks > 4*len(d) {
 		return errShort
 	}
-	mcus, shape := m.layout(), m.mcuShape()
+	mcus, shape := m.layout(!check), m.mcuShape()
+	var scratch [64]int16
 	br := bitReader{data: d, pos: p.pos + n}
 	var preds [3]int32
 	for i := range mcus {
@@ -47,13 +52,20 @@ func (p *parser) scan() error {
 			return errShort
 		}
 		for _, r := range shape {
-			if err := br.block(m.blockOf(i, r), dcs[r.c], acs[r.c], &preds[r.c]); err != nil {
+			blk := scratch[:] // values a check does not look at
+			if !check {
+				blk = m.blockOf(i, r)
+			}
+			if err := br.block(blk, dcs[r.c], acs[r.c], &preds[r.c]); err != nil {
 				return err
 			}
 		}
 	}
 	if br.truncated() {
 		return errShort
+	}
+	if check && bytes.LastIndex(d[br.pos:], eoi) < 0 {
+		return &FormatError{"no end of image after the scan"}
 	}
 	return nil
 }
@@ -70,21 +82,26 @@ func (m *Image) blockCount() int {
 	return n * m.mcusAcross() * ((m.Height + 8*m.vmax - 1) / (8 * m.vmax))
 }
 
-// layout sizes the components' block planes and returns the MCU count.
-func (m *Image) layout() int {
+// layout sizes the components' block planes, allocating them when alloc
+// is set, and returns the MCU count.
+func (m *Image) layout(alloc bool) int {
 	if len(m.Components) == 1 {
 		// A lone component is not interleaved: its blocks are the MCUs,
 		// whatever its sampling factors say.
 		c := &m.Components[0]
 		c.BlocksW, c.BlocksH = (m.Width+7)/8, (m.Height+7)/8
-		c.Coef = make([]int16, c.BlocksW*c.BlocksH*64)
+		if alloc {
+			c.Coef = make([]int16, c.BlocksW*c.BlocksH*64)
+		}
 		return c.BlocksW * c.BlocksH
 	}
 	mx, my := m.mcusAcross(), (m.Height+8*m.vmax-1)/(8*m.vmax)
 	for i := range m.Components {
 		c := &m.Components[i]
 		c.BlocksW, c.BlocksH = mx*c.H, my*c.V
-		c.Coef = make([]int16, c.BlocksW*c.BlocksH*64)
+		if alloc {
+			c.Coef = make([]int16, c.BlocksW*c.BlocksH*64)
+		}
 	}
 	return mx * my
 }
