@@ -44,6 +44,9 @@ func TestSyncDryRunPrintsWhatTheSyncThenCommitsAndWritesNothing(t *testing.T) {
 	dir := t.TempDir()
 	siteURL, grow := crashSite(t, nil)
 	cfg := writeCrashConfig(t, dir, siteURL)
+	// A commit message without the time (the default's minute may turn
+	// between the dry run and the sync), with the page count to compare.
+	setCommitMessage(t, cfg, "同步 {{.Pages}} 页")
 	mirror := filepath.Join(dir, "mirror")
 	syncBin(t, bin, cfg)
 	grow() // seven new articles a channel: pages to write, some to retire
@@ -103,7 +106,24 @@ func TestSyncDryRunPrintsWhatTheSyncThenCommitsAndWritesNothing(t *testing.T) {
 	if strings.Join(listed, "\n") != strings.Join(committed, "\n") {
 		t.Errorf("dry run listed:\n%s\nthe sync committed:\n%s", strings.Join(listed, "\n"), strings.Join(committed, "\n"))
 	}
-	if msg := gitIn(t, mirror, "log", "-1", "--format=%B"); msg != strings.TrimSpace(dry.Message) {
-		t.Logf("commit message %q, dry run's %q (their times may differ)", msg, dry.Message)
+	if msg := gitIn(t, mirror, "log", "-1", "--format=%B"); msg != strings.TrimSpace(dry.Message) || msg != "同步 21 页" {
+		t.Errorf("commit message %q, dry run's %q; want both 同步 21 页", msg, dry.Message)
+	}
+}
+
+// setCommitMessage sets output.commit_message in the configuration file
+// at path.
+func setCommitMessage(t *testing.T, path, tmpl string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := strings.Replace(string(data), "output:\n", "output:\n  commit_message: \""+tmpl+"\"\n", 1)
+	if out == string(data) {
+		t.Fatal("no output section in the configuration")
+	}
+	if err := os.WriteFile(path, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
