@@ -156,10 +156,10 @@ func markFallback(ctx context.Context, db execer, url string, fallback bool) err
 // Empty reports whether the state holds no article at all: a new
 // database, which a run may fill from the mirror's state export.
 func (s *Store) Empty(ctx context.Context) (bool, error) {
-	var any int
-	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM articles LIMIT 1) AS a`).Scan(&any)
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM articles LIMIT 1) AS a`).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("count articles: %w", err)
 	}
-	return any == 0, nil
+	return n == 0, nil
 }
