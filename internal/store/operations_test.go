@@ -343,3 +343,17 @@ func TestMarkFallbackAndPageAssetsAreRecordedPerPage(t *testing.T) {
 		}
 	})
 }
+
+func TestEmptyUntilTheFirstArticle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.Store) {
+		ctx := context.Background()
+		must(t, db.AddHits(ctx, []store.HitCount{{"index.html", t0, 1}}))
+		if empty, err := db.Empty(ctx); err != nil || !empty {
+			t.Errorf("new state: empty = %v, %v", empty, err)
+		}
+		must(t, db.SaveFailure(ctx, store.Failure{URL: "http://x/1", Source: "s", Channel: "c", Reason: "HTTP 404", Class: store.Permanent, At: t0}))
+		if empty, err := db.Empty(ctx); err != nil || empty {
+			t.Errorf("after a failed article: empty = %v, %v", empty, err)
+		}
+	})
+}
