@@ -94,8 +94,17 @@ func (el *election) once(ctx context.Context) (*hold, error) {
 	if !l.Held {
 		return nil, &HeldError{Lease: l}
 	}
-	el.takeover = l.Previous != "" && l.Previous != el.host
+	el.takeover = takingOverFrom(l) != ""
 	return el.keep(ctx, l, sent), nil
+}
+
+// takingOverFrom is the host the holder of l must catch up with, "" for
+// none.
+func takingOverFrom(l store.Lease) string {
+	if l.Previous == l.Holder {
+		return ""
+	}
+	return l.Previous
 }
 
 // open opens the state database once it exists. A SQLite state that does
@@ -148,8 +157,9 @@ func (el *election) await(ctx context.Context) (*hold, error) {
 			sent := time.Now()
 			l, err = el.acquire(ctx)
 			if err == nil && l.Held {
-				el.takeover = el.takeover || (l.Previous != "" && l.Previous != el.host)
-				el.log.Info("holding the lease: this host syncs", "host", el.host, "generation", l.Token, "taking_over_from", l.Previous)
+				from := takingOverFrom(l)
+				el.takeover = el.takeover || from != ""
+				el.log.Info("holding the lease: this host syncs", "host", el.host, "generation", l.Token, "taking_over_from", from)
 				return el.keep(ctx, l, sent), nil
 			}
 		}

@@ -41,6 +41,11 @@ func (r *run) takeOver(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if r.lease != nil {
+		if err := r.db.CaughtUp(ctx, *r.lease); err != nil {
+			return err
+		}
+	}
 	r.rebuildAll, r.report.CaughtUp = true, true
 	r.log.Info("took over from another host", "upstream", up.Name, "head", shortRev(r.repo.Head(ctx)), "reset", moved,
 		"pages_forgotten", len(u.Forgotten), "pages_retired", len(u.Retired))

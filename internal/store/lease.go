@@ -24,8 +24,10 @@ type Lease struct {
 	// Held says the holder holds it: false when another does, or it is
 	// lost. Holder and Until then name the current (or last) holder.
 	Held bool
-	// Previous is who held the lease before this acquisition ("" for its
-	// first): another host means this one takes over from it.
+	// Previous is the last other host that held the lease and that this
+	// holder has not caught up with yet (CaughtUp): "" or Holder itself
+	// when there is none. Another host means this one takes over from
+	// it; a holder that restarts before catching up is told again.
 	Previous string
 }
 
@@ -65,7 +67,8 @@ func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.
 	err := s.db.QueryRowContext(ctx, s.clocked(`INSERT INTO leases (name, holder, token, expires, previous)
 		VALUES (?1, ?2, 1, {now} + ?3, '')
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = leases.token + 1,
-			expires = excluded.expires, previous = leases.holder
+			expires = excluded.expires,
+			previous = CASE WHEN leases.holder = excluded.holder THEN leases.previous ELSE leases.holder END
 		WHERE leases.expires <= {now} OR leases.holder = excluded.holder
 		RETURNING token, expires, previous`), name, holder, ttl.Milliseconds()).Scan(&l.Token, &until, &l.Previous)
 	switch {
@@ -96,6 +99,17 @@ func (s *Store) RenewLease(ctx context.Context, l Lease, ttl time.Duration) (Lea
 	}
 	l.Until, l.Held = time.UnixMilli(until).UTC(), true
 	return l, nil
+}
+
+// CaughtUp records that l's holder has caught up with the host it took
+// the lease from (Previous): a restart no longer takes over again.
+func (s *Store) CaughtUp(ctx context.Context, l Lease) error {
+	_, err := s.db.ExecContext(ctx, `UPDATE leases SET previous = holder WHERE name = ?1 AND holder = ?2 AND token = ?3`,
+		l.Name, l.Holder, l.Token)
+	if err != nil {
+		return fmt.Errorf("record the catch-up of lease %s: %w", l.Name, err)
+	}
+	return nil
 }
 
 // ReleaseLease lets l expire now, if it is still held, so another holder

@@ -99,13 +99,36 @@ func TestRestartedHolderTakesItsLeaseBackAndFencesOffItsOldGeneration(t *testing
 		first, _ := old.AcquireLease(ctx, "sync", "host-a", time.Hour)
 		old.Fence(first)
 		again, err := restarted.AcquireLease(ctx, "sync", "host-a", time.Hour)
-		if err != nil || !again.Held || again.Token == first.Token || again.Previous != "host-a" {
+		if err != nil || !again.Held || again.Token == first.Token || again.Previous != "" {
 			t.Fatalf("acquisition by the restarted holder = %+v, %v", again, err)
 		}
 		err = old.JournalWrites(ctx, []string{"pages/c/1.md"})
 		var lost *store.LeaseLostError
 		if !errors.As(err, &lost) || lost.Token != first.Token {
 			t.Errorf("write of the old generation: %v; want a LeaseLostError of generation %d", err, first.Token)
+		}
+	})
+}
+
+func TestHolderRestartedBeforeCatchingUpTakesOverAgain(t *testing.T) {
+	eachShared(t, func(t *testing.T, a, b *store.Store) {
+		ctx := context.Background()
+		la, _ := a.AcquireLease(ctx, "sync", "host-a", time.Hour)
+		must(t, a.ReleaseLease(ctx, la))
+		lb, _ := b.AcquireLease(ctx, "sync", "host-b", time.Hour)
+		// host-b restarts before it caught up with host-a: told again.
+		again, err := b.AcquireLease(ctx, "sync", "host-b", time.Hour)
+		if err != nil || !again.Held || again.Previous != "host-a" {
+			t.Fatalf("restart before the catch-up = %+v, %v; want taking over from host-a", again, err)
+		}
+		must(t, b.CaughtUp(ctx, lb)) // an old generation records nothing
+		if l, _ := b.AcquireLease(ctx, "sync", "host-b", time.Hour); l.Previous != "host-a" {
+			t.Errorf("after a stale generation's catch-up: %+v", l)
+		}
+		cur, _, _ := b.LeaseHolder(ctx, "sync")
+		must(t, b.CaughtUp(ctx, cur))
+		if l, _ := b.AcquireLease(ctx, "sync", "host-b", time.Hour); l.Previous != "host-b" {
+			t.Errorf("restart after the catch-up = %+v; want no takeover (previous host-b)", l)
 		}
 	})
 }
