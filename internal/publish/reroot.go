@@ -71,27 +71,6 @@ const (
 // intent is recorded (rerootOldRef, rerootNewRef), then the branch is moved
 // by compare-and-swap. A later call finishes a recorded re-root whose
 // branch has not moved, and forgets one whose branch moved elsewhere;
-// follow records that the branch now builds on up, remote's head: the
-// lease of a later forced push to remote is up (its writes since were
-// taken in). With others, the branch was reset to it (a host taking over
-// from another), so the records of every other remote, which describe this
-// host's earlier pushes, are forgotten: its next push there is a plain one
-// until it succeeds.
-func (r *Repo) follow(ctx context.Context, remote Remote, up string, others bool) error {
-	if others {
-		out, err := r.git(ctx, "for-each-ref", "--format=%(refname)", pushedRefs)
-		if err != nil {
-			return fmt.Errorf("list push records: %w", err)
-		}
-		for _, ref := range strings.Fields(out) {
-			if err := r.deleteRef(ctx, ref); err != nil {
-				return fmt.Errorf("forget push record %s: %w", ref, err)
-			}
-		}
-	}
-	return r.pushed(ctx, remote, up)
-}
-
 // FinishReroot cleans up once the remotes have the new history.
 //
 // It returns nil when nothing was (or is left to be) done, and a
@@ -137,6 +116,27 @@ func (r *Repo) Reroot(ctx context.Context, w Window, remotes []Remote, now time.
 		return nil, err
 	}
 	return res, r.move(ctx, branch, res.Old, res.New)
+}
+
+// follow records that the branch now builds on up, remote's head: the
+// lease of a later forced push to remote is up (its writes since were
+// taken in). With others, the branch was reset to it (a host taking over
+// from another), so the records of every other remote, which describe this
+// host's earlier pushes, are forgotten: its next push there is a plain one
+// until it succeeds.
+func (r *Repo) follow(ctx context.Context, remote Remote, up string, others bool) error {
+	if others {
+		out, err := r.git(ctx, "for-each-ref", "--format=%(refname)", pushedRefs)
+		if err != nil {
+			return fmt.Errorf("list push records: %w", err)
+		}
+		for _, ref := range strings.Fields(out) {
+			if err := r.deleteRef(ctx, ref); err != nil {
+				return fmt.Errorf("forget push record %s: %w", ref, err)
+			}
+		}
+	}
+	return r.pushed(ctx, remote, up)
 }
 
 // move sets branch from old to new, only if it still is at old.
