@@ -6,13 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/metrics"
 	"github.com/newsmirror/newsmirror/internal/mirror"
+	"github.com/newsmirror/newsmirror/internal/publish"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
@@ -129,14 +129,16 @@ func (d *daemon) afterRun(ctx context.Context, code int, rep *mirror.Report) {
 }
 
 // rejected reports whether the upstream refused the run's push because it
-// holds commits the mirror lacks.
+// holds commits the mirror lacks (another host pushed). A forced push's
+// stale lease that publish could settle, and any other failure, is not
+// one: catching up would throw the run's commit away.
 func rejected(cfg *config.Config, rep *mirror.Report) bool {
 	if rep == nil {
 		return false
 	}
 	for _, p := range rep.Pushes {
-		if p.Remote == cfg.Publish.Upstream && p.Err != nil &&
-			(strings.Contains(p.Err.Error(), "[rejected]") || strings.Contains(p.Err.Error(), "non-fast-forward")) {
+		var rej *publish.RejectedError
+		if p.Remote == cfg.Publish.Upstream && errors.As(p.Err, &rej) {
 			return true
 		}
 	}

@@ -76,6 +76,16 @@ func (r *Repo) gitStdin(ctx context.Context, stdin *strings.Reader, args ...stri
 
 // gitEnv is gitStdin with more environment variables (a commit's dates).
 func (r *Repo) gitEnv(ctx context.Context, env []string, stdin *strings.Reader, args ...string) (string, error) {
+	out, err := r.gitOut(ctx, env, stdin, args...)
+	if err != nil {
+		return "", err
+	}
+	return out, nil
+}
+
+// gitOut is gitEnv that also returns what git wrote on its standard
+// output when it fails (git push --porcelain reports each ref there).
+func (r *Repo) gitOut(ctx context.Context, env []string, stdin *strings.Reader, args ...string) (string, error) {
 	name, email := splitAuthor(r.author)
 	cmd := exec.CommandContext(ctx, "git", args...)
 	cmd.Dir = r.Dir
@@ -103,7 +113,7 @@ func (r *Repo) gitEnv(ctx context.Context, env []string, stdin *strings.Reader, 
 		return "", err // these answer through their exit code
 	}
 	if err != nil {
-		return "", fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
+		return stdout.String(), fmt.Errorf("git %s: %w: %s", args[0], err, strings.TrimSpace(stderr.String()))
 	}
 	return stdout.String(), nil
 }

@@ -25,8 +25,9 @@ type PushResult struct {
 // results come back in the order of remotes. extra are more refspecs
 // pushed in the same command (the state branch). A remote marked Rewrite
 // whose branch newsmirror re-rooted since its last push there is pushed
-// with --force-with-lease against that last push: refused, like any
-// non-fast-forward, when someone else pushed there since.
+// with --force-with-lease against that last push (see pushTo): refused,
+// like any non-fast-forward, when someone else pushed there since, with a
+// *RejectedError.
 func (r *Repo) Push(ctx context.Context, remotes []Remote, branch string, timeout time.Duration, extra ...string) []PushResult {
 	head, herr := r.git(ctx, "rev-parse", "--verify", "-q", "HEAD")
 	head = strings.TrimSpace(head)
@@ -38,23 +39,7 @@ func (r *Repo) Push(ctx context.Context, remotes []Remote, branch string, timeou
 			out[i].Err = errors.New("nothing to push: the mirror has no commit")
 			continue
 		}
-		wg.Go(func() {
-			pctx, cancel := context.WithTimeout(ctx, timeout)
-			defer cancel()
-			args := []string{"push", "-q"}
-			if lease := r.lease(ctx, rm, branch, head); lease != "" {
-				args = append(args, lease)
-			}
-			args = append(append(args, expand(rm.URL), "HEAD:refs/heads/"+branch), extra...)
-			_, err := r.git(pctx, args...)
-			if pctx.Err() != nil && ctx.Err() == nil {
-				err = fmt.Errorf("timed out after %s", timeout)
-			}
-			if err == nil {
-				err = r.pushed(ctx, rm, head)
-			}
-			out[i].Err = scrubErr(err, rm.URL)
-		})
+		wg.Go(func() { out[i].Err = r.pushTo(ctx, rm, branch, head, timeout, extra) })
 	}
 	wg.Wait()
 	return out

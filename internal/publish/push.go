@@ -1,0 +1,138 @@
+package publish
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// RejectedError says a remote refused the branch because it holds commits
+// this mirror has not seen: another writer pushed there. A plain push that
+// does not fast-forward gets it, and so does a forced push whose lease the
+// remote's head does not match when that head is no commit of this
+// mirror's history. The mirror must take in the remote's branch (Pull,
+// CatchUp) before it can push there.
+type RejectedError struct {
+	// Remote is the remote's name; Tip its branch's head, when known.
+	Remote, Tip string
+	msg         string
+}
+
+func (e *RejectedError) Error() string { return e.msg }
+
+// refStatus is what git push --porcelain says of one ref.
+type refStatus struct {
+	// flag is ' ' (fast-forward), '+' (forced), '-' (deleted), '*' (new),
+	// '=' (up to date) or '!' (refused).
+	flag    byte
+	summary string // "[rejected] (stale info)", "[remote rejected] (hook declined)"
+}
+
+// parsePorcelain reads the ref lines of git push --porcelain, by
+// destination ref.
+func parsePorcelain(out string) map[string]refStatus {
+	refs := map[string]refStatus{}
+	for _, line := range strings.Split(out, "\n") {
+		f := strings.SplitN(line, "\t", 3)
+		if len(f) != 3 || len(f[0]) != 1 {
+			continue
+		}
+		_, dst, _ := strings.Cut(f[1], ":")
+		refs[dst] = refStatus{flag: f[0][0], summary: f[2]}
+	}
+	return refs
+}
+
+// pushTo pushes head to rm's branch, with extra, in one git push, and
+// records the branch as rm's whenever rm took it, even if an extra ref
+// was refused. A rewrite remote that refuses the branch because its head
+// is not the one newsmirror expects (the push record is stale: a push
+// whose answer was lost, a pull or takeover of an older version) is asked
+// for that head, and pushed once more with it as the lease when the head
+// is a commit of this mirror's history or of the history its re-root in
+// flight replaces; any other head is someone else's unseen work, never
+// forced over: the error is then a *RejectedError.
+func (r *Repo) pushTo(ctx context.Context, rm Remote, branch, head string, timeout time.Duration, extra []string) error {
+	dst := "refs/heads/" + branch
+	st, err := r.pushOnce(ctx, rm, branch, r.lease(ctx, rm, branch, head), timeout, extra)
+	tip, known := "", true
+	if isRejected(st[dst]) && rm.Rewrite {
+		known, tip, err = r.remoteTip(ctx, rm, branch, timeout, err)
+		if known && r.replaces(ctx, tip, head) {
+			st, err = r.pushOnce(ctx, rm, branch, "--force-with-lease="+dst+":"+tip, timeout, extra)
+		}
+	}
+	if s, ok := st[dst]; ok && s.flag != '!' {
+		if perr := r.pushed(ctx, rm, head); err == nil {
+			err = perr
+		}
+	}
+	err = scrubErr(err, rm.URL)
+	if isRejected(st[dst]) && known && err != nil {
+		return &RejectedError{Remote: rm.Name, Tip: tip, msg: err.Error()}
+	}
+	return err
+}
+
+// isRejected reports whether git refused a ref because the remote's head
+// is not what the push expected: not a fast-forward, or a stale lease (a
+// refusal by the remote itself, "[remote rejected]", is another matter).
+func isRejected(s refStatus) bool {
+	return s.flag == '!' && strings.HasPrefix(s.summary, "[rejected]")
+}
+
+// pushOnce runs one git push --porcelain of HEAD to rm's branch and extra,
+// with lease when it is set; the error names every ref refused and why.
+func (r *Repo) pushOnce(ctx context.Context, rm Remote, branch, lease string, timeout time.Duration, extra []string) (map[string]refStatus, error) {
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	args := []string{"push", "--porcelain"}
+	if lease != "" {
+		args = append(args, lease)
+	}
+	args = append(append(args, expand(rm.URL), "HEAD:refs/heads/"+branch), extra...)
+	out, err := r.gitOut(pctx, nil, nil, args...)
+	if pctx.Err() != nil && ctx.Err() == nil {
+		err = fmt.Errorf("timed out after %s", timeout)
+	}
+	st := parsePorcelain(out)
+	var refused []string
+	for dst, s := range st {
+		if s.flag == '!' {
+			refused = append(refused, dst+" "+s.summary)
+		}
+	}
+	if err != nil && len(refused) > 0 {
+		err = fmt.Errorf("refused %s: %w", strings.Join(refused, ", "), err)
+	}
+	return st, err
+}
+
+// remoteTip asks rm for its branch's head (git ls-remote); found is false
+// when that failed, and err is then pushErr with the reason added.
+func (r *Repo) remoteTip(ctx context.Context, rm Remote, branch string, timeout time.Duration, pushErr error) (found bool, tip string, err error) {
+	lctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	out, lerr := r.git(lctx, "ls-remote", expand(rm.URL), "refs/heads/"+branch)
+	if lerr != nil {
+		return false, "", fmt.Errorf("%w; asking for the remote's head then failed: %w", pushErr, lerr)
+	}
+	if f := strings.Fields(out); len(f) > 0 {
+		tip = f[0]
+	}
+	return true, tip, pushErr
+}
+
+// replaces reports whether pushing head over tip, a remote's head, loses
+// nothing newsmirror has not seen: tip is missing (no branch), in head's
+// history, or in the history before the re-root in flight whose new chain
+// head builds on (rerootOldRef → rerootNewRef: the same trees, commit by
+// commit, on a root holding the last cut commit's tree).
+func (r *Repo) replaces(ctx context.Context, tip, head string) bool {
+	if tip == "" || r.isAncestor(ctx, tip, head) {
+		return true
+	}
+	old, nw := r.resolve(ctx, rerootOldRef), r.resolve(ctx, rerootNewRef)
+	return old != "" && nw != "" && r.isAncestor(ctx, nw, head) && r.isAncestor(ctx, tip, old)
+}
