@@ -1,7 +1,11 @@
 // Package counter is newsmirror's hit counter: a small HTTP server that
 // answers the invisible pixel of every mirrored page and index, counts the
 // hits of real readers per page and hour, and writes them to the state
-// database, where the next sync turns them into the hot list.
+// database, where the next sync turns them into the hot list. Counts are
+// written in batches carrying an id, sent again under that id until the
+// database answers, so that counters on several hosts sharing one state
+// write every counted hit exactly once; the buffer between writes is
+// bounded (Options.MaxPending).
 //
 // It is built to face the internet: only paths of the mirror are counted (a
 // flood of random paths grows neither memory nor the database), crawlers are
