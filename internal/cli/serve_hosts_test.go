@@ -152,17 +152,15 @@ func testServeInstancesLoseNoHit(t *testing.T, bin, cfg string, pages []string, 
 }
 
 func TestServeRefusesCounterHostsOnDifferentPaths(t *testing.T) {
-	_, cfg := demoMirror(t, "")
-	data, _ := os.ReadFile(cfg)
-	text := strings.Replace(string(data), `pixel_url: "http://127.0.0.1:8080/hit/{path}"`,
-		"pixel_url:\n    - http://c1.example/hit/{path}\n    - http://c2.example/count/{path}", 1)
+	cfg := filepath.Join(t.TempDir(), "c.yaml")
+	text := "output:\n  dir: out\n  pixel_url:\n    - http://c1.example/hit/{path}\n    - http://c2.example/count/{path}\n" +
+		"sources:\n  - id: s\n    rules: {body: div}\n    channels: [{id: c, name: n, feed: \"http://h.test/f\"}]\n"
 	os.WriteFile(cfg, []byte(text), 0o644)
 	code, _, stderr := run(t, "serve", "-c", cfg)
 	if code != 2 || !strings.Contains(stderr, "counter hosts must share one path") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
-	text = strings.Replace(text, "c2.example/count/", "c2.example/hit/", 1)
-	os.WriteFile(cfg, []byte(text), 0o644)
+	os.WriteFile(cfg, []byte(strings.Replace(text, "c2.example/count/", "c2.example/hit/", 1)), 0o644)
 	code, stdout, stderr := run(t, "check", "-c", cfg)
 	if code != 0 || !strings.Contains(stdout, "counter pixel: 2 hosts, each page loads one picked from its path: c1.example, c2.example") {
 		t.Errorf("check: exit %d\n%s%s", code, stdout, stderr)
