@@ -74,8 +74,8 @@ func addHits(ctx context.Context, tx txn, batch []HitCount) error {
 		return cmp.Or(strings.Compare(a.path, b.path), cmp.Compare(a.hour, b.hour))
 	})
 	for len(rows) > 0 {
-		// hitRows at a time, then a power of two: few statement shapes,
-		// each rebound and prepared once.
+		// hitRows at a time, then a power of two: a few statement shapes,
+		// so the dialect's cache of rebound statements stays small.
 		n := min(hitRows, 1<<(bits.Len(uint(len(rows)))-1))
 		chunk := rows[:n]
 		rows = rows[n:]
