@@ -1,8 +1,10 @@
 package publish_test
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 
 	"github.com/newsmirror/newsmirror/internal/publish"
@@ -59,5 +61,39 @@ func TestTreeReplacesSymlinksInsteadOfWritingThroughThem(t *testing.T) {
 	}
 	if tree.Exists("README.md") != true || tree.Exists("pages/gone.md") {
 		t.Error("Exists is wrong about regular files and links")
+	}
+}
+
+// Writers running at once under one planted link: whichever replaces it
+// first, every write lands inside the tree and none fails on the folder
+// another writer made in its place.
+func TestConcurrentWritesReplaceOnePlantedLink(t *testing.T) {
+	for round := range 20 {
+		dir, outside := t.TempDir(), t.TempDir()
+		os.MkdirAll(filepath.Join(dir, "pages"), 0o755)
+		if err := os.Symlink(outside, filepath.Join(dir, "pages", "c1")); err != nil {
+			t.Fatal(err)
+		}
+		tree := publish.Tree{Dir: dir}
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for i := range 8 {
+			wg.Go(func() {
+				if _, err := tree.Write(fmt.Sprintf("pages/c1/%d.md", i), []byte("page")); err != nil {
+					errs <- err
+				}
+			})
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("round %d: %v", round, err)
+		}
+		if entries, _ := os.ReadDir(outside); len(entries) != 0 {
+			t.Fatalf("round %d: writes landed outside the tree: %v", round, entries)
+		}
+		if entries, _ := os.ReadDir(filepath.Join(dir, "pages", "c1")); len(entries) != 8 {
+			t.Fatalf("round %d: %d pages in the real folder, want 8", round, len(entries))
+		}
 	}
 }

@@ -111,13 +111,31 @@ func unlinkSymlinks(root *os.Root, rel string) error {
 			return err
 		}
 		if fi.Mode()&fs.ModeSymlink != 0 {
-			if err := root.Remove(p); err != nil {
+			replaced, err := removeLink(root, p)
+			if err != nil {
 				return fmt.Errorf("replace the symbolic link %s: %w", p, err)
 			}
-			return nil // the rest of the way is gone with it
+			if !replaced {
+				return nil // the rest of the way is gone with it
+			}
 		}
 	}
 	return nil
+}
+
+// removeLink removes the symbolic link p. Writers run at once: another may
+// have removed it already (then nothing is left on the way), or replaced it
+// with a real folder in between (replaced: the way goes on through that
+// folder); only a link still there is an error.
+func removeLink(root *os.Root, p string) (replaced bool, err error) {
+	err = root.Remove(p)
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if fi, lerr := root.Lstat(p); lerr == nil && fi.Mode()&fs.ModeSymlink == 0 {
+		return true, nil
+	}
+	return false, err
 }
 
 // Exists reports whether rel is a file in the tree (a symbolic link is
