@@ -11,6 +11,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/feed"
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/outage"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
@@ -45,7 +46,7 @@ func (r *run) requeued(ctx context.Context, src *config.Source, ch *config.Chann
 
 // mirrorUnlessDown mirrors j's article unless its host is down.
 func (r *run) mirrorUnlessDown(ctx context.Context, j job) ([]string, error) {
-	if err := r.hosts.blocked(hostOf(j.item.URL), r.now); err != nil {
+	if err := r.hosts.Blocked(outage.HostOf(j.item.URL), r.now); err != nil {
 		return nil, err
 	}
 	return r.mirrorArticle(ctx, j)
@@ -59,7 +60,7 @@ func (r *run) syncChannels(ctx context.Context) {
 	if err != nil {
 		r.log.Error("read hosts down", "err", err)
 	}
-	r.hosts = newHosts(known)
+	r.hosts = outage.NewHosts(known)
 	r.report.Channels = channelCount(r.cfg)
 	var chans []channelRef
 	for i := range r.cfg.Sources {
@@ -274,11 +275,11 @@ func (r *run) record(ctx context.Context, j job, written []string, err error) {
 }
 
 func (r *run) fail(f Failure) {
-	var down *HostDownError
+	var down *outage.HostDownError
 	if errors.As(f.Err, &down) { // said once, when the host was found down
 		r.log.Debug("skipped", "source", f.Source, "channel", f.Channel, "url", f.URL, "err", f.Err)
 	} else {
-		r.log.Warn("skipped", "source", f.Source, "channel", f.Channel, "url", f.URL, "err", reason(f.Err, f.URL))
+		r.log.Warn("skipped", "source", f.Source, "channel", f.Channel, "url", f.URL, "err", outage.Reason(f.Err, f.URL))
 	}
 	r.report.Failures = append(r.report.Failures, f)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/metrics"
+	"github.com/newsmirror/newsmirror/internal/outage"
 	"github.com/newsmirror/newsmirror/internal/output"
 	"github.com/newsmirror/newsmirror/internal/publish"
 	"github.com/newsmirror/newsmirror/internal/render"
@@ -145,7 +146,7 @@ type Failure struct {
 }
 
 func (f Failure) String() string {
-	return fmt.Sprintf("%s/%s %s: %s", f.Source, f.Channel, f.URL, reason(f.Err, f.URL))
+	return fmt.Sprintf("%s/%s %s: %s", f.Source, f.Channel, f.URL, outage.Reason(f.Err, f.URL))
 }
 
 // run is the state of one Sync.
@@ -179,7 +180,7 @@ type run struct {
 	owner *owner
 	// unlock releases the mirror's lock when the run took it.
 	unlock func()
-	hosts  *hosts // how the articles' hosts are doing
+	hosts  *outage.Hosts // how the articles' hosts are doing
 	// hot are the hot list's entries as this run wrote them.
 	hot []render.Entry
 	// claims are the page ids this run's articles took (claimID).

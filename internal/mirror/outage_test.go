@@ -16,7 +16,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
-	"github.com/newsmirror/newsmirror/internal/mirror"
+	"github.com/newsmirror/newsmirror/internal/outage"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
 
@@ -135,13 +135,13 @@ func TestADownHostIsNotHammeredAndIsBackedOffAcrossRuns(t *testing.T) {
 	cfg.Fetch.Workers = 1 // one article at a time: the count of requests is exact
 	news.down.Store(true)
 	rep := syncAt(t, cfg, client, runTime)
-	// Found down after hostMinDown cut connections: the rest is skipped.
+	// Found down after outage.MinDown cut connections: the rest is skipped.
 	if n := news.requests.Load(); n != 2 {
 		t.Errorf("requests while finding the host down = %d, want 2", n)
 	}
 	var skipped int
 	for _, f := range rep.Failures {
-		var down *mirror.HostDownError
+		var down *outage.HostDownError
 		if errors.As(f.Err, &down) {
 			skipped++
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/fetch"
+	"github.com/newsmirror/newsmirror/internal/outage"
 )
 
 // done is one finished job, as a worker hands it back.
@@ -52,7 +53,7 @@ func newHostQueues(jobs []job) *hostQueues {
 }
 
 func (q *hostQueues) push(j queuedJob, front bool) {
-	h := hostOf(j.item.URL)
+	h := outage.HostOf(j.item.URL)
 	if _, ok := q.queues[h]; !ok {
 		q.order = append(q.order, h)
 	}
