@@ -51,7 +51,7 @@ func (r *run) findWork(ctx context.Context) (work, error) {
 // every journaled file to this run's commit.
 func (r *run) replay(w work) error {
 	for _, e := range w.journal {
-		r.owner.journaled[e.Path] = true
+		r.owner.Interrupted(e.Path)
 		if e.Op == store.OpRemove {
 			if err := r.tree.Remove(e.Path); err != nil {
 				return err
@@ -94,7 +94,7 @@ func (r *run) commit(ctx context.Context, pending []string) error {
 	if hash != "" {
 		r.report.Message = msg
 	}
-	if err := r.owner.committed(); err != nil {
+	if err := r.owner.Committed(); err != nil {
 		return err
 	}
 	return r.db.Committed(ctx)

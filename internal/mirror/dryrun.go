@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/newsmirror/newsmirror/internal/owner"
 	"github.com/newsmirror/newsmirror/internal/publish"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
@@ -230,12 +231,11 @@ func (r *run) openDry(ctx context.Context, adopt bool) error {
 	if err := r.openDryRepo(ctx, &base); err != nil {
 		return err
 	}
-	r.owner = newOwner(r.cfg)
-	r.owner.dry = true
-	if err := r.owner.watch(ctx, r.repo, adopt); err != nil {
+	r.owner = owner.New(r.cfg)
+	if err := r.owner.Watch(ctx, r.repo, owner.Options{Adopt: adopt, Dry: true}); err != nil {
 		return err
 	}
-	r.tree = newDryTree(publish.Tree{Dir: base, Owns: r.owner.owns, Creating: r.owner.creating, Replacing: r.owner.replacing})
+	r.tree = newDryTree(r.owner.Tree(base))
 	if store.IsPostgres(r.cfg.Output.State) {
 		return ErrDryRunPostgres
 	}

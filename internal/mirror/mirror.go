@@ -21,6 +21,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/metrics"
 	"github.com/newsmirror/newsmirror/internal/outage"
 	"github.com/newsmirror/newsmirror/internal/output"
+	"github.com/newsmirror/newsmirror/internal/owner"
 	"github.com/newsmirror/newsmirror/internal/publish"
 	"github.com/newsmirror/newsmirror/internal/render"
 	"github.com/newsmirror/newsmirror/internal/store"
@@ -177,7 +178,7 @@ type run struct {
 	metrics  *metrics.Metrics
 	progress *tracker
 	// owner knows which files of the mirror are newsmirror's.
-	owner *owner
+	owner *owner.Files
 	// unlock releases the mirror's lock when the run took it.
 	unlock func()
 	hosts  *outage.Hosts // how the articles' hosts are doing
@@ -386,11 +387,11 @@ func (r *run) openTree(ctx context.Context, held *publish.MirrorLock, adopt bool
 	if r.repo, err = openRepo(ctx, r.cfg, held); err != nil {
 		return err
 	}
-	r.owner = newOwner(r.cfg)
-	if err := r.owner.watch(ctx, r.repo, adopt); err != nil {
+	r.owner = owner.New(r.cfg)
+	if err := r.owner.Watch(ctx, r.repo, owner.Options{Adopt: adopt}); err != nil {
 		return err
 	}
-	tree := publish.Tree{Dir: r.cfg.Output.Dir, Owns: r.owner.owns, Creating: r.owner.creating, Replacing: r.owner.replacing}
+	tree := r.owner.Tree(r.cfg.Output.Dir)
 	if err := tree.Clean(held); err != nil {
 		return err
 	}
