@@ -16,6 +16,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fetch"
 	"github.com/newsmirror/newsmirror/internal/mirror"
+	"github.com/newsmirror/newsmirror/internal/overlay"
 	"github.com/newsmirror/newsmirror/internal/publish"
 )
 
@@ -103,7 +104,7 @@ func sorted(s []string) []string {
 	return s
 }
 
-func changeLines(cs []mirror.Change) []string {
+func changeLines(cs []overlay.Change) []string {
 	out := make([]string, len(cs))
 	for i, c := range cs {
 		out[i] = c.Op + " " + c.Path

@@ -21,6 +21,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/metrics"
 	"github.com/newsmirror/newsmirror/internal/outage"
 	"github.com/newsmirror/newsmirror/internal/output"
+	"github.com/newsmirror/newsmirror/internal/overlay"
 	"github.com/newsmirror/newsmirror/internal/owner"
 	"github.com/newsmirror/newsmirror/internal/publish"
 	"github.com/newsmirror/newsmirror/internal/render"
@@ -123,7 +124,7 @@ type Report struct {
 	DryRun bool
 	// Changes are, in a dry run, the files of the mirror the run would
 	// have created, changed or removed, by path.
-	Changes []Change
+	Changes []overlay.Change
 	// CaughtUp says the run took over from another host: it brought the
 	// working copy to the upstream's head and the state along (TakeOver).
 	CaughtUp bool
