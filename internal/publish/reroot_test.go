@@ -7,7 +7,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -24,14 +26,47 @@ var day0 = time.Date(2026, 1, 1, 8, 0, 0, 0, time.UTC)
 func history(t *testing.T, dir string, n int) *publish.Repo {
 	t.Helper()
 	ctx := context.Background()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command("cp", "-a", histories.of(t, n)+"/.", dir).Run(); err != nil {
+		t.Fatalf("copy the history of %d commits: %v", n, err)
+	}
 	r, err := publish.OpenRepo(ctx, dir, "mirror <m@localhost>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// historyCache keeps one repository per length, built once per test
+// binary (the commits are dated, so every copy is the same history).
+type historyCache struct {
+	mu   sync.Mutex
+	dir  string
+	made map[int]string
+}
+
+var histories = &historyCache{made: map[int]string{}}
+
+// of is the folder of the history of n commits.
+func (c *historyCache) of(t *testing.T, n int) string {
+	t.Helper()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if p, ok := c.made[n]; ok {
+		return p
+	}
+	p := filepath.Join(c.dir, strconv.Itoa(n))
+	r, err := publish.OpenRepo(context.Background(), p, "mirror <m@localhost>")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := range n {
 		addDay(t, r, i)
 	}
-	return r
+	c.made[n] = p
+	return p
 }
 
 // addDay commits day i of history.
@@ -236,7 +271,14 @@ func TestMain(m *testing.M) {
 	if v := os.Getenv(killedRerootEnv); v != "" {
 		killedReroot(v)
 	}
-	os.Exit(m.Run())
+	dir, err := os.MkdirTemp("", "newsmirror-histories-")
+	if err != nil {
+		panic(err)
+	}
+	histories.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 // killedReroot re-roots the mirror of spec ("step dir remote") as a run
