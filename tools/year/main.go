@@ -14,6 +14,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -40,6 +41,7 @@ func main() {
 	replot := flag.String("replot", "", "draw -chart from a CSV `file` of an earlier run instead of running; several files, comma-separated, draw one chart comparing them")
 	names := flag.String("names", "", "the runs' `names` on a chart of several CSV files, comma-separated")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to `file`")
+	measureDir := flag.String("measure", "", "measure the mirror in `folder` (a run's -out, stopped or finished) as one row at day -days, and run nothing")
 	flag.Parse()
 	if *cpuprofile != "" {
 		stop, err := startProfile(*cpuprofile)
@@ -48,6 +50,24 @@ func main() {
 			os.Exit(1)
 		}
 		defer stop()
+	}
+	if *measureDir != "" {
+		r, err := measure(context.Background(), *measureDir, o.days, o.cloneEvery > 0, o.full)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "year:", err)
+			os.Exit(1)
+		}
+		printHeader(os.Stdout, o)
+		printRow(os.Stdout, r)
+		sink, err := createCSV(o.csv)
+		if err == nil {
+			err = errors.Join(sink.add(r), sink.close())
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "year:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if *replot != "" {
 		replotOne := func() error { return replotCSV(*replot, o) }
