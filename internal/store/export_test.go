@@ -18,3 +18,24 @@ func OpenAt(ctx context.Context, state string, v int) (*Store, error) {
 func (s *Store) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	return s.db.ExecContext(ctx, query, args...)
 }
+
+// HoldFenced runs a fenced write transaction that stays open until
+// release is closed (or ctx ends), signalling began once the fence is
+// checked; it returns the transaction's error.
+func (s *Store) HoldFenced(ctx context.Context, began chan<- struct{}, release <-chan struct{}) error {
+	return s.tx(ctx, func(tx txn) error {
+		if err := journal(ctx, tx, OpWrite, "pages/held.md"); err != nil {
+			return err
+		}
+		close(began)
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		return nil
+	})
+}
+
+// SchemaVersion is this program's schema version.
+var SchemaVersion = len(sqliteMigrations)

@@ -64,13 +64,23 @@ func (s *Store) clocked(query string) string { return strings.ReplaceAll(query, 
 func (s *Store) AcquireLease(ctx context.Context, name, holder string, ttl time.Duration) (Lease, error) {
 	l := Lease{Name: name, Holder: holder}
 	var until int64
-	err := s.db.QueryRowContext(ctx, s.clocked(`INSERT INTO leases (name, holder, token, expires, previous)
+	err := s.txFenced(ctx, false, func(tx txn) error {
+		err := tx.QueryRowContext(ctx, s.clocked(`INSERT INTO leases (name, holder, token, expires, previous)
 		VALUES (?1, ?2, 1, {now} + ?3, '')
 		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = leases.token + 1,
 			expires = excluded.expires,
 			previous = CASE WHEN leases.holder = excluded.holder THEN leases.previous ELSE leases.holder END
 		WHERE leases.expires <= {now} OR leases.holder = excluded.holder
 		RETURNING token, expires, previous`), name, holder, ttl.Milliseconds()).Scan(&l.Token, &until, &l.Previous)
+		if err != nil {
+			return err
+		}
+		// The new generation: on PostgreSQL this waits for every fenced
+		// write still running on the old one (checkFence locks this row).
+		_, err = tx.ExecContext(ctx, `INSERT INTO lease_generations (name, holder, token) VALUES (?1, ?2, ?3)
+		ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, token = excluded.token`, name, holder, l.Token)
+		return err
+	})
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		cur, _, err := s.LeaseHolder(ctx, name)
@@ -142,10 +152,11 @@ func (s *Store) LeaseHolder(ctx context.Context, name string) (l Lease, found bo
 // Fence makes every later write transaction of s (recording a page,
 // retention, a commit, the journal) first check that l is still held in
 // its generation, by the database's clock, and fail with a
-// *LeaseLostError otherwise. On PostgreSQL the check locks the lease row
-// for the transaction (FOR SHARE), so that a new holder's acquisition
-// waits for it: a write either commits before another host takes over or
-// not at all. Call it before s is shared between goroutines.
+// *LeaseLostError otherwise. On PostgreSQL the check locks the lease's
+// generation row for the transaction (FOR SHARE), so that a new holder's
+// acquisition waits for it: a write either commits before another host
+// takes over or not at all. Renewals update only the expiry, kept apart,
+// so a long fenced write does not hold up its own holder's renewal. Call it before s is shared between goroutines.
 func (s *Store) Fence(l Lease) { s.fence = &l }
 
 // rowQuerier is a database or a transaction.
@@ -161,11 +172,15 @@ func (s *Store) checkFence(ctx context.Context, q rowQuerier) error {
 	}
 	lock := ""
 	if s.d == postgresDialect {
-		lock = " FOR SHARE"
+		lock = " FOR SHARE OF g"
 	}
+	// The lock is on the generation row, which only an acquisition
+	// updates, never on the expiry a renewal updates: a takeover waits
+	// for this transaction, the holder's own renewals do not.
 	var token int64
-	err := q.QueryRowContext(ctx, s.clocked(`SELECT token FROM leases
-		WHERE name = ?1 AND holder = ?2 AND token = ?3 AND expires > {now}`+lock), f.Name, f.Holder, f.Token).Scan(&token)
+	err := q.QueryRowContext(ctx, s.clocked(`SELECT g.token FROM lease_generations g JOIN leases l ON l.name = g.name
+		WHERE g.name = ?1 AND g.holder = ?2 AND g.token = ?3
+			AND l.holder = ?2 AND l.token = ?3 AND l.expires > {now}`+lock), f.Name, f.Holder, f.Token).Scan(&token)
 	if errors.Is(err, sql.ErrNoRows) {
 		return &LeaseLostError{Name: f.Name, Holder: f.Holder, Token: f.Token}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -164,6 +165,108 @@ func TestFencedWritesFailOnceTheLeaseIsLost(t *testing.T) {
 			t.Errorf("pending = %v; want only the page written while held", pending)
 		}
 	})
+}
+
+func TestLongFencedWriteDoesNotHoldUpItsHoldersRenewal(t *testing.T) {
+	eachShared(t, func(t *testing.T, a, renewer *store.Store) {
+		if !strings.HasSuffix(t.Name(), "/postgres") {
+			t.Skip("SQLite has one writer: a renewal always waits for an open write transaction")
+		}
+		ctx := context.Background()
+		la, err := a.AcquireLease(ctx, "sync", "host-a", time.Minute)
+		if err != nil || !la.Held {
+			t.Fatalf("acquisition = %+v, %v", la, err)
+		}
+		a.Fence(la)
+		holdCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		defer cancel()
+		began, release, held := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() { held <- a.HoldFenced(holdCtx, began, release) }()
+		<-began
+		renewCtx, cancelRenew := context.WithTimeout(ctx, time.Second)
+		renewed, err := renewer.RenewLease(renewCtx, la, time.Minute)
+		cancelRenew()
+		close(release)
+		if err != nil || !renewed.Held || renewed.Token != la.Token {
+			t.Errorf("renewal during a fenced write = %+v, %v; want held in generation %d within a second", renewed, err, la.Token)
+		}
+		if err := <-held; err != nil {
+			t.Errorf("fenced write: %v", err)
+		}
+	})
+}
+
+func TestTakeoverWaitsForTheOldGenerationsFencedWrite(t *testing.T) {
+	eachShared(t, func(t *testing.T, a, b *store.Store) {
+		ctx := context.Background()
+		la, _ := a.AcquireLease(ctx, "sync", "host-a", leaseTTL)
+		a.Fence(la)
+		holdCtx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		began, release, held := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() { held <- a.HoldFenced(holdCtx, began, release) }()
+		<-began
+		expire()
+		type result struct {
+			l   store.Lease
+			err error
+		}
+		acquired := make(chan result, 1)
+		go func() {
+			l, err := b.AcquireLease(ctx, "sync", "host-b", time.Hour)
+			acquired <- result{l, err}
+		}()
+		select {
+		case r := <-acquired:
+			t.Fatalf("takeover = %+v, %v while the old generation's write is open; want it to wait", r.l, r.err)
+		case <-time.After(500 * time.Millisecond):
+		}
+		close(release)
+		if err := <-held; err != nil {
+			t.Errorf("fenced write of the old generation: %v; want committed before the takeover", err)
+		}
+		r := <-acquired
+		if r.err != nil || !r.l.Held || r.l.Token <= la.Token || r.l.Previous != "host-a" {
+			t.Fatalf("takeover after the write = %+v, %v", r.l, r.err)
+		}
+		if err := a.JournalWrites(ctx, []string{"pages/c/late.md"}); !errors.Is(err, store.ErrLeaseLost) {
+			t.Errorf("write of the old generation after the takeover: %v; want ErrLeaseLost", err)
+		}
+	})
+}
+
+func TestLeaseHeldAcrossTheUpgradeKeepsFencingItsGeneration(t *testing.T) {
+	for _, be := range storetest.Backends() {
+		t.Run(be.Name, func(t *testing.T) {
+			ctx := context.Background()
+			state := be.State(t)
+			old, err := store.OpenAt(ctx, state, store.SchemaVersion-1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			far := time.Now().Add(time.Hour).UnixMilli()
+			if _, err := old.Exec(ctx, `INSERT INTO leases (name, holder, token, expires, previous) VALUES (?1, ?2, ?3, ?4, '')`, "sync", "host-a", 3, far); err != nil {
+				t.Fatal(err)
+			}
+			old.Close()
+			db, err := store.Open(ctx, state)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			db.Fence(store.Lease{Name: "sync", Holder: "host-a", Token: 3})
+			if err := db.JournalWrites(ctx, []string{"pages/c/1.md"}); err != nil {
+				t.Errorf("write of the generation held across the upgrade: %v", err)
+			}
+			db.Fence(store.Lease{Name: "sync", Holder: "host-a", Token: 2})
+			if err := db.JournalWrites(ctx, []string{"pages/c/2.md"}); !errors.Is(err, store.ErrLeaseLost) {
+				t.Errorf("write of an older generation: %v; want ErrLeaseLost", err)
+			}
+			if l, err := db.RenewLease(ctx, store.Lease{Name: "sync", Holder: "host-a", Token: 3}, time.Minute); err != nil || !l.Held {
+				t.Errorf("renewal after the upgrade = %+v, %v", l, err)
+			}
+		})
+	}
 }
 
 func TestHeartbeatsKeepEachHostsLastResult(t *testing.T) {

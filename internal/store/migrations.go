@@ -193,6 +193,12 @@ var sqliteMigrations = []string{
 		PRIMARY KEY (host, seq)
 	);
 	CREATE INDEX hit_batches_written ON hit_batches(written);`,
+	`CREATE TABLE lease_generations (
+		name   TEXT PRIMARY KEY,
+		holder TEXT NOT NULL,
+		token  INTEGER NOT NULL
+	);
+	INSERT INTO lease_generations (name, holder, token) SELECT name, holder, token FROM leases;`,
 }
 
 // migrateTo applies the dialect's migrations up to schema version target,

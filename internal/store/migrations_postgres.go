@@ -165,4 +165,10 @@ var postgresMigrations = []string{
 		PRIMARY KEY (host, seq)
 	);
 	CREATE INDEX hit_batches_written ON hit_batches(written);`,
+	`CREATE TABLE lease_generations (
+		name   TEXT PRIMARY KEY,
+		holder TEXT NOT NULL,
+		token  BIGINT NOT NULL
+	);
+	INSERT INTO lease_generations (name, holder, token) SELECT name, holder, token FROM leases;`,
 }

@@ -81,14 +81,21 @@ func (s *Store) Backend() string { return s.d.name }
 
 // tx runs fn in one transaction, committed if fn returns nil.
 func (s *Store) tx(ctx context.Context, fn func(txn) error) error {
+	return s.txFenced(ctx, true, fn)
+}
+
+// txFenced runs fn in a transaction, checking the fence first when fenced.
+func (s *Store) txFenced(ctx context.Context, fenced bool, fn func(txn) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	t := txn{tx, s.d}
-	if err := s.checkFence(ctx, t); err != nil {
-		tx.Rollback()
-		return err
+	if fenced {
+		if err := s.checkFence(ctx, t); err != nil {
+			tx.Rollback()
+			return err
+		}
 	}
 	if err := fn(t); err != nil {
 		tx.Rollback()
