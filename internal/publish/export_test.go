@@ -5,8 +5,8 @@ import (
 	"syscall"
 )
 
-// CrashAt makes r's re-root stop with err at step ("built", "recorded",
-// "moved", "dropped"), as a killed run would there.
+// CrashAt makes r's re-root stop with err at step ("written", "built",
+// "recorded", "moved", "forgot", "pruned"), as a killed run would there.
 func CrashAt(r *Repo, step string, err error) {
 	r.crash = func(s string) error {
 		if s == step {

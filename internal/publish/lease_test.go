@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -173,4 +175,64 @@ func TestForcedPushAfterTakingOverFromAnotherHostSucceeds(t *testing.T) {
 	}
 	pushOK(t, a, remotes)
 	remoteAtHead(t, a, up)
+}
+
+func TestRerootCleanUpKeepsTheOperatorsStashes(t *testing.T) {
+	ctx := context.Background()
+	r, remote, remotes := leaseSetup(t)
+	stash := func(name, text string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(r.Dir, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		git(t, r.Dir, "add", name)
+		git(t, r.Dir, "-c", "user.name=o", "-c", "user.email=o@x", "stash", "push", "-q", "-m", "operator's "+name)
+	}
+	stash("notes.md", "first draft\n")
+	stash("todo.md", "second draft\n")
+	if err := rerootRun(ctx, r, publish.Window{Commits: 10}, remotes, dayAt(40)); err != nil {
+		t.Fatal(err)
+	}
+	if refs := git(t, r.Dir, "for-each-ref", "refs/newsmirror/reroot/"); refs != "" {
+		t.Fatalf("re-root not finished:\n%s", refs)
+	}
+	remoteAtHead(t, r, remote)
+	if got := git(t, r.Dir, "stash", "list", "--format=%s"); got != "On main: operator's todo.md\nOn main: operator's notes.md" {
+		t.Fatalf("stashes after a re-root and its gc:\n%s", got)
+	}
+	if got := git(t, r.Dir, "show", "stash@{1}:notes.md"); got != "first draft" {
+		t.Errorf("older stash holds %q", got)
+	}
+	fsck(t, r.Dir)
+}
+
+func TestRecoverRemovesTheScratchOfARerootKilledWhileWritingCommits(t *testing.T) {
+	ctx := context.Background()
+	r, remote, remotes := leaseSetup(t)
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), killedRerootEnv+"=written "+r.Dir+" "+remote)
+	out, err := cmd.CombinedOutput()
+	if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || !ws.Signaled() || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("child not killed while writing commits: %v\n%s", err, out)
+	}
+	left, _ := filepath.Glob(filepath.Join(r.Dir, ".git", "newsmirror-reroot-*"))
+	if len(left) != 1 {
+		t.Fatalf("scratch folders after the kill: %v, want the killed re-root's", left)
+	}
+	held, err := publish.Lock(r.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	if err := r.Recover(held); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(r.Dir, ".git", "newsmirror-reroot-*")); len(left) != 0 {
+		t.Errorf("Recover left %v", left)
+	}
+	if err := rerootRun(ctx, r, publish.Window{Commits: 10}, remotes, dayAt(40)); err != nil {
+		t.Fatalf("run after the recovery: %v", err)
+	}
+	remoteAtHead(t, r, remote)
+	fsck(t, r.Dir)
 }

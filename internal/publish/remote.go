@@ -112,7 +112,8 @@ func Clone(ctx context.Context, dir, author string, remote Remote, branch string
 }
 
 // Recover removes the lock files a git process killed mid-way leaves
-// behind. It needs the mirror's lock (see Lock), and refuses without it:
+// behind, and the scratch folders of a re-root killed while it wrote its
+// commits. It needs the mirror's lock (see Lock), and refuses without it:
 // then no other newsmirror's git can be running in the repository.
 func (r *Repo) Recover(held *MirrorLock) error {
 	if !held.Holds(r.Dir) {
@@ -134,6 +135,12 @@ func (r *Repo) Recover(held *MirrorLock) error {
 	for _, l := range locks {
 		if err := os.Remove(l); err != nil {
 			return fmt.Errorf("remove stale git lock: %w", err)
+		}
+	}
+	scratch, _ := filepath.Glob(filepath.Join(r.Dir, ".git", rerootScratch+"*"))
+	for _, d := range scratch {
+		if err := os.RemoveAll(d); err != nil {
+			return fmt.Errorf("remove a killed re-root's scratch folder: %w", err)
 		}
 	}
 	return nil

@@ -54,6 +54,10 @@ const (
 	// pushedRefs + a remote's name is the commit newsmirror last pushed to
 	// that rewrite remote: the lease of the next forced push.
 	pushedRefs = "refs/newsmirror/pushed/"
+	// rerootScratch starts the name of the folder in .git where a
+	// re-root writes the copied commits before git stores them; a run
+	// killed meanwhile leaves it, and Recover removes it.
+	rerootScratch = "newsmirror-reroot-"
 	// rootSubject starts the subject of a root commit made by a re-root;
 	// the oldest kept commit's date (RFC 3339) follows.
 	rootSubject = "newsmirror: history before "
@@ -337,7 +341,7 @@ func commitID(format, obj string) (string, error) {
 // writeCommits stores the commit objects objs with one git hash-object
 // (which checks each one's format) and makes sure git names them want.
 func (r *Repo) writeCommits(ctx context.Context, objs, want []string) error {
-	dir, err := os.MkdirTemp(filepath.Join(r.Dir, ".git"), "newsmirror-reroot-")
+	dir, err := os.MkdirTemp(filepath.Join(r.Dir, ".git"), rerootScratch)
 	if err != nil {
 		return fmt.Errorf("re-root: %w", err)
 	}
@@ -349,6 +353,9 @@ func (r *Repo) writeCommits(ctx context.Context, objs, want []string) error {
 			return fmt.Errorf("re-root: %w", err)
 		}
 		paths.WriteString(p + "\n")
+	}
+	if err := r.step("written"); err != nil {
+		return err
 	}
 	out, err := r.gitStdin(ctx, strings.NewReader(paths.String()), "hash-object", "-t", "commit", "-w", "--stdin-paths")
 	if err != nil {
@@ -456,8 +463,9 @@ func (r *Repo) pushed(ctx context.Context, rm Remote, head string) error {
 
 // FinishReroot cleans up after a re-root once every rewrite remote of
 // remotes holds the new history: it drops the intent refs and the push
-// records of remotes no longer configured, expires the reflog entries
-// that only the old history satisfies, and runs git gc --prune=now so
+// records of remotes no longer configured, expires the entries of the
+// branch's and HEAD's reflogs that only the old history satisfies (the
+// operator's stashes stay), and runs git gc --prune=now so
 // the old history's objects are freed. done is false while a re-root
 // waits for a remote (the next run's push tries again) or when there is
 // none to finish.
@@ -512,15 +520,21 @@ func (r *Repo) forgetRemotes(ctx context.Context, remotes []Remote) error {
 	return nil
 }
 
-// prune frees what only the old history used: reflog entries no ref
-// reaches any more, ORIG_HEAD (a rebase's), then the objects (gc).
+// prune frees what only the old history used: the entries of the
+// branch's and HEAD's reflogs its tip no longer reaches, ORIG_HEAD (a
+// rebase's), then the objects (gc). Other reflogs are the operator's (the
+// stash keeps every stash in its reflog) and are left alone.
 func (r *Repo) prune(ctx context.Context) error {
 	if r.resolve(ctx, "ORIG_HEAD") != "" {
 		if _, err := r.git(ctx, "update-ref", "-d", "ORIG_HEAD"); err != nil {
 			return fmt.Errorf("re-root: drop ORIG_HEAD: %w", err)
 		}
 	}
-	if _, err := r.git(ctx, "reflog", "expire", "--expire-unreachable=now", "--all"); err != nil {
+	logs := []string{"HEAD"}
+	if branch, err := r.branchRef(ctx); err == nil {
+		logs = append(logs, branch)
+	}
+	if _, err := r.git(ctx, append([]string{"reflog", "expire", "--expire-unreachable=now"}, logs...)...); err != nil {
 		return fmt.Errorf("re-root: expire reflogs: %w", err)
 	}
 	if _, err := r.git(ctx, "gc", "-q", "--prune=now"); err != nil {
