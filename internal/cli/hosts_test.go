@@ -3,25 +3,15 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/newsmirror/newsmirror/internal/store"
 )
 
 func TestStatusShowsEveryHostsHeartbeatAndTheLeaseHolder(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "c.yaml")
-	os.WriteFile(path, []byte(statusConfig), 0o644)
+	path, db := statusState(t)
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "out", ".newsmirror", "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := db.AcquireLease(ctx, "sync", "host-a", time.Minute); err != nil {
 		t.Fatal(err)
 	}
@@ -70,14 +60,8 @@ func TestStatusShowsEveryHostsHeartbeatAndTheLeaseHolder(t *testing.T) {
 }
 
 func TestStatusWarnsWhenNoDaemonHoldsTheLease(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "c.yaml")
-	os.WriteFile(path, []byte(statusConfig), 0o644)
+	path, db := statusState(t)
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "out", ".newsmirror", "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	l, _ := db.AcquireLease(ctx, "sync", "host-a", time.Minute)
 	db.Beat(ctx, "host-a", true, "exit 0: 1 pages written")
 	db.ReleaseLease(ctx, l)
@@ -89,14 +73,8 @@ func TestStatusWarnsWhenNoDaemonHoldsTheLease(t *testing.T) {
 }
 
 func TestSyncRefusesWhileAnotherHostsDaemonHoldsTheLease(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "c.yaml")
-	os.WriteFile(path, []byte(statusConfig), 0o644)
+	path, db := statusState(t)
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "out", ".newsmirror", "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	defer db.Close()
 	if _, err := db.AcquireLease(ctx, "sync", "host-b", time.Hour); err != nil {
 		t.Fatal(err)

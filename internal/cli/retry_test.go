@@ -2,8 +2,6 @@ package cli_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -16,14 +14,8 @@ import (
 // gave up (a 404 for 8 days), one is retrying on a host found down;
 // status says which is which, and retry puts the given-up one back.
 func TestRetryRequeuesGivenUpArticlesAndStatusTellsThemApart(t *testing.T) {
-	dir := t.TempDir()
-	path := filepath.Join(dir, "c.yaml")
-	os.WriteFile(path, []byte(statusConfig), 0o644)
+	path, db := statusState(t)
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "out", ".newsmirror", "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	now := time.Now()
 	db.SaveFailure(ctx, store.Failure{URL: "http://news.example.test/9.html", Source: "ex", Channel: "gone", Host: "news.example.test",
 		Title: "九", Reason: "fetch http://news.example.test/9.html: HTTP 404 Not Found", Class: store.Permanent, At: now.Add(-8 * 24 * time.Hour)})

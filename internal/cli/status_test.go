@@ -27,15 +27,25 @@ sources:
       - {id: gone, name: 停刊, feed: "http://news.example.test/gone.xml"}
 `
 
-func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
+// statusState writes statusConfig into a temporary folder and opens the
+// state database it names; the caller closes it.
+func statusState(t *testing.T) (path string, db *store.Store) {
+	t.Helper()
 	dir := t.TempDir()
-	path := filepath.Join(dir, "c.yaml")
-	os.WriteFile(path, []byte(statusConfig), 0o644)
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "out", ".newsmirror", "state.db"))
+	path = filepath.Join(dir, "c.yaml")
+	if err := os.WriteFile(path, []byte(statusConfig), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db, err := store.Open(context.Background(), filepath.Join(dir, "out", ".newsmirror", "state.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return path, db
+}
+
+func TestStatusShowsChannelsAndExitsNonZeroOnFailingOnes(t *testing.T) {
+	path, db := statusState(t)
+	ctx := context.Background()
 	for i, ch := range []string{"world", "world", "china"} {
 		id := string(rune('1' + i))
 		a := store.Article{URL: "http://news.example.test/" + id + ".html", Source: "ex", Channel: ch, ID: id,
