@@ -29,6 +29,8 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "`seed` of the articles and photos")
 	flag.Float64Var(&o.rate, "rate", 150, "new articles a `day`, over 9 channels")
 	flag.BoolVar(&o.images, "images", true, "articles carry 1–3 photos, localised into the mirror")
+	flag.IntVar(&o.maxWidth, "max-width", 0, "images.max_width of the mirror (`px`); 0 keeps the default, 1,000")
+	flag.IntVar(&o.quality, "quality", 0, "images.jpeg_quality of the mirror (1–100); 0 keeps the default, 75")
 	flag.StringVar(&o.history, "history", "", "publish.history of the mirror (`window`: 90d, 500 commits); empty keeps all history")
 	flag.IntVar(&o.syncsPerDay, "syncs", 12, "syncs (commits) a day")
 	flag.IntVar(&o.month, "month", 30, "simulated days between two measured rows")
@@ -103,6 +105,7 @@ func startProfile(path string) (stop func(), err error) {
 type options struct {
 	days, syncsPerDay, month int
 	cloneEvery               int
+	maxWidth, quality        int // the image budget; 0: the defaults
 	seed                     uint64
 	rate                     float64
 	images, full, fullLast   bool
@@ -117,6 +120,12 @@ func (o options) title() string {
 	t := "NO IMAGES"
 	if o.images {
 		t = "IMAGES LOCALISED"
+		if o.maxWidth > 0 {
+			t += fmt.Sprintf(" %d PX", o.maxWidth)
+		}
+		if o.quality > 0 {
+			t += fmt.Sprintf(" Q%d", o.quality)
+		}
 	}
 	if o.history != "" {
 		t += "  HISTORY " + strings.ToUpper(o.history)

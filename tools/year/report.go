@@ -12,6 +12,9 @@ import (
 
 func printHeader(w io.Writer, o options) {
 	img := "localised"
+	if o.images && (o.maxWidth > 0 || o.quality > 0) {
+		img = fmt.Sprintf("localised (max_width %d, jpeg_quality %d; 0: default)", o.maxWidth, o.quality)
+	}
 	if !o.images {
 		img = "none"
 	}

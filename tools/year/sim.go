@@ -60,7 +60,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 	srv := &http.Server{Handler: src, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
-	cfg, err := config.Parse("year.yaml", []byte(yearConfig(ln.Addr().String(), out, o.images, o.history)))
+	cfg, err := config.Parse("year.yaml", []byte(yearConfig(ln.Addr().String(), out, o)))
 	if err != nil {
 		return fmt.Errorf("configuration: %w", err)
 	}
@@ -154,15 +154,23 @@ func makePhotos(cache *photoCache, seeds []uint64) error {
 }
 
 // yearConfig is the corpus configuration with images localised or not
-// and publish.history set to history unless it is empty; publish.keep is
+// (within o's image budget, the defaults where it is 0) and
+// publish.history set to o.history unless it is empty; publish.keep is
 // the default, 500.
-func yearConfig(addr, out string, images bool, history string) string {
+func yearConfig(addr, out string, o options) string {
 	cfg := fakenews.CorpusConfig(addr, out)
-	if images {
-		cfg = strings.Replace(cfg, "    prefix: S\n", "    prefix: S\n    images: {localize: true}\n", 1)
+	if o.images {
+		img := "localize: true"
+		if o.maxWidth > 0 {
+			img += ", max_width: " + strconv.Itoa(o.maxWidth)
+		}
+		if o.quality > 0 {
+			img += ", jpeg_quality: " + strconv.Itoa(o.quality)
+		}
+		cfg = strings.Replace(cfg, "    prefix: S\n", "    prefix: S\n    images: {"+img+"}\n", 1)
 	}
-	if history != "" {
-		cfg += "publish:\n  history: " + strconv.Quote(history) + "\n"
+	if o.history != "" {
+		cfg += "publish:\n  history: " + strconv.Quote(o.history) + "\n"
 	}
 	return cfg
 }
