@@ -153,6 +153,9 @@ type syncJSON struct {
 	// it would have made.
 	DryRun  bool         `json:"dry_run"`
 	Changes []changeJSON `json:"changes"`
+	// RerootPlan is, in a dry run, what the re-root step would do
+	// (publish.history); null when no window is set.
+	RerootPlan *rerootPlanJSON `json:"reroot_plan"`
 }
 
 // changeJSON is one file a dry run would write ("A" new, "M" changed) or
@@ -187,7 +190,7 @@ func printReportJSON(w io.Writer, rep *mirror.Report, code int, why string) erro
 		Warnings: nonNil(rep.Warnings), Commit: rep.Commit, Message: rep.Message,
 		Pushes: []pushJSON{}, Images: []imageStatusJSON{},
 		Seconds: timingsJSON{rep.Took.Lists.Seconds(), rep.Took.Commit.Seconds(), rep.Took.Push.Seconds()},
-		DryRun:  rep.DryRun, Changes: []changeJSON{},
+		DryRun:  rep.DryRun, Changes: []changeJSON{}, RerootPlan: rerootPlanOut(rep.RerootPlan),
 	}
 	for _, c := range rep.Changes {
 		out.Changes = append(out.Changes, changeJSON{c.Op, c.Path})

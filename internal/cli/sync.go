@@ -230,4 +230,5 @@ func printDryRun(w io.Writer, rep *mirror.Report) {
 	} else {
 		fmt.Fprintln(w, "would commit: none (nothing new)")
 	}
+	printRerootPlan(w, rep.RerootPlan)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/newsmirror/newsmirror/internal/publish"
 )
@@ -28,6 +29,23 @@ func (r *run) reroot(ctx context.Context) {
 		}
 		r.log.Info("history re-rooted", "cut", res.Cut, "kept", res.Kept, "since", res.Since)
 	}
+}
+
+// planReroot records, in a dry run, what the re-root step would do after
+// the commit the run would have made; it writes nothing. A failure is a
+// warning, as the re-root's own is.
+func (r *run) planReroot(ctx context.Context) {
+	p := r.cfg.Publish
+	var commitAt time.Time
+	if r.report.Message != "" {
+		commitAt = r.now
+	}
+	plan, err := r.repo.PlanReroot(ctx, p.History, p.Remotes, r.now, commitAt)
+	if err != nil {
+		r.warn(fmt.Sprintf("history: cannot tell whether a re-root is due (publish.history %s): %v", p.History, err))
+		return
+	}
+	r.report.RerootPlan = plan
 }
 
 // finishReroot frees the old history once every rewrite remote holds the

@@ -111,6 +111,9 @@ type Report struct {
 	// Reroot is the re-root of the branch's history the run made
 	// (publish.history), nil when none.
 	Reroot *publish.Rerooted
+	// RerootPlan is, in a dry run, what the re-root step would do
+	// (publish.history), nil when no window is set and none is pending.
+	RerootPlan *publish.RerootPlan
 	// Images counts localised and failed images per source id.
 	Images map[string]ImageCount
 	// StateBytes is the size of the state export the run committed onto
@@ -234,6 +237,7 @@ func Sync(ctx context.Context, cfg *config.Config, deps Deps) (*Report, error) {
 		return r.report, err
 	}
 	if r.dry {
+		r.planReroot(ctx)
 		return r.report, nil
 	}
 	if !interrupted {

@@ -235,24 +235,34 @@ type cutPlan struct {
 // plan decides whether the branch exceeds w at now, and what to keep.
 func (r *Repo) plan(ctx context.Context, w Window, now time.Time) (*cutPlan, error) {
 	chain, err := r.chain(ctx)
-	if err != nil || len(chain) < 2 {
+	if err != nil {
 		return nil, err
 	}
+	return cut(chain, w, now), nil
+}
+
+// cut decides whether chain (newest first) exceeds w at now, and what to
+// keep; nil when it does not. A root an earlier re-root made does not
+// count against the window.
+func cut(chain []link, w Window, now time.Time) *cutPlan {
+	if len(chain) < 2 {
+		return nil
+	}
 	real := chain
-	if strings.HasPrefix(chain[len(chain)-1].subject, rootSubject) {
+	if isRoot(chain[len(chain)-1]) {
 		real = chain[:len(chain)-1]
 	}
 	keep := 0
 	ageMargin, countMargin := w.margin()
 	if w.Commits > 0 {
 		if len(real) <= w.Commits+countMargin {
-			return nil, nil
+			return nil
 		}
 		keep = w.Commits
 	} else {
 		cutoff := now.Add(-w.Age)
 		if !real[len(real)-1].when.Before(cutoff.Add(-ageMargin)) {
-			return nil, nil
+			return nil
 		}
 		for keep < len(real) && !real[keep].when.Before(cutoff) {
 			keep++
@@ -260,10 +270,13 @@ func (r *Repo) plan(ctx context.Context, w Window, now time.Time) (*cutPlan, err
 		keep = max(keep, 1)
 	}
 	if keep >= len(real) {
-		return nil, nil
+		return nil
 	}
-	return &cutPlan{kept: chain[:keep], parent: chain[keep], cut: len(chain) - keep}, nil
+	return &cutPlan{kept: chain[:keep], parent: chain[keep], cut: len(chain) - keep}
 }
+
+// isRoot reports whether l is a root an earlier re-root made.
+func isRoot(l link) bool { return strings.HasPrefix(l.subject, rootSubject) }
 
 // chain lists the branch's first-parent chain, newest first.
 func (r *Repo) chain(ctx context.Context) ([]link, error) {

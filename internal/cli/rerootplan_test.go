@@ -1,0 +1,135 @@
+package cli_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// windowedConfig writes the crash site's configuration with
+// publish.history and one bare remote marked rewrite.
+func windowedConfig(t *testing.T, dir, siteURL, history string) (cfg, remote string) {
+	t.Helper()
+	cfg = writeCrashConfig(t, dir, siteURL)
+	remote = filepath.Join(dir, "remote.git")
+	if out, err := exec.Command("git", "init", "-q", "--bare", "-b", "main", remote).CombinedOutput(); err != nil {
+		t.Fatalf("git init --bare: %v\n%s", err, out)
+	}
+	data, err := os.ReadFile(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = []byte(strings.Replace(string(data), "publish: {keep: 10}",
+		"publish: {keep: 10, history: \""+history+"\", remotes: [{name: up, url: \""+remote+"\", rewrite: true}]}", 1))
+	if err := os.WriteFile(cfg, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return cfg, remote
+}
+
+// operatorCommits makes n empty commits in the mirror, as an operator's
+// edits would be.
+func operatorCommits(t *testing.T, mirror string, n int) {
+	t.Helper()
+	for range n {
+		gitIn(t, mirror, "-c", "user.name=op", "-c", "user.email=op@localhost", "commit", "-q", "--allow-empty", "-m", "operator's edit")
+	}
+}
+
+func TestSyncDryRunShowsTheDueReRootAndWritesNothing(t *testing.T) {
+	dir := t.TempDir()
+	siteURL, grow := crashSite(t, nil)
+	cfg, _ := windowedConfig(t, dir, siteURL, "2 commits") // re-rooted past 3
+	mirror := filepath.Join(dir, "mirror")
+	if code, out, errOut := run(t, "sync", "-c", cfg); code != 0 {
+		t.Fatalf("first sync: exit %d\n%s%s", code, out, errOut)
+	}
+	pushed := gitIn(t, mirror, "rev-parse", "HEAD")
+	operatorCommits(t, mirror, 3)
+	grow()
+
+	before := everything(t, mirror)
+	code, text, errOut := run(t, "sync", "-c", cfg, "--dry-run")
+	if code != 0 {
+		t.Fatalf("sync --dry-run: exit %d\n%s%s", code, text, errOut)
+	}
+	code, raw, errOut := run(t, "sync", "-c", cfg, "--dry-run", "--json")
+	if code != 0 {
+		t.Fatalf("sync --dry-run --json: exit %d\n%s%s", code, raw, errOut)
+	}
+	after := everything(t, mirror)
+	for p, v := range before {
+		if after[p] != v {
+			t.Errorf("dry runs changed %s", p)
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			t.Errorf("dry runs left %s behind", p)
+		}
+	}
+
+	// Four commits and the run's: the newest two are kept, three cut, and
+	// the root holds the tree of the second operator's edit (HEAD~1).
+	root, rootTree := gitIn(t, mirror, "rev-parse", "HEAD~1"), gitIn(t, mirror, "rev-parse", "HEAD~1^{tree}")
+	var dry struct {
+		Plan struct {
+			Window    string `json:"window"`
+			Due       bool   `json:"due"`
+			Commits   int    `json:"commits"`
+			Cut, Kept int
+			Root      string `json:"root_tree_of"`
+			Blocked   string `json:"blocked"`
+			Remotes   []struct {
+				Name, Lease, Push string
+				Rewrite           bool
+			} `json:"remotes"`
+		} `json:"reroot_plan"`
+	}
+	if err := json.Unmarshal([]byte(raw), &dry); err != nil {
+		t.Fatalf("sync --dry-run --json: %v\n%s", err, raw)
+	}
+	p := dry.Plan
+	if p.Window != "2 commits" || !p.Due || p.Commits != 5 || p.Cut != 3 || p.Kept != 2 || p.Root != root || p.Blocked != "" {
+		t.Errorf("reroot_plan %+v; want 2 commits, due, 5 commits, 3 cut, 2 kept, root from %s", p, root)
+	}
+	if len(p.Remotes) != 1 || p.Remotes[0].Name != "up" || p.Remotes[0].Push != "force-with-lease" || p.Remotes[0].Lease != pushed || !p.Remotes[0].Rewrite {
+		t.Errorf("reroot_plan remotes %+v; want up force-with-lease against %s", p.Remotes, pushed)
+	}
+	for _, want := range []string{
+		"history: window 2 commits (publish.history): would re-root\n",
+		"  3 of 5 commits would become one root commit holding the tree of the last one cut, " + root[:10] + " (",
+		"  2 commits since ",
+		"  push up: --force-with-lease against " + pushed[:10],
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("dry run's text lacks %q:\n%s", want, text)
+		}
+	}
+
+	code, out, errOut := run(t, "sync", "-c", cfg)
+	if code != 0 || !strings.Contains(out, "history: re-rooted (publish.history): 3 commits before ") || !strings.Contains(out, ", 2 kept, ") {
+		t.Fatalf("sync after the dry run: exit %d, want the planned re-root\n%s%s", code, out, errOut)
+	}
+	if got := gitIn(t, mirror, "rev-parse", "HEAD~2^{tree}"); got != rootTree {
+		t.Errorf("the root holds tree %s, the dry run said %s's %s", got, root, rootTree)
+	}
+	gitIn(t, mirror, "fsck", "--strict", "--no-progress")
+}
+
+func TestSyncDryRunSaysWhenTheNextReRootIsDue(t *testing.T) {
+	dir := t.TempDir()
+	siteURL, _ := crashSite(t, nil)
+	cfg, _ := windowedConfig(t, dir, siteURL, "30d")
+	if code, out, errOut := run(t, "sync", "-c", cfg); code != 0 {
+		t.Fatalf("first sync: exit %d\n%s%s", code, out, errOut)
+	}
+	code, text, errOut := run(t, "sync", "-c", cfg, "--dry-run")
+	if code != 0 || !strings.Contains(text, "history: window 30d (publish.history): no re-root due (1 commits since ") ||
+		!strings.Contains(text, "; the next one after ") {
+		t.Errorf("sync --dry-run: exit %d, want no re-root due and when the next one is\n%s%s", code, text, errOut)
+	}
+}
