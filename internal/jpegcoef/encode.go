@@ -12,14 +12,10 @@ import (
 // them out: whole MCUs when interleaved. The output goes to w in chunks
 // of about flushSize bytes.
 func (m *Image) Encode(w io.Writer) error {
-	if len(m.Components) != 1 && len(m.Components) != 3 {
-		return &UnsupportedError{"not one or three components"}
+	shape, mcus, err := m.encodeShape()
+	if err != nil {
+		return err
 	}
-	m.hmax, m.vmax = 0, 0
-	for _, c := range m.Components {
-		m.hmax, m.vmax = max(m.hmax, c.H), max(m.vmax, c.V)
-	}
-	shape, mcus := m.mcuShape(), m.mcuCount()
 	var freq [2][2][257]int
 	m.countSymbols(&freq, shape, mcus)
 	var tw tableWriter
@@ -28,9 +24,27 @@ func (m *Image) Encode(w io.Writer) error {
 			tw.tables[class][t] = optimalTable(&freq[class][t])
 		}
 	}
+	return m.write(w, &tw, shape, mcus)
+}
+
+// encodeShape checks that m can be written and returns its MCUs' shape
+// and count.
+func (m *Image) encodeShape() ([]blockRef, int, error) {
+	if len(m.Components) != 1 && len(m.Components) != 3 {
+		return nil, 0, &UnsupportedError{"not one or three components"}
+	}
+	m.hmax, m.vmax = 0, 0
+	for _, c := range m.Components {
+		m.hmax, m.vmax = max(m.hmax, c.H), max(m.vmax, c.V)
+	}
+	return m.mcuShape(), m.mcuCount(), nil
+}
+
+// write writes m to w with tw's tables.
+func (m *Image) write(w io.Writer, tw *tableWriter, shape []blockRef, mcus int) error {
 	tw.w = w
-	tw.out = m.header(make([]byte, 0, flushSize+64), &tw)
-	m.entropy(&tw, shape, mcus)
+	tw.out = m.header(make([]byte, 0, flushSize+64), tw)
+	m.entropy(tw, shape, mcus)
 	tw.flush()
 	tw.out = append(tw.out, 0xFF, 0xD9)
 	tw.drain()
@@ -287,15 +301,7 @@ func tableFromSizes(size [257]int) huffTable {
 			}
 		}
 	}
-	code, k := uint16(0), 0
-	for l := 1; l <= 16; l++ {
-		for range n[l] {
-			h.code[h.vals[k]], h.size[h.vals[k]] = code, uint8(l)
-			code++
-			k++
-		}
-		code <<= 1
-	}
+	h.assignCodes()
 	return h
 }
 
