@@ -31,16 +31,17 @@ const (
 // own quality, kept as DCT coefficients); a photo is a crop of one,
 // taken block by block at an offset of whole MCUs, with its own sensor
 // noise added to every luma block's low frequencies (±1 step, as a
-// sensor's varies from shot to shot), written with Huffman tables of its
-// own. No two photos share a run of coded bytes, so git can neither
-// deduplicate nor delta them, as with real photos; a photo costs an
-// entropy coding, not a paint and a DCT.
+// sensor's varies from shot to shot), written in one pass with its
+// scene's Huffman tables (see sceneTables). No two photos share a run of
+// coded bytes, so git can neither deduplicate nor delta them, as with
+// real photos; a photo costs one entropy coding, not a paint and a DCT.
 func (c *photoCache) Photo(seed uint64) ([]byte, error) {
 	rng := rand.New(rand.NewPCG(seed, seed*0x9e3779b97f4a7c15+1))
-	base, err := c.scene(rng.IntN(baseScenes))
+	sc, err := c.scene(rng.IntN(baseScenes))
 	if err != nil {
 		return nil, err
 	}
+	base := sc.img
 	w := minPhotoW + rng.IntN(maxPhotoW-minPhotoW+1)
 	h := w * 2 / 3 // the wide ones 16:9, so that sizes stay in 60–250 KB
 	if w >= 900 {
@@ -50,7 +51,7 @@ func (c *photoCache) Photo(seed uint64) ([]byte, error) {
 	m := crop(base, ox, oy, w, h)
 	addSensorNoise(m, rng)
 	var buf bytes.Buffer
-	if err := m.Encode(&buf); err != nil {
+	if err := m.EncodeWith(&buf, sc.tables.Shuffled(rng.Shuffle)); err != nil {
 		return nil, fmt.Errorf("encode photo %d: %w", seed, err)
 	}
 	return buf.Bytes(), nil
@@ -96,17 +97,23 @@ const (
 	noisyCoefs     = 6
 )
 
-// scene returns scene i as coefficients, painting and encoding it on
-// first use.
-func (c *photoCache) scene(i int) (*jpegcoef.Image, error) {
-	c.sceneMu.Lock()
-	defer c.sceneMu.Unlock()
-	if c.scenes == nil {
-		c.scenes = map[int]*jpegcoef.Image{}
-	}
-	if s, ok := c.scenes[i]; ok {
-		return s, nil
-	}
+// scene is one painted scene as coefficients and the Huffman tables its
+// photos are written with.
+type scene struct {
+	img    *jpegcoef.Image
+	tables *jpegcoef.Tables
+}
+
+// scene returns scene i, painting and encoding it on first use (scenes
+// are painted in parallel, each once).
+func (c *photoCache) scene(i int) (scene, error) {
+	s := &c.scenes[i]
+	s.once.Do(func() { s.scene, s.err = paintScene(i) })
+	return s.scene, s.err
+}
+
+// paintScene paints scene i and encodes it with image/jpeg.
+func paintScene(i int) (scene, error) {
 	rng := rand.New(rand.NewPCG(uint64(i), 0x5eed))
 	img := image.NewRGBA(image.Rect(0, 0, sceneW, sceneH))
 	paintGradient(img, rng)
@@ -116,14 +123,28 @@ func (c *photoCache) scene(i int) (*jpegcoef.Image, error) {
 	addTexture(img, rng)
 	var buf bytes.Buffer
 	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: photoQuality - 3 + i%7}); err != nil {
-		return nil, fmt.Errorf("encode scene %d: %w", i, err)
+		return scene{}, fmt.Errorf("encode scene %d: %w", i, err)
 	}
-	s, err := jpegcoef.Decode(buf.Bytes())
+	m, err := jpegcoef.Decode(buf.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("scene %d: %w", i, err)
+		return scene{}, fmt.Errorf("scene %d: %w", i, err)
 	}
-	c.scenes[i] = s
-	return s, nil
+	t, err := sceneTables(m, rng)
+	if err != nil {
+		return scene{}, fmt.Errorf("scene %d: %w", i, err)
+	}
+	return scene{img: m, tables: t}, nil
+}
+
+// sceneTables makes the Huffman tables of a scene's photos: from the
+// whole scene with sensor noise of its own (so that the codes fit what a
+// noised crop holds), with a code for every symbol (so that any crop and
+// any noise can be written). A photo written with them is a few percent
+// larger than with tables of its own, and costs one pass instead of two.
+func sceneTables(m *jpegcoef.Image, rng *rand.Rand) (*jpegcoef.Tables, error) {
+	noisy := crop(m, 0, 0, m.Width, m.Height)
+	addSensorNoise(noisy, rng)
+	return noisy.CompleteTables()
 }
 
 // paintGradient fills img with a bilinear blend of a coarse grid of random
@@ -222,8 +243,11 @@ type photoCache struct {
 	mu  sync.Mutex
 	mem map[uint64][]byte
 
-	sceneMu sync.Mutex
-	scenes  map[int]*jpegcoef.Image
+	scenes [baseScenes]struct {
+		once sync.Once
+		scene
+		err error
+	}
 }
 
 func newPhotoCache() *photoCache {
