@@ -88,6 +88,9 @@ type repositoryJSON struct {
 	// LastReroot is when the branch was last re-rooted (publish.history);
 	// oldest_commit is then the oldest commit kept.
 	LastReroot *time.Time `json:"last_reroot"`
+	// RerootPlan is what the next run's re-root step would do, as in
+	// "sync --dry-run --json"; null when no window is set.
+	RerootPlan *rerootPlanJSON `json:"reroot_plan"`
 }
 
 // json is r for "status --json"; nil for no repository.
@@ -98,7 +101,8 @@ func (r *repoStatus) json() *repositoryJSON {
 	s := r.sizes
 	return &repositoryJSON{Packed: s.Packed, Loose: s.Loose, Tree: s.Tree, Files: s.Files,
 		GrowthPerDay: s.Growth, GrowthDays: s.GrowthDays, Budget: int64(r.budget),
-		Commits: s.Commits, Oldest: when(s.Oldest), History: r.window.String(), LastReroot: when(s.Rerooted)}
+		Commits: s.Commits, Oldest: when(s.Oldest), History: r.window.String(), LastReroot: when(s.Rerooted),
+		RerootPlan: rerootPlanOut(r.plan)}
 }
 
 // when is t for JSON: nil (null) for the zero time, else UTC.

@@ -5,8 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/newsmirror/newsmirror/internal/cli"
 )
 
 // windowedConfig writes the crash site's configuration with
@@ -131,5 +135,58 @@ func TestSyncDryRunSaysWhenTheNextReRootIsDue(t *testing.T) {
 	if code != 0 || !strings.Contains(text, "history: window 30d (publish.history): no re-root due (1 commits since ") ||
 		!strings.Contains(text, "; the next one after ") {
 		t.Errorf("sync --dry-run: exit %d, want no re-root due and when the next one is\n%s%s", code, text, errOut)
+	}
+}
+
+func TestStatusShowsTheLastReRootAndWhenTheNextIsDue(t *testing.T) {
+	dir := t.TempDir()
+	siteURL, _ := crashSite(t, nil)
+	cfg, _ := windowedConfig(t, dir, siteURL, "2 commits")
+	mirror := filepath.Join(dir, "mirror")
+	if code, out, errOut := run(t, "sync", "-c", cfg); code != 0 {
+		t.Fatalf("first sync: exit %d\n%s%s", code, out, errOut)
+	}
+	operatorCommits(t, mirror, 3)
+	_, out, _ := run(t, "status", "-c", cfg)
+	if re := `history: window 2 commits \(publish\.history\), 4 commits since [-0-9: ]+ \(\d+ minutes ago\), re-root due at the next run\n`; !regexp.MustCompile(re).MatchString(out) {
+		t.Errorf("status before the re-root lacks %q:\n%s", re, out)
+	}
+	if code, out, errOut := run(t, "sync", "-c", cfg); code != 0 || !strings.Contains(out, "history: re-rooted") {
+		t.Fatalf("sync: exit %d, want a re-root\n%s%s", code, out, errOut)
+	}
+	code, out, _ := run(t, "status", "-c", cfg)
+	if re := `history: window 2 commits \(publish\.history\), 3 commits since [-0-9: ]+ \(\d+ minutes ago\), last re-root [-0-9: ]+ \(\d+ minutes ago\), next re-root after 2 more commits\n`; code != 0 || !regexp.MustCompile(re).MatchString(out) {
+		t.Errorf("status after the re-root: exit %d, lacks %q:\n%s", code, re, out)
+	}
+	gauge := daemonGauges(t, cfg)
+	if v := gauge("newsmirror_history_last_reroot_timestamp_seconds"); time.Since(time.Unix(int64(v), 0)) > time.Hour {
+		t.Errorf("last re-root gauge %g, want the re-root's time", v)
+	}
+	for name, want := range map[string]float64{"newsmirror_history_commits": 3, "newsmirror_history_window_commits": 2,
+		"newsmirror_history_window_seconds": 0, "newsmirror_history_reroot_waiting": 0} {
+		if v := gauge(name); v != want {
+			t.Errorf("%s = %g, want %g", name, v, want)
+		}
+	}
+}
+
+func TestStatusWarnsWhenADueReRootWaitsForAFirstPush(t *testing.T) {
+	dir := t.TempDir()
+	siteURL, _ := crashSite(t, nil)
+	cfg, remote := windowedConfig(t, dir, siteURL, "2 commits")
+	if err := os.RemoveAll(remote); err != nil { // the remote is away: no push ever succeeds
+		t.Fatal(err)
+	}
+	mirror := filepath.Join(dir, "mirror")
+	run(t, "sync", "-c", cfg)
+	operatorCommits(t, mirror, 3)
+	run(t, "sync", "-c", cfg)
+	code, out, _ := run(t, "status", "-c", cfg)
+	if want := "history is past publish.history 2 commits (4 commits since "; code != cli.ExitAttention || !strings.Contains(out, want) ||
+		!strings.Contains(out, "and the re-root waits: history not re-rooted yet: waiting for a first successful push to up") {
+		t.Errorf("status: exit %d, want 4 (the push failed) and the waiting re-root's warning %q…:\n%s", code, want, out)
+	}
+	if v := daemonGauges(t, cfg)("newsmirror_history_reroot_waiting"); v != 1 {
+		t.Errorf("newsmirror_history_reroot_waiting = %g, want 1", v)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/newsmirror/newsmirror/internal/config"
@@ -22,6 +23,10 @@ type repoStatus struct {
 	sizes  publish.Sizes
 	budget publish.ByteSize
 	window publish.Window // publish.history
+	// plan is what the next run's re-root step would do (nil: no window
+	// and none pending); now is when all this was measured.
+	plan *publish.RerootPlan
+	now  time.Time
 }
 
 // measureRepo measures the mirror repository of cfg; ok is false when
@@ -30,11 +35,41 @@ func measureRepo(ctx context.Context, cfg *config.Config, now time.Time) (repoSt
 	if _, err := os.Stat(filepath.Join(cfg.Output.Dir, ".git")); err != nil {
 		return repoStatus{}, false, nil
 	}
-	s, err := (&publish.Repo{Dir: cfg.Output.Dir}).Sizes(ctx, now)
+	repo := &publish.Repo{Dir: cfg.Output.Dir}
+	s, err := repo.Sizes(ctx, now)
 	if err != nil {
 		return repoStatus{}, false, err
 	}
-	return repoStatus{sizes: s, budget: cfg.Publish.SizeBudget, window: cfg.Publish.History}, true, nil
+	p := cfg.Publish
+	plan, err := repo.PlanReroot(ctx, p.History, p.Remotes, now, time.Time{})
+	if err != nil {
+		return repoStatus{}, false, err
+	}
+	return repoStatus{sizes: s, budget: p.SizeBudget, window: p.History, plan: plan, now: now}, true, nil
+}
+
+// waiting says what holds up the history's window, "" when nothing: a
+// due re-root that waits, or a re-root made that a remote lacks.
+func (r repoStatus) waiting() string {
+	p := r.plan
+	switch {
+	case p == nil:
+		return ""
+	case p.Pending != "":
+		var lacking []string
+		for _, rm := range p.Remotes {
+			if rm.Push != publish.PushPlain {
+				lacking = append(lacking, rm.Name)
+			}
+		}
+		if len(lacking) == 0 {
+			return "" // every remote has it: the next run frees the old history
+		}
+		return fmt.Sprintf("history re-rooted (%s) but not pushed yet to %s, which hold the old history; the next run pushes again (see their push errors)", shortHash(p.Pending), strings.Join(lacking, ", "))
+	case p.Due && p.Blocked != nil:
+		return fmt.Sprintf("history is past publish.history %s (%d commits since %s) and the re-root waits: %v", p.Window, p.Commits, p.Oldest.Format(time.RFC3339), p.Blocked)
+	}
+	return ""
 }
 
 // alert is the repository's problem that needs an operator, and warn the
@@ -45,11 +80,19 @@ func (r repoStatus) alert() (alert, warn string) {
 		publish.ByteSize(used), publish.ByteSize(r.sizes.Packed), publish.ByteSize(r.sizes.Loose), 100*float64(used)/float64(budget), r.budget)
 	switch {
 	case used > budget:
-		return msg + ": over it (docs/publishing.md, \"Repository size\")", ""
+		return msg + ": over it (docs/publishing.md, \"Repository size\")", r.waiting()
 	case float64(used) >= budgetWarnShare*float64(budget):
-		return "", msg
+		return "", join(msg, r.waiting())
 	}
-	return "", ""
+	return "", r.waiting()
+}
+
+// join joins the non-empty of a and b with "; ".
+func join(a, b string) string {
+	if a == "" || b == "" {
+		return a + b
+	}
+	return a + "; " + b
 }
 
 // print writes the repository's lines of status.
@@ -69,15 +112,37 @@ func (r repoStatus) print(w io.Writer, loc *time.Location) {
 // history says what history the repository holds and what it keeps.
 func (r repoStatus) history(loc *time.Location) string {
 	s := r.sizes
-	held := fmt.Sprintf("%d commits since %s", s.Commits, stamp(s.Oldest, loc))
+	held := fmt.Sprintf("%d commits since %s (%s)", s.Commits, stamp(s.Oldest, loc), ago(r.now.Sub(s.Oldest)))
 	window := "full history"
 	if !r.window.IsZero() {
 		window = "window " + r.window.String() + " (publish.history)"
 	}
-	if s.Rerooted.IsZero() {
-		return window + ", " + held
+	line := window + ", " + held
+	if !s.Rerooted.IsZero() {
+		line += fmt.Sprintf(", last re-root %s (%s)", stamp(s.Rerooted, loc), ago(r.now.Sub(s.Rerooted)))
 	}
-	return fmt.Sprintf("%s, %s, last re-root %s", window, held, stamp(s.Rerooted, loc))
+	if p := r.plan; p != nil && p.Pending == "" && !p.Due {
+		if p.Window.Commits > 0 {
+			line += fmt.Sprintf(", next re-root after %d more commits", p.Left)
+		} else if !p.Next.IsZero() {
+			line += ", next re-root after " + stamp(p.Next, loc)
+		}
+	} else if p != nil && p.Due && p.Blocked == nil {
+		line += ", re-root due at the next run"
+	}
+	return line
+}
+
+// ago is how long d is, in the largest whole unit of days, hours or
+// minutes: "95 days ago".
+func ago(d time.Duration) string {
+	switch {
+	case d >= 48*time.Hour:
+		return fmt.Sprintf("%d days ago", int(d/(24*time.Hour)))
+	case d >= 2*time.Hour:
+		return fmt.Sprintf("%d hours ago", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%d minutes ago", max(int(d/time.Minute), 0))
 }
 
 func days(d float64) string {
@@ -91,7 +156,19 @@ func days(d float64) string {
 func (r repoStatus) observe(m *metrics.Metrics) {
 	s := r.sizes
 	m.Repository(metrics.RepoSizes{Packed: s.Packed, Loose: s.Loose, Tree: s.Tree, Files: s.Files,
-		GrowthPerDay: s.Growth, Budget: int64(r.budget), Oldest: s.Oldest})
+		GrowthPerDay: s.Growth, Budget: int64(r.budget), Oldest: s.Oldest, History: r.historyState()})
+}
+
+// historyState is the branch's history against its window, for the
+// gauges.
+func (r repoStatus) historyState() metrics.HistoryState {
+	s := r.sizes
+	h := metrics.HistoryState{Commits: s.Commits, LastReroot: s.Rerooted,
+		WindowAge: r.window.Age, WindowCommits: r.window.Commits, Waiting: r.waiting() != ""}
+	if !s.Oldest.IsZero() {
+		h.OldestAge = r.now.Sub(s.Oldest)
+	}
+	return h
 }
 
 // repoMeasureEvery is how often serve measures the repository for its

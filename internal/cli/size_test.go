@@ -53,7 +53,7 @@ func TestStatusShowsRepositorySizeGrowthAndHistory(t *testing.T) {
 		`repository: [0-9.]+ (B|KB|MB) packed, [0-9.]+ (B|KB|MB) loose \(0% of the 1\.0 GB budget\)\n`,
 		`working tree: [0-9.]+ KB in \d+ files\n`,
 		`growth: [0-9.]+ (B|KB|MB) a day over the last day\n`, // a history younger than a day counts one day
-		`history: full history, 1 commits since \d{4}-\d\d-\d\d \d\d:\d\d\n`,
+		`history: full history, 1 commits since \d{4}-\d\d-\d\d \d\d:\d\d \(\d+ minutes ago\)\n`,
 	} {
 		if !regexp.MustCompile(re).MatchString(out) {
 			t.Errorf("status lacks %q:\n%s", re, out)
@@ -64,11 +64,11 @@ func TestStatusShowsRepositorySizeGrowthAndHistory(t *testing.T) {
 func TestStatusShowsTheHistoryWindow(t *testing.T) {
 	path := sizedMirror(t, "1GB, history: 90d")
 	_, out, _ := run(t, "status", "-c", path)
-	if re := `history: window 90d \(publish\.history\), 1 commits since \d{4}-\d\d-\d\d \d\d:\d\d\n`; !regexp.MustCompile(re).MatchString(out) {
+	if re := `history: window 90d \(publish\.history\), 1 commits since \d{4}-\d\d-\d\d \d\d:\d\d \(\d+ minutes ago\), next re-root after \d{4}-\d\d-\d\d \d\d:\d\d\n`; !regexp.MustCompile(re).MatchString(out) {
 		t.Errorf("status lacks %q:\n%s", re, out)
 	}
 	_, out, _ = run(t, "status", "--json", "-c", path)
-	if !strings.Contains(out, `"history": "90d"`) || !strings.Contains(out, `"last_reroot": null`) {
+	if !strings.Contains(out, `"history": "90d"`) || !strings.Contains(out, `"last_reroot": null`) || !strings.Contains(out, `"next_due": "`) {
 		t.Errorf("status --json lacks the window:\n%s", out)
 	}
 }
@@ -86,6 +86,39 @@ func TestStatusNeedsAttentionAboveTheSizeBudget(t *testing.T) {
 
 func TestRunDaemonExportsRepositoryGauges(t *testing.T) {
 	path := sizedMirror(t, "1GB")
+	gauge := daemonGauges(t, path)
+	if v := gauge(`newsmirror_repository_bytes{part="budget"}`); v != 1e9 {
+		t.Errorf("budget gauge %g, want 1e9", v)
+	}
+	if v := gauge(`newsmirror_repository_bytes{part="tree"}`); v < 2_000 {
+		t.Errorf("tree gauge %g", v)
+	}
+	if v := gauge(`newsmirror_repository_bytes{part="loose"}`) + gauge(`newsmirror_repository_bytes{part="packed"}`); v < 2_000 {
+		t.Errorf("history gauges sum to %g", v)
+	}
+	if v := gauge(`newsmirror_repository_bytes{part="growth_per_day"}`); v <= 0 {
+		t.Errorf("growth gauge %g", v)
+	}
+	if v := gauge("newsmirror_repository_oldest_commit_timestamp_seconds"); time.Since(time.Unix(int64(v), 0)) > time.Hour {
+		t.Errorf("oldest commit gauge %g", v)
+	}
+	if v := gauge("newsmirror_history_oldest_commit_age_seconds"); v < 0 || v > 3600 {
+		t.Errorf("oldest commit age gauge %g, want the minutes since the sync", v)
+	}
+	for name, want := range map[string]float64{"newsmirror_history_commits": 1, "newsmirror_history_last_reroot_timestamp_seconds": 0,
+		"newsmirror_history_window_seconds": 0, "newsmirror_history_window_commits": 0, "newsmirror_history_reroot_waiting": 0} {
+		if v := gauge(name); v != want {
+			t.Errorf("%s = %g, want %g (one commit, full history)", name, v, want)
+		}
+	}
+	gauge("newsmirror_repository_files")
+}
+
+// daemonGauges runs the daemon of the configuration at path until its
+// /metrics shows the repository gauges, stops it, and returns a reader of
+// that scrape's gauges (a missing one fails the test).
+func daemonGauges(t *testing.T, path string) func(name string) float64 {
+	t.Helper()
 	addr := freeLoopbackAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -107,6 +140,7 @@ func TestRunDaemonExportsRepositoryGauges(t *testing.T) {
 	cancel()
 	<-done
 	gauge := func(name string) float64 {
+		t.Helper()
 		m := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(name) + ` (\S+)$`).FindStringSubmatch(scrape)
 		if m == nil {
 			t.Errorf("no %s in:\n%s", name, scrape)
@@ -115,20 +149,5 @@ func TestRunDaemonExportsRepositoryGauges(t *testing.T) {
 		v, _ := strconv.ParseFloat(m[1], 64)
 		return v
 	}
-	if v := gauge(`newsmirror_repository_bytes{part="budget"}`); v != 1e9 {
-		t.Errorf("budget gauge %g, want 1e9", v)
-	}
-	if v := gauge(`newsmirror_repository_bytes{part="tree"}`); v < 2_000 {
-		t.Errorf("tree gauge %g", v)
-	}
-	if v := gauge(`newsmirror_repository_bytes{part="loose"}`) + gauge(`newsmirror_repository_bytes{part="packed"}`); v < 2_000 {
-		t.Errorf("history gauges sum to %g", v)
-	}
-	if v := gauge(`newsmirror_repository_bytes{part="growth_per_day"}`); v <= 0 {
-		t.Errorf("growth gauge %g", v)
-	}
-	if v := gauge("newsmirror_repository_oldest_commit_timestamp_seconds"); time.Since(time.Unix(int64(v), 0)) > time.Hour {
-		t.Errorf("oldest commit gauge %g", v)
-	}
-	gauge("newsmirror_repository_files")
+	return gauge
 }

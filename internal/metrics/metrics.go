@@ -49,6 +49,7 @@ type Metrics struct {
 	repo        *prometheus.GaugeVec
 	repoFiles   prometheus.Gauge
 	repoOldest  prometheus.Gauge
+	history     map[string]prometheus.Gauge // by name, historyHelp's
 }
 
 // New returns a Metrics registered in a registry of its own, with the Go
@@ -120,6 +121,11 @@ func New() *Metrics {
 		repoOldest: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "newsmirror_repository_oldest_commit_timestamp_seconds", Help: "Date of the mirror branch's first commit (Unix time): the history the repository holds.",
 		}),
+	}
+	m.history = map[string]prometheus.Gauge{}
+	for name, help := range historyHelp {
+		m.history[name] = prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+		m.reg.MustRegister(m.history[name])
 	}
 	m.reg.MustRegister(m.repo, m.repoFiles, m.repoOldest)
 	m.reg.MustRegister(m.encGuesses, m.salvages, m.fetches, m.fetchBytes, m.retries, m.fallbacks, m.textLost, m.pages, m.assets, m.pushes,
@@ -294,6 +300,43 @@ type RepoSizes struct {
 	Files                                     int
 	// Oldest is the first commit's date (zero: no commit).
 	Oldest time.Time
+	// History is the branch's history against its window.
+	History HistoryState
+}
+
+// HistoryState is the mirror branch's history against publish.history.
+type HistoryState struct {
+	// Commits is the first-parent commits the branch holds; OldestAge the
+	// age, when measured, of the oldest one the window counts.
+	Commits   int
+	OldestAge time.Duration
+	// LastReroot is the last re-root's date (zero: never).
+	LastReroot time.Time
+	// WindowAge or WindowCommits is publish.history (both zero: full).
+	WindowAge     time.Duration
+	WindowCommits int
+	// Waiting is set when a due re-root waits (a rewrite remote never
+	// pushed to, a shallow clone) or a re-root made waits for a remote.
+	Waiting bool
+}
+
+// The gauges of the branch's history against its window.
+const (
+	HistoryCommits    = "newsmirror_history_commits"
+	HistoryOldestAge  = "newsmirror_history_oldest_commit_age_seconds"
+	HistoryLastReroot = "newsmirror_history_last_reroot_timestamp_seconds"
+	HistoryWindowAge  = "newsmirror_history_window_seconds"
+	HistoryWindowN    = "newsmirror_history_window_commits"
+	HistoryWaiting    = "newsmirror_history_reroot_waiting"
+)
+
+var historyHelp = map[string]string{
+	HistoryCommits:    "First-parent commits the mirror branch holds (a re-root's root included).",
+	HistoryOldestAge:  "Age, when the repository was last measured, of the oldest commit of the mirror branch the window counts (after a re-root: the oldest kept).",
+	HistoryLastReroot: "When the mirror branch was last re-rooted by publish.history (Unix time; 0: never).",
+	HistoryWindowAge:  "publish.history as an age (0: a number of commits, or the full history).",
+	HistoryWindowN:    "publish.history as a number of commits (0: an age, or the full history).",
+	HistoryWaiting:    "1 when a due re-root waits (a rewrite remote never pushed to, a shallow clone) or a re-root made waits for a remote to take it.",
 }
 
 // Repository parts, the values of newsmirror_repository_bytes's "part".
@@ -317,5 +360,17 @@ func (m *Metrics) Repository(r RepoSizes) {
 	m.repoFiles.Set(float64(r.Files))
 	if !r.Oldest.IsZero() {
 		m.repoOldest.Set(float64(r.Oldest.Unix()))
+	}
+	h := r.History
+	last, waiting := 0.0, 0.0
+	if !h.LastReroot.IsZero() {
+		last = float64(h.LastReroot.Unix())
+	}
+	if h.Waiting {
+		waiting = 1
+	}
+	for name, v := range map[string]float64{HistoryCommits: float64(h.Commits), HistoryOldestAge: h.OldestAge.Seconds(),
+		HistoryLastReroot: last, HistoryWindowAge: h.WindowAge.Seconds(), HistoryWindowN: float64(h.WindowCommits), HistoryWaiting: waiting} {
+		m.history[name].Set(v)
 	}
 }
