@@ -43,6 +43,7 @@ func main() {
 	replot := flag.String("replot", "", "draw -chart from a CSV `file` of an earlier run instead of running; several files, comma-separated, draw one chart comparing them")
 	names := flag.String("names", "", "the runs' `names` on a chart of several CSV files, comma-separated")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to `file`")
+	pairDir := flag.String("pair", "", "write a before/after pair of one simulated photo into `folder` (the original and what each image budget stores), print their sizes and their difference at phone width, and run nothing")
 	measureDir := flag.String("measure", "", "measure the mirror in `folder` (a run's -out, stopped or finished) as one row at day -days, and run nothing")
 	flag.Parse()
 	if *cpuprofile != "" {
@@ -52,6 +53,13 @@ func main() {
 			os.Exit(1)
 		}
 		defer stop()
+	}
+	if *pairDir != "" {
+		if err := writePair(*pairDir, o.seed, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "year:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if *measureDir != "" {
 		r, err := measure(context.Background(), *measureDir, o.days, o.cloneEvery > 0, o.full)
