@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
@@ -110,6 +111,21 @@ func (c *photoCache) scene(i int) (scene, error) {
 	s := &c.scenes[i]
 	s.once.Do(func() { s.scene, s.err = paintScene(i) })
 	return s.scene, s.err
+}
+
+// paintScenes paints every scene, two at a time.
+func (c *photoCache) paintScenes() error {
+	var wg sync.WaitGroup
+	errs := make([]error, baseScenes)
+	for g := range 2 {
+		wg.Go(func() {
+			for i := g; i < baseScenes; i += 2 {
+				_, errs[i] = c.scene(i)
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // paintScene paints scene i and encodes it with image/jpeg.
@@ -237,8 +253,9 @@ func addTexture(img *image.RGBA, rng *rand.Rand) {
 
 func clamp8(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v))) }
 
-// photoCache holds the photos of the coming sync, generated before it
-// (outside its timing), and the scenes they are cut from.
+// photoCache holds the photos of the current sync (made while the
+// previous one ran, or between the two: see ahead) and the scenes they
+// are cut from; a photo it does not hold is made when asked for.
 type photoCache struct {
 	mu  sync.Mutex
 	mem map[uint64][]byte

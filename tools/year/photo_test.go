@@ -101,3 +101,40 @@ func BenchmarkPhoto(b *testing.B) {
 		}
 	}
 }
+
+// TestPhotosMadeAheadAreThoseOfTheirSeeds makes batches of photos partly
+// on the low-priority thread and partly in finish: the cache then holds
+// each seed's own photo, byte for byte, and forgets them after.
+func TestPhotosMadeAheadAreThoseOfTheirSeeds(t *testing.T) {
+	c := newPhotoCache()
+	if err := c.paintScenes(); err != nil {
+		t.Fatal(err)
+	}
+	a, err := newAhead(c)
+	if err != nil {
+		t.Logf("made between the syncs only: %v", err)
+	}
+	defer a.stop()
+	for round := range 3 {
+		seeds := []uint64{uint64(round*10 + 1), uint64(round*10 + 2), uint64(round*10 + 3), uint64(round*10 + 4)}
+		if err := a.finish(a.start(seeds)); err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range seeds {
+			c.mu.Lock()
+			got, ok := c.mem[s]
+			c.mu.Unlock()
+			want, err := newPhotoCache().Photo(s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ok || !bytes.Equal(got, want) {
+				t.Errorf("seed %d: cached %t, %d bytes; made alone %d bytes", s, ok, len(got), len(want))
+			}
+		}
+		c.forget(seeds)
+		if n := len(c.mem); n != 0 {
+			t.Errorf("%d photos kept after forget", n)
+		}
+	}
+}

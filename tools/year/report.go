@@ -115,6 +115,15 @@ func printExtrapolation(w io.Writer, rows []row, o options) {
 		p.fromDay, p.measuredDays, mb(p.perDay), mb(p.pack), mb(p.full), mb(p.shallow), secs(p.wall), secs(p.cpu))
 }
 
+// printPhotoCost says what making the photos cost the run.
+func printPhotoCost(w io.Writer, c cost, overlap bool) {
+	how := "made between the syncs only"
+	if overlap {
+		how = fmt.Sprintf("made while the previous sync ran: %s CPU (taken out of the syncs' CPU)", secs(c.ahead))
+	}
+	fmt.Fprintf(w, "# photos: %s waited for between the syncs; the rest %s\n", secs(c.gen), how)
+}
+
 func writeOutputs(o options, rows []row) error {
 	if o.chart == "" {
 		return nil

@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -25,17 +24,23 @@ import (
 // measurement excluded.
 type cost struct {
 	wall, cpu time.Duration
-	gen       time.Duration // generating the photos (wall), outside the syncs
-	syncs     int
-	articles  int
-	images    int
-	failures  int
+	// gen is the wall time spent making photos between the syncs: what
+	// was not made while the previous sync ran.
+	gen time.Duration
+	// ahead is the CPU time of the photos made while the syncs ran (taken
+	// out of cpu); not in the CSV.
+	ahead    time.Duration
+	syncs    int
+	articles int
+	images   int
+	failures int
 }
 
 func (c *cost) add(d cost) {
 	c.wall += d.wall
 	c.cpu += d.cpu
 	c.gen += d.gen
+	c.ahead += d.ahead
 	c.syncs += d.syncs
 	c.articles += d.articles
 	c.images += d.images
@@ -69,21 +74,23 @@ func run(ctx context.Context, o options, w io.Writer) error {
 		return err
 	}
 	defer sink.close()
+	y, err := startYear(cfg, src, o)
+	if err != nil {
+		return err
+	}
+	defer y.ahead.stop()
 	var rows []row
 	printHeader(w, o)
-	var month cost
-	step := 24 * time.Hour / time.Duration(o.syncsPerDay)
-	clock := start
+	var month, total cost
+	month.gen = y.paint
 	rowN := 0
 	for day := 1; day <= o.days; day++ {
 		for range o.syncsPerDay {
-			next := clock.Add(step)
-			c, err := syncOnce(ctx, cfg, src, clock, next, o)
+			c, err := y.syncOnce(ctx)
 			if err != nil {
 				return err
 			}
 			month.add(c)
-			clock = next
 		}
 		if day%o.month == 0 || day == o.days {
 			rowN++
@@ -94,6 +101,7 @@ func run(ctx context.Context, o options, w io.Writer) error {
 				return err
 			}
 			r.cost = month
+			total.add(month)
 			month = cost{}
 			rows = append(rows, r)
 			printRow(w, r)
@@ -103,25 +111,68 @@ func run(ctx context.Context, o options, w io.Writer) error {
 		}
 	}
 	printExtrapolation(w, rows, o)
+	printPhotoCost(w, total, y.ahead.overlap)
 	return writeOutputs(o, rows)
 }
 
-// syncOnce publishes the stories of (from, to], makes their photos, moves
-// the clock to "to" and runs one sync.
-func syncOnce(ctx context.Context, cfg *config.Config, src *source, from, to time.Time, o options) (cost, error) {
-	var c cost
-	src.schedule(from, to, o.rate, o.images)
-	seeds := src.photoSeeds(from, to)
+// year is the simulation's state between two syncs: the clock, and the
+// stories of the next sync, planned, their photos being made.
+type year struct {
+	cfg     *config.Config
+	src     *source
+	o       options
+	step    time.Duration
+	clock   time.Time
+	ahead   *ahead
+	planned []fakenews.CorpusStory // the next sync's stories
+	photos  *batch                 // their photos
+	paint   time.Duration          // painting the scenes, at the start
+}
+
+// startYear paints the scenes and plans the first sync.
+func startYear(cfg *config.Config, src *source, o options) (*year, error) {
+	y := &year{cfg: cfg, src: src, o: o, step: 24 * time.Hour / time.Duration(o.syncsPerDay), clock: start}
 	t0 := time.Now()
-	if err := makePhotos(src.photos, seeds); err != nil {
-		return c, err
+	if err := src.photos.paintScenes(); err != nil {
+		return nil, err
+	}
+	y.paint = time.Since(t0)
+	var err error
+	if y.ahead, err = newAhead(src.photos); err != nil {
+		fmt.Fprintln(os.Stderr, "year:", err)
+	}
+	y.plan()
+	return y, nil
+}
+
+// plan plans the stories of the sync after the clock and starts on their
+// photos.
+func (y *year) plan() {
+	y.planned = y.src.plan(y.clock, y.clock.Add(y.step), y.o.rate, y.o.images)
+	y.photos = y.ahead.start(y.src.photoSeeds(y.planned))
+}
+
+// syncOnce publishes the planned stories, waits for what is left of their
+// photos, plans the next sync (its photos are made while this one runs),
+// moves the clock on and runs one sync.
+func (y *year) syncOnce(ctx context.Context) (cost, error) {
+	var c cost
+	y.src.add(y.planned)
+	photos := y.photos
+	t0 := time.Now()
+	if err := y.ahead.finish(photos); err != nil {
+		return c, fmt.Errorf("photos: %w", err)
 	}
 	c.gen = time.Since(t0)
-	src.setNow(to)
-	cpu0, wall0 := cpuTime(), time.Now()
-	rep, err := mirror.Sync(ctx, cfg, mirror.Deps{Now: func() time.Time { return to }, Log: slog.New(slog.DiscardHandler)})
-	c.wall, c.cpu = time.Since(wall0), cpuTime()-cpu0
-	src.photos.forget(seeds)
+	y.clock = y.clock.Add(y.step)
+	y.plan()
+	to := y.clock
+	y.src.setNow(to)
+	cpu0, ahead0, wall0 := cpuTime(), y.ahead.cpuTime(), time.Now()
+	rep, err := mirror.Sync(ctx, y.cfg, mirror.Deps{Now: func() time.Time { return to }, Log: slog.New(slog.DiscardHandler)})
+	c.wall, c.ahead = time.Since(wall0), y.ahead.cpuTime()-ahead0
+	c.cpu = cpuTime() - cpu0 - c.ahead
+	y.src.photos.forget(photos.seeds)
 	if err != nil {
 		return c, fmt.Errorf("sync at %s: %w", to.Format(time.DateTime), err)
 	}
@@ -133,24 +184,6 @@ func syncOnce(ctx context.Context, cfg *config.Config, src *source, from, to tim
 		fmt.Fprintf(os.Stderr, "year: %s: %d failures, first: %v\n", to.Format(time.DateTime), len(rep.Failures), rep.Failures[0])
 	}
 	return c, nil
-}
-
-// makePhotos generates the photos of seeds on two goroutines.
-func makePhotos(cache *photoCache, seeds []uint64) error {
-	var wg sync.WaitGroup
-	errs := make([]error, 2)
-	for g := range 2 {
-		wg.Go(func() {
-			for i := g; i < len(seeds); i += 2 {
-				if _, err := cache.get(seeds[i]); err != nil {
-					errs[g] = err
-					return
-				}
-			}
-		})
-	}
-	wg.Wait()
-	return errors.Join(errs...)
 }
 
 // yearConfig is the corpus configuration with images localised or not

@@ -39,16 +39,18 @@ type source struct {
 	now     time.Time
 }
 
-// schedule adds the stories published in (from, to]: rate a day, evenly
-// spaced with jitter, each with 1–3 photos when images is set.
-func (s *source) schedule(from, to time.Time, rate float64, images bool) {
+// plan returns the stories published in (from, to], numbered after those
+// s lists: rate a day, evenly spaced with jitter, each with 1–3 photos
+// when images is set. They are not listed until add.
+func (s *source) plan(from, to time.Time, rate float64, images bool) []fakenews.CorpusStory {
 	rng := rand.New(rand.NewPCG(s.seed, uint64(from.Unix())))
 	step := time.Duration(float64(24*time.Hour) / rate)
 	s.mu.Lock()
-	defer s.mu.Unlock()
+	id := 1000000 + len(s.stories)
+	s.mu.Unlock()
+	var out []fakenews.CorpusStory
 	first := from.Truncate(step).Add(step)
 	for t := first; !t.After(to); t = t.Add(step) {
-		id := 1000000 + len(s.stories)
 		st := fakenews.CorpusStory{
 			ID:      id,
 			Channel: rng.IntN(len(fakenews.CorpusChannels)),
@@ -60,6 +62,18 @@ func (s *source) schedule(from, to time.Time, rate float64, images bool) {
 				st.Photos = append(st.Photos, fmt.Sprintf("%s/photo/%x.jpg", s.base, photoSeed(s.seed, id, k)))
 			}
 		}
+		out = append(out, st)
+		id++
+	}
+	return out
+}
+
+// add lists stories planned by plan (the site shows those dated before
+// its clock).
+func (s *source) add(stories []fakenews.CorpusStory) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, st := range stories {
 		s.byPath["/"+st.Path()] = len(s.stories)
 		s.stories = append(s.stories, st)
 	}
@@ -84,16 +98,12 @@ func (s *source) setNow(t time.Time) {
 	s.mu.Unlock()
 }
 
-// photoSeeds returns the photo seeds of the stories published in (from, to].
-func (s *source) photoSeeds(from, to time.Time) []uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+// photoSeeds returns the seeds of the stories' photos.
+func (s *source) photoSeeds(stories []fakenews.CorpusStory) []uint64 {
 	var out []uint64
-	for _, st := range s.stories {
-		if st.Date.After(from) && !st.Date.After(to) {
-			for k := range st.Photos {
-				out = append(out, photoSeed(s.seed, st.ID, k))
-			}
+	for _, st := range stories {
+		for k := range st.Photos {
+			out = append(out, photoSeed(s.seed, st.ID, k))
 		}
 	}
 	return out
