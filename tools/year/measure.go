@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -49,21 +51,8 @@ type row struct {
 // and compresses every object).
 func measure(ctx context.Context, dir string, day int, clone, full bool) (row, error) {
 	r := row{day: day, load: loadAverage()}
-	var err error
-	if r.pack, r.loose, err = countObjects(ctx, dir); err != nil {
+	if err := sizes(ctx, dir, &r); err != nil || !clone && !full {
 		return r, err
-	}
-	if r.head, err = diskUsage(ctx, dir, "--no-walk", "HEAD"); err != nil {
-		return r, err
-	}
-	if r.history, err = diskUsage(ctx, dir, "--all"); err != nil {
-		return r, err
-	}
-	if r.tree, r.files, err = treeSize(dir); err != nil {
-		return r, err
-	}
-	if !clone && !full {
-		return r, nil
 	}
 	tmp, err := os.MkdirTemp("", "year-clone-")
 	if err != nil {
@@ -91,6 +80,19 @@ func measure(ctx context.Context, dir string, day int, clone, full bool) (row, e
 		}
 	}
 	return r, nil
+}
+
+// sizes fills r's sizes read from the repository and the tree, the four
+// at once (they only read; the clones, which are timed, come after).
+func sizes(ctx context.Context, dir string, r *row) error {
+	var wg sync.WaitGroup
+	errs := make([]error, 4)
+	wg.Go(func() { r.pack, r.loose, errs[0] = countObjects(ctx, dir) })
+	wg.Go(func() { r.head, errs[1] = diskUsage(ctx, dir, "--no-walk", "HEAD") })
+	wg.Go(func() { r.history, errs[2] = diskUsage(ctx, dir, "--all") })
+	wg.Go(func() { r.tree, r.files, errs[3] = treeSize(dir) })
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // countObjects returns size-pack and size (loose) of the repository, in bytes.
