@@ -49,23 +49,38 @@ func (c *photoCache) Photo(seed uint64) ([]byte, error) {
 		h = w * 9 / 16
 	}
 	ox, oy := rng.IntN((sceneW-w)/mcu+1), rng.IntN((sceneH-h)/mcu+1)
-	m := crop(base, ox, oy, w, h)
+	scratch, _ := c.coefs.Get().(*[]int16)
+	if scratch == nil {
+		scratch = new([]int16)
+	}
+	defer c.coefs.Put(scratch)
+	m := crop(base, ox, oy, w, h, scratch)
 	addSensorNoise(m, rng)
-	var buf bytes.Buffer
-	if err := m.EncodeWith(&buf, sc.tables.Shuffled(rng.Shuffle)); err != nil {
+	buf := bytes.NewBuffer(make([]byte, 0, w*h/4)) // 2 bits a pixel, more than most need
+	if err := m.EncodeWith(buf, sc.tables.Shuffled(rng.Shuffle)); err != nil {
 		return nil, fmt.Errorf("encode photo %d: %w", seed, err)
 	}
 	return buf.Bytes(), nil
 }
 
-// crop copies the blocks of a w×h picture from base, from MCU (ox, oy).
-func crop(base *jpegcoef.Image, ox, oy, w, h int) *jpegcoef.Image {
+// crop copies the blocks of a w×h picture from base, from MCU (ox, oy),
+// into *scratch (grown when short): the picture lives until scratch is
+// used again.
+func crop(base *jpegcoef.Image, ox, oy, w, h int, scratch *[]int16) *jpegcoef.Image {
 	m := &jpegcoef.Image{Width: w, Height: h, Quant: base.Quant}
 	mx, my := (w+mcu-1)/mcu, (h+mcu-1)/mcu
+	need := 0
+	for _, bc := range base.Components {
+		need += mx * bc.H * my * bc.V * 64
+	}
+	if cap(*scratch) < need {
+		*scratch = make([]int16, need)
+	}
+	free := (*scratch)[:need]
 	for _, bc := range base.Components {
 		c := bc
 		c.BlocksW, c.BlocksH = mx*c.H, my*c.V
-		c.Coef = make([]int16, c.BlocksW*c.BlocksH*64)
+		c.Coef, free = free[:c.BlocksW*c.BlocksH*64:c.BlocksW*c.BlocksH*64], free[c.BlocksW*c.BlocksH*64:]
 		for by := range c.BlocksH {
 			src := bc.Coef[((oy*c.V+by)*bc.BlocksW+ox*c.H)*64:]
 			copy(c.Coef[by*c.BlocksW*64:(by+1)*c.BlocksW*64], src)
@@ -158,7 +173,7 @@ func paintScene(i int) (scene, error) {
 // any noise can be written). A photo written with them is a few percent
 // larger than with tables of its own, and costs one pass instead of two.
 func sceneTables(m *jpegcoef.Image, rng *rand.Rand) (*jpegcoef.Tables, error) {
-	noisy := crop(m, 0, 0, m.Width, m.Height)
+	noisy := crop(m, 0, 0, m.Width, m.Height, new([]int16))
 	addSensorNoise(noisy, rng)
 	return noisy.CompleteTables()
 }
@@ -259,6 +274,8 @@ func clamp8(v float64) uint8 { return uint8(math.Max(0, math.Min(255, v))) }
 type photoCache struct {
 	mu  sync.Mutex
 	mem map[uint64][]byte
+
+	coefs sync.Pool // *[]int16: crops' coefficients, reused
 
 	scenes [baseScenes]struct {
 		once sync.Once
