@@ -20,6 +20,7 @@ func printRerootPlan(w io.Writer, p *publish.RerootPlan) {
 		fmt.Fprintf(w, "history: %s: would finish the re-root an interrupted run recorded (new tip %s)\n", window, shortHash(p.Pending))
 	case !p.Due:
 		fmt.Fprintf(w, "history: %s: no re-root due (%d commits since %s; %s)\n", window, p.Commits, p.Oldest.Format(time.RFC3339), nextReroot(p))
+		printStatePlan(w, p.State)
 		return
 	case p.Blocked != nil:
 		fmt.Fprintf(w, "history: %s: a re-root is due but would wait: %v\n", window, p.Blocked)
@@ -33,6 +34,15 @@ func printRerootPlan(w io.Writer, p *publish.RerootPlan) {
 	}
 	for _, rm := range p.Remotes {
 		fmt.Fprintf(w, "  push %s: %s\n", rm.Name, pushPlan(rm))
+	}
+	printStatePlan(w, p.State)
+}
+
+// printStatePlan says whether the state branch would be re-rooted too.
+func printStatePlan(w io.Writer, s *publish.StatePlan) {
+	if s != nil && s.Due {
+		fmt.Fprintf(w, "history: %s would be re-rooted too: %d of %d exports would become one root commit, %d kept\n",
+			publish.StateBranch, s.Cut, s.Commits, s.Kept)
 	}
 }
 
@@ -79,6 +89,15 @@ type rerootPlanJSON struct {
 	Blocked string           `json:"blocked"` // why a due re-root would wait; "" when it would not
 	Pending string           `json:"pending"` // a recorded re-root's new tip the run would finish
 	Remotes []remotePlanJSON `json:"remotes"`
+	// State is the state branch's: null without one.
+	State *statePlanJSON `json:"state"`
+}
+
+type statePlanJSON struct {
+	Commits int  `json:"commits"`
+	Due     bool `json:"due"`
+	Cut     int  `json:"cut"`
+	Kept    int  `json:"kept"`
 }
 
 type remotePlanJSON struct {
@@ -101,6 +120,9 @@ func rerootPlanOut(p *publish.RerootPlan) *rerootPlanJSON {
 	}
 	for _, rm := range p.Remotes {
 		out.Remotes = append(out.Remotes, remotePlanJSON{rm.Name, rm.Rewrite, rm.Lease, string(rm.Push)})
+	}
+	if s := p.State; s != nil {
+		out.State = &statePlanJSON{s.Commits, s.Due, s.Cut, s.Kept}
 	}
 	return out
 }

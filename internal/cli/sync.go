@@ -161,6 +161,10 @@ func printReport(w io.Writer, rep *mirror.Report) {
 		fmt.Fprintf(w, "history: re-rooted (publish.history): %d commits before %s became one root commit, %d kept, %s now\n",
 			h.Cut, h.Since.Format(time.RFC3339), h.Kept, shortHash(h.New))
 	}
+	if h := rep.StateReroot; h != nil {
+		fmt.Fprintf(w, "history: %s re-rooted too: %d commits before %s became one root commit, %d kept\n",
+			publish.StateBranch, h.Cut, h.Since.Format(time.RFC3339), h.Kept)
+	}
 	printPushes(w, rep.Pushes)
 }
 

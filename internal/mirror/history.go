@@ -29,6 +29,27 @@ func (r *run) reroot(ctx context.Context) {
 		}
 		r.log.Info("history re-rooted", "cut", res.Cut, "kept", res.Kept, "since", res.Since)
 	}
+	r.rerootState(ctx)
+}
+
+// rerootState keeps the state branch's history within publish.history
+// too, before this run's export is committed onto it. A failure is a
+// warning: the export goes on the branch as it is.
+func (r *run) rerootState(ctx context.Context) {
+	p := r.cfg.Publish
+	res, err := r.repo.RerootState(ctx, p.History, p.Remotes, r.now)
+	var lease *publish.LeaseUnknownError
+	switch {
+	case errors.As(err, &lease):
+		r.warn(publish.StateBranch + ": " + err.Error())
+	case errors.Is(err, publish.ErrShallow):
+		// said once, for the mirror's branch
+	case err != nil:
+		r.warn(fmt.Sprintf("%s's history not re-rooted (publish.history %s; the next run tries again): %v", publish.StateBranch, p.History, err))
+	case res != nil && !res.Resumed:
+		r.report.StateReroot = res
+		r.log.Info("state branch re-rooted", "cut", res.Cut, "kept", res.Kept, "since", res.Since)
+	}
 }
 
 // planReroot records, in a dry run, what the re-root step would do after

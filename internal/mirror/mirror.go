@@ -111,6 +111,9 @@ type Report struct {
 	// Reroot is the re-root of the branch's history the run made
 	// (publish.history), nil when none.
 	Reroot *publish.Rerooted
+	// StateReroot is the re-root of publish.StateBranch's history the
+	// run made (the same window), nil when none.
+	StateReroot *publish.Rerooted
 	// RerootPlan is, in a dry run, what the re-root step would do
 	// (publish.history), nil when no window is set and none is pending.
 	RerootPlan *publish.RerootPlan

@@ -167,7 +167,7 @@ func (r *run) exportState(ctx context.Context) {
 	var buf bytes.Buffer
 	err := r.db.Export(ctx, &buf, head)
 	if err == nil {
-		_, err = r.repo.SaveState(ctx, buf.Bytes(), head)
+		_, err = r.repo.SaveState(ctx, buf.Bytes(), head, r.now)
 	}
 	if err != nil {
 		r.warn(fmt.Sprintf("state not exported to %s (a new host would not know this run): %v", publish.StateBranch, err))

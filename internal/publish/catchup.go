@@ -40,14 +40,17 @@ func (r *Repo) CatchUp(ctx context.Context, remote Remote, branch string, timeou
 	return true, r.catchUpState(fctx, remote)
 }
 
-// catchUpState sets StateRef to remote's state branch, when it has one.
+// catchUpState sets StateRef to remote's state branch, when it has one,
+// and records it as what remote holds (the lease of a later forced push
+// of a re-rooted state branch).
 func (r *Repo) catchUpState(ctx context.Context, remote Remote) error {
 	found, err := r.fetch(ctx, remote, StateBranch)
 	if err != nil || !found {
 		return err
 	}
-	if _, err := r.git(ctx, "update-ref", StateRef, "FETCH_HEAD"); err != nil {
+	up := r.resolve(ctx, "FETCH_HEAD")
+	if _, err := r.git(ctx, "update-ref", StateRef, up); err != nil {
 		return fmt.Errorf("catch up with %s's state: %w", remote.Name, err)
 	}
-	return nil
+	return r.pushed(ctx, remote, stateLine(), up)
 }

@@ -45,6 +45,18 @@ type RerootPlan struct {
 	// Remotes say how the branch would be pushed to each remote after the
 	// re-root, in configuration order.
 	Remotes []RemotePlan
+	// State is the same for StateBranch (RerootState), the run's export
+	// counted; nil when the repository has no state branch.
+	State *StatePlan
+}
+
+// StatePlan is what RerootState would do.
+type StatePlan struct {
+	// Commits is how many exports the branch would hold; when Due, Cut of
+	// them would become one root and Kept stay.
+	Commits   int
+	Due       bool
+	Cut, Kept int
 }
 
 // RemotePlan is how a run would push the branch to one remote once the
@@ -115,7 +127,7 @@ func (r *Repo) PlanReroot(ctx context.Context, w Window, remotes []Remote, now, 
 	if w.IsZero() {
 		return nil, nil
 	}
-	chain, err := r.chain(ctx)
+	chain, err := r.chain(ctx, "HEAD")
 	if err != nil && r.Head(ctx) != "" {
 		return nil, err
 	}
@@ -123,6 +135,7 @@ func (r *Repo) PlanReroot(ctx context.Context, w Window, remotes []Remote, now, 
 		chain = append([]link{{when: commitAt}}, chain...)
 	}
 	p.describe(chain, now)
+	p.State = r.planState(ctx, w, now, commitAt)
 	c := cut(chain, w, now)
 	if c == nil {
 		return p, nil
@@ -131,10 +144,27 @@ func (r *Repo) PlanReroot(ctx context.Context, w Window, remotes []Remote, now, 
 	p.Root, p.RootDate, p.RootSubject = c.parent.hash, c.parent.when, c.parent.subject
 	if out, _ := r.git(ctx, "rev-parse", "--is-shallow-repository"); strings.TrimSpace(out) == "true" {
 		p.Blocked = ErrShallow
-	} else if missing := r.unleased(ctx, remotes); len(missing) > 0 {
+	} else if missing := r.unleased(ctx, mainIntent(), remotes); len(missing) > 0 {
 		p.Blocked = &LeaseUnknownError{Remotes: missing}
 	}
 	return p, nil
+}
+
+// planState is what RerootState would do, with one more export dated
+// commitAt when it is set; nil without a state branch.
+func (r *Repo) planState(ctx context.Context, w Window, now, commitAt time.Time) *StatePlan {
+	chain, err := r.chain(ctx, StateRef)
+	if err != nil {
+		return nil
+	}
+	if !commitAt.IsZero() {
+		chain = append([]link{{when: commitAt}}, chain...)
+	}
+	sp := &StatePlan{Commits: len(chain)}
+	if c := cut(chain, w, now); c != nil {
+		sp.Due, sp.Cut, sp.Kept = true, c.cut, len(c.kept)
+	}
+	return sp
 }
 
 // describe fills the history's length and, when no re-root is due, when

@@ -46,33 +46,72 @@ func parsePorcelain(out string) map[string]refStatus {
 
 // pushTo pushes head to rm's branch, with extra, in one git push, and
 // records the branch as rm's whenever rm took it, even if an extra ref
-// was refused. A rewrite remote that refuses the branch because its head
-// is not the one newsmirror expects (the push record is stale: a push
-// whose answer was lost, a pull or takeover of an older version) is asked
-// for that head, and pushed once more with it as the lease when the head
-// is a commit of this mirror's history or of the history its re-root in
-// flight replaces; any other head is someone else's unseen work, never
-// forced over: the error is then a *RejectedError.
+// was refused; so too StateBranch when extra pushes it. A rewrite remote
+// that refuses either because its head is not the one newsmirror expects
+// (the push record is stale: a push whose answer was lost, a pull or
+// takeover of an older version) is asked for that head, and pushed once
+// more with it as the lease when the head is a commit of this mirror's
+// history or of the history its re-root in flight replaces; any other
+// head is someone else's unseen work, never forced over: the error is
+// then a *RejectedError.
 func (r *Repo) pushTo(ctx context.Context, rm Remote, branch, head string, timeout time.Duration, extra []string) error {
-	dst := "refs/heads/" + branch
-	st, err := r.pushOnce(ctx, rm, branch, r.lease(ctx, rm, branch, head), timeout, extra)
-	tip, known := "", true
-	if isRejected(st[dst]) && rm.Rewrite {
-		known, tip, err = r.remoteTip(ctx, rm, branch, timeout, err)
-		if known && r.replaces(ctx, tip, head) {
-			st, err = r.pushOnce(ctx, rm, branch, "--force-with-lease="+dst+":"+tip, timeout, extra)
+	refs := r.pushedLines(ctx, branch, head, extra)
+	leases := make([]string, len(refs))
+	for i, p := range refs {
+		leases[i] = r.lease(ctx, rm, p.line, p.dst, p.head)
+	}
+	st, err := r.pushOnce(ctx, rm, branch, leases, timeout, extra)
+	tip, known, again := "", true, false
+	for i, p := range refs {
+		if !isRejected(st[p.dst]) || !rm.Rewrite {
+			continue
+		}
+		var found bool
+		var t string
+		found, t, err = r.remoteTip(ctx, rm, p.dst, timeout, err)
+		if i == 0 {
+			tip, known = t, found
+		}
+		if found && r.replaces(ctx, p.line, t, p.head) {
+			leases[i], again = "--force-with-lease="+p.dst+":"+t, true
 		}
 	}
-	if s, ok := st[dst]; ok && s.flag != '!' {
-		if perr := r.pushed(ctx, rm, head); err == nil {
-			err = perr
+	if again {
+		st, err = r.pushOnce(ctx, rm, branch, leases, timeout, extra)
+	}
+	for _, p := range refs {
+		if s, ok := st[p.dst]; ok && s.flag != '!' {
+			if perr := r.pushed(ctx, rm, p.line, p.head); err == nil {
+				err = perr
+			}
 		}
 	}
 	err = scrubErr(err, rm.URL)
-	if isRejected(st[dst]) && known && err != nil {
+	if isRejected(st[refs[0].dst]) && known && err != nil {
 		return &RejectedError{Remote: rm.Name, Tip: tip, msg: err.Error()}
 	}
 	return err
+}
+
+// pushedLine is a branch a push sends whose history a re-root may cut:
+// its line, where it goes, and the commit sent.
+type pushedLine struct {
+	line
+	dst, head string
+}
+
+// pushedLines are the lines one push sends: the mirror's branch first,
+// then StateBranch when extra pushes it.
+func (r *Repo) pushedLines(ctx context.Context, branch, head string, extra []string) []pushedLine {
+	dst := "refs/heads/" + branch
+	ln, _ := r.mainLine(ctx)
+	refs := []pushedLine{{line: ln, dst: dst, head: head}}
+	for _, spec := range extra {
+		if src, to, _ := strings.Cut(strings.TrimPrefix(spec, "+"), ":"); src == StateRef && to == StateRef {
+			refs = append(refs, pushedLine{line: stateLine(), dst: StateRef, head: r.resolve(ctx, StateRef)})
+		}
+	}
+	return refs
 }
 
 // isRejected reports whether git refused a ref because the remote's head
@@ -83,13 +122,15 @@ func isRejected(s refStatus) bool {
 }
 
 // pushOnce runs one git push --porcelain of HEAD to rm's branch and extra,
-// with lease when it is set; the error names every ref refused and why.
-func (r *Repo) pushOnce(ctx context.Context, rm Remote, branch, lease string, timeout time.Duration, extra []string) (map[string]refStatus, error) {
+// with the leases that are set; the error names every ref refused and why.
+func (r *Repo) pushOnce(ctx context.Context, rm Remote, branch string, leases []string, timeout time.Duration, extra []string) (map[string]refStatus, error) {
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	args := []string{"push", "--porcelain"}
-	if lease != "" {
-		args = append(args, lease)
+	for _, l := range leases {
+		if l != "" {
+			args = append(args, l)
+		}
 	}
 	args = append(append(args, expand(rm.URL), "HEAD:refs/heads/"+branch), extra...)
 	out, err := r.gitOut(pctx, nil, nil, args...)
@@ -109,12 +150,12 @@ func (r *Repo) pushOnce(ctx context.Context, rm Remote, branch, lease string, ti
 	return st, err
 }
 
-// remoteTip asks rm for its branch's head (git ls-remote); found is false
-// when that failed, and err is then pushErr with the reason added.
-func (r *Repo) remoteTip(ctx context.Context, rm Remote, branch string, timeout time.Duration, pushErr error) (found bool, tip string, err error) {
+// remoteTip asks rm for the head of its ref dst (git ls-remote); found is
+// false when that failed, and err is then pushErr with the reason added.
+func (r *Repo) remoteTip(ctx context.Context, rm Remote, dst string, timeout time.Duration, pushErr error) (found bool, tip string, err error) {
 	lctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	out, lerr := r.git(lctx, "ls-remote", expand(rm.URL), "refs/heads/"+branch)
+	out, lerr := r.git(lctx, "ls-remote", expand(rm.URL), dst)
 	if lerr != nil {
 		return false, "", fmt.Errorf("%w; asking for the remote's head then failed: %w", pushErr, lerr)
 	}
@@ -124,15 +165,15 @@ func (r *Repo) remoteTip(ctx context.Context, rm Remote, branch string, timeout 
 	return true, tip, pushErr
 }
 
-// replaces reports whether pushing head over tip, a remote's head, loses
-// nothing newsmirror has not seen: tip is missing (no branch), in head's
-// history, or in the history before the re-root in flight whose new chain
-// head builds on (rerootOldRef → rerootNewRef: the same trees, commit by
-// commit, on a root holding the last cut commit's tree).
-func (r *Repo) replaces(ctx context.Context, tip, head string) bool {
+// replaces reports whether pushing head over tip, a remote's head of ln,
+// loses nothing newsmirror has not seen: tip is missing (no branch), in
+// head's history, or in the history before the re-root of ln in flight
+// whose new chain head builds on (ln.oldRef → ln.newRef: the same trees,
+// commit by commit, on a root holding the last cut commit's tree).
+func (r *Repo) replaces(ctx context.Context, ln line, tip, head string) bool {
 	if tip == "" || r.isAncestor(ctx, tip, head) {
 		return true
 	}
-	old, nw := r.resolve(ctx, rerootOldRef), r.resolve(ctx, rerootNewRef)
+	old, nw := r.resolve(ctx, ln.oldRef), r.resolve(ctx, ln.newRef)
 	return old != "" && nw != "" && r.isAncestor(ctx, nw, head) && r.isAncestor(ctx, tip, old)
 }

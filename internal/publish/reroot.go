@@ -54,6 +54,13 @@ const (
 	// pushedRefs + a remote's name is the commit newsmirror last pushed to
 	// that rewrite remote: the lease of the next forced push.
 	pushedRefs = "refs/newsmirror/pushed/"
+	// stateOldRef and stateNewRef record a re-root of StateBranch in
+	// flight, and statePushedRefs + a remote's name is the state commit
+	// newsmirror last pushed there, as the three above for the mirror's
+	// branch.
+	stateOldRef     = "refs/newsmirror/reroot-state/old"
+	stateNewRef     = "refs/newsmirror/reroot-state/new"
+	statePushedRefs = "refs/newsmirror/pushed-state/"
 	// rerootScratch starts the name of the folder in .git where a
 	// re-root writes the copied commits before git stores them; a run
 	// killed meanwhile leaves it, and Recover removes it.
@@ -81,28 +88,44 @@ const (
 // *LeaseUnknownError when a re-root is due but a rewrite remote was never
 // pushed to.
 func (r *Repo) Reroot(ctx context.Context, w Window, remotes []Remote, now time.Time) (*Rerooted, error) {
-	pending := r.resolve(ctx, rerootOldRef) != "" || r.resolve(ctx, rerootNewRef) != ""
-	if w.IsZero() && !pending {
+	if w.IsZero() && !r.hasIntent(ctx, mainIntent()) {
 		return nil, nil
 	}
-	branch, err := r.branchRef(ctx)
+	ln, err := r.mainLine(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if res, done, err := r.resume(ctx, branch); done || err != nil {
+	return r.reroot(ctx, ln, w, remotes, now)
+}
+
+// RerootState keeps StateBranch's history within w as Reroot keeps the
+// mirror's branch's (same window, margin, crash safety and leases, its
+// own intent refs and push records): only the tip's export is read back,
+// so its older history is weight a clone pays for nothing. A repository
+// without the state branch has nothing to do.
+func (r *Repo) RerootState(ctx context.Context, w Window, remotes []Remote, now time.Time) (*Rerooted, error) {
+	if (w.IsZero() && !r.hasIntent(ctx, stateLine())) || r.resolve(ctx, StateRef) == "" {
+		return nil, nil
+	}
+	return r.reroot(ctx, stateLine(), w, remotes, now)
+}
+
+// reroot keeps ln's history within w (see Reroot).
+func (r *Repo) reroot(ctx context.Context, ln line, w Window, remotes []Remote, now time.Time) (*Rerooted, error) {
+	if res, done, err := r.resume(ctx, ln); done || err != nil {
 		return res, err
 	}
 	if w.IsZero() {
 		return nil, nil
 	}
-	if out, _ := r.git(ctx, "rev-parse", "--is-shallow-repository"); strings.TrimSpace(out) == "true" {
+	if r.shallow(ctx) {
 		return nil, ErrShallow
 	}
-	p, err := r.plan(ctx, w, now)
+	p, err := r.plan(ctx, ln, w, now)
 	if err != nil || p == nil {
 		return nil, err
 	}
-	if missing := r.unleased(ctx, remotes); len(missing) > 0 {
+	if missing := r.unleased(ctx, ln, remotes); len(missing) > 0 {
 		return nil, &LeaseUnknownError{Remotes: missing}
 	}
 	res := &Rerooted{Old: p.kept[0].hash, Cut: p.cut, Kept: len(p.kept), Since: p.kept[len(p.kept)-1].when}
@@ -112,14 +135,51 @@ func (r *Repo) Reroot(ctx context.Context, w Window, remotes []Remote, now time.
 	if err := r.step("built"); err != nil {
 		return nil, err
 	}
-	intent := "create " + rerootOldRef + " " + res.Old + "\ncreate " + rerootNewRef + " " + res.New + "\n"
+	intent := "create " + ln.oldRef + " " + res.Old + "\ncreate " + ln.newRef + " " + res.New + "\n"
 	if _, err := r.gitStdin(ctx, strings.NewReader(intent), "update-ref", "--stdin"); err != nil {
 		return nil, fmt.Errorf("re-root: record intent: %w", err)
 	}
 	if err := r.step("recorded"); err != nil {
 		return nil, err
 	}
-	return res, r.move(ctx, branch, res.Old, res.New)
+	return res, r.move(ctx, ln.ref, res.Old, res.New)
+}
+
+// shallow reports whether the repository is a shallow clone.
+func (r *Repo) shallow(ctx context.Context) bool {
+	out, _ := r.git(ctx, "rev-parse", "--is-shallow-repository")
+	return strings.TrimSpace(out) == "true"
+}
+
+// hasIntent reports whether a re-root of ln is recorded.
+func (r *Repo) hasIntent(ctx context.Context, ln line) bool {
+	return r.resolve(ctx, ln.oldRef) != "" || r.resolve(ctx, ln.newRef) != ""
+}
+
+// line is a branch whose history publish.history keeps: the mirror's
+// branch or StateBranch, with the refs that record a re-root of it in
+// flight and the prefix of its push records.
+type line struct {
+	ref            string // the branch ("refs/heads/main")
+	oldRef, newRef string // a re-root's intent: the tips before and after
+	pushed         string // + a remote's name: what newsmirror last pushed there
+}
+
+// mainIntent is the mirror's branch's line without its branch (its
+// records are the same whichever branch HEAD names); mainLine fills it.
+func mainIntent() line { return line{oldRef: rerootOldRef, newRef: rerootNewRef, pushed: pushedRefs} }
+
+// stateLine is StateBranch's line.
+func stateLine() line {
+	return line{ref: StateRef, oldRef: stateOldRef, newRef: stateNewRef, pushed: statePushedRefs}
+}
+
+// mainLine is the line of the branch HEAD names.
+func (r *Repo) mainLine(ctx context.Context) (line, error) {
+	ln := mainIntent()
+	var err error
+	ln.ref, err = r.branchRef(ctx)
+	return ln, err
 }
 
 // follow records that the branch now builds on up, remote's head: the
@@ -130,7 +190,7 @@ func (r *Repo) Reroot(ctx context.Context, w Window, remotes []Remote, now time.
 // until it succeeds.
 func (r *Repo) follow(ctx context.Context, remote Remote, up string, others bool) error {
 	if others {
-		out, err := r.git(ctx, "for-each-ref", "--format=%(refname)", pushedRefs)
+		out, err := r.git(ctx, "for-each-ref", "--format=%(refname)", pushedRefs, statePushedRefs)
 		if err != nil {
 			return fmt.Errorf("list push records: %w", err)
 		}
@@ -140,7 +200,7 @@ func (r *Repo) follow(ctx context.Context, remote Remote, up string, others bool
 			}
 		}
 	}
-	return r.pushed(ctx, remote, up)
+	return r.pushed(ctx, remote, mainIntent(), up)
 }
 
 // move sets branch from old to new, only if it still is at old.
@@ -156,25 +216,25 @@ func (r *Repo) move(ctx context.Context, branch, old, new string) error {
 // (FinishReroot cleans up after the push); a branch elsewhere means the
 // intent is stale, and it is dropped. done is true when a recorded
 // re-root stands.
-func (r *Repo) resume(ctx context.Context, branch string) (res *Rerooted, done bool, err error) {
-	old, nw := r.resolve(ctx, rerootOldRef), r.resolve(ctx, rerootNewRef)
+func (r *Repo) resume(ctx context.Context, ln line) (res *Rerooted, done bool, err error) {
+	old, nw := r.resolve(ctx, ln.oldRef), r.resolve(ctx, ln.newRef)
 	if old == "" && nw == "" {
 		return nil, false, nil
 	}
-	cur := r.resolve(ctx, branch)
+	cur := r.resolve(ctx, ln.ref)
 	res = &Rerooted{Old: old, New: nw, Resumed: true}
 	switch {
 	case nw != "" && old != "" && cur == old:
-		return res, true, r.move(ctx, branch, old, nw)
+		return res, true, r.move(ctx, ln.ref, old, nw)
 	case nw != "" && r.isAncestor(ctx, nw, cur):
 		return res, true, nil
 	}
-	return nil, false, r.dropIntent(ctx)
+	return nil, false, r.dropIntent(ctx, ln)
 }
 
-// dropIntent deletes the intent refs that exist.
-func (r *Repo) dropIntent(ctx context.Context) error {
-	for _, ref := range []string{rerootOldRef, rerootNewRef} {
+// dropIntent deletes ln's intent refs that exist.
+func (r *Repo) dropIntent(ctx context.Context, ln line) error {
+	for _, ref := range []string{ln.oldRef, ln.newRef} {
 		if err := r.deleteRef(ctx, ref); err != nil {
 			return fmt.Errorf("re-root: drop intent: %w", err)
 		}
@@ -233,8 +293,8 @@ type cutPlan struct {
 }
 
 // plan decides whether the branch exceeds w at now, and what to keep.
-func (r *Repo) plan(ctx context.Context, w Window, now time.Time) (*cutPlan, error) {
-	chain, err := r.chain(ctx)
+func (r *Repo) plan(ctx context.Context, ln line, w Window, now time.Time) (*cutPlan, error) {
+	chain, err := r.chain(ctx, ln.ref)
 	if err != nil {
 		return nil, err
 	}
@@ -278,9 +338,9 @@ func cut(chain []link, w Window, now time.Time) *cutPlan {
 // isRoot reports whether l is a root an earlier re-root made.
 func isRoot(l link) bool { return strings.HasPrefix(l.subject, rootSubject) }
 
-// chain lists the branch's first-parent chain, newest first.
-func (r *Repo) chain(ctx context.Context) ([]link, error) {
-	out, err := r.git(ctx, "log", "--first-parent", "--format=%H %ct %s", "HEAD")
+// chain lists ref's first-parent chain, newest first.
+func (r *Repo) chain(ctx context.Context, ref string) ([]link, error) {
+	out, err := r.git(ctx, "log", "--first-parent", "--format=%H %ct %s", ref)
 	if err != nil {
 		return nil, fmt.Errorf("re-root: read history: %w", err)
 	}
@@ -437,68 +497,70 @@ func reparent(raw, parent string) (string, error) {
 	return strings.Join(out, "\n") + "\n\n" + body, nil
 }
 
-// unleased lists the rewrite remotes newsmirror never pushed to.
-func (r *Repo) unleased(ctx context.Context, remotes []Remote) []string {
+// unleased lists the rewrite remotes newsmirror never pushed ln to.
+func (r *Repo) unleased(ctx context.Context, ln line, remotes []Remote) []string {
 	var missing []string
 	for _, rm := range remotes {
-		if rm.Rewrite && r.resolve(ctx, pushedRefs+rm.Name) == "" {
+		if rm.Rewrite && r.resolve(ctx, ln.pushed+rm.Name) == "" {
 			missing = append(missing, rm.Name)
 		}
 	}
 	return missing
 }
 
-// lease is the --force-with-lease argument for pushing head to rm's
-// branch: set when rm allows rewriting and what newsmirror last pushed
-// there is not in head's history (a re-root came between), "" for a plain
-// push, which git refuses unless it fast-forwards.
-func (r *Repo) lease(ctx context.Context, rm Remote, branch, head string) string {
+// lease is the --force-with-lease argument for pushing head to rm's dst
+// (ln's branch there): set when rm allows rewriting and what newsmirror
+// last pushed there is not in head's history (a re-root came between), ""
+// for a plain push, which git refuses unless it fast-forwards.
+func (r *Repo) lease(ctx context.Context, rm Remote, ln line, dst, head string) string {
 	if !rm.Rewrite {
 		return ""
 	}
-	last := r.resolve(ctx, pushedRefs+rm.Name)
+	last := r.resolve(ctx, ln.pushed+rm.Name)
 	if last == "" || r.isAncestor(ctx, last, head) {
 		return ""
 	}
-	return "--force-with-lease=refs/heads/" + branch + ":" + last
+	return "--force-with-lease=" + dst + ":" + last
 }
 
-// pushed records head as what rm holds, after a successful push.
-func (r *Repo) pushed(ctx context.Context, rm Remote, head string) error {
+// pushed records head as what rm holds of ln, after a successful push.
+func (r *Repo) pushed(ctx context.Context, rm Remote, ln line, head string) error {
 	if !rm.Rewrite {
 		return nil
 	}
-	if _, err := r.git(ctx, "update-ref", pushedRefs+rm.Name, head); err != nil {
+	if _, err := r.git(ctx, "update-ref", ln.pushed+rm.Name, head); err != nil {
 		return fmt.Errorf("record push to %s: %w", rm.Name, err)
 	}
 	return nil
 }
 
-// FinishReroot cleans up after a re-root once every rewrite remote of
-// remotes holds the new history: it drops the intent refs and the push
-// records of remotes no longer configured, expires the entries of the
-// branch's and HEAD's reflogs that only the old history satisfies (the
-// operator's stashes stay), and runs git gc --prune=now so
-// the old history's objects are freed. done is false while a re-root
-// waits for a remote (the next run's push tries again) or when there is
-// none to finish.
+// FinishReroot cleans up after a re-root (of the mirror's branch, of the
+// state branch, or both) once every rewrite remote of remotes holds the
+// new history: it drops the intent refs and the push records of remotes
+// no longer configured, expires the entries of the branches' and HEAD's
+// reflogs that only the old history satisfies (the operator's stashes
+// stay), and runs git gc --prune=now so the old history's objects are
+// freed. done is false while every re-root recorded waits for a remote
+// (the next run's push tries again) or when there is none to finish.
 func (r *Repo) FinishReroot(ctx context.Context, remotes []Remote) (done bool, err error) {
-	nw := r.resolve(ctx, rerootNewRef)
-	if nw == "" {
-		return false, nil
-	}
-	for _, rm := range remotes {
-		if last := r.resolve(ctx, pushedRefs+rm.Name); rm.Rewrite && (last == "" || !r.isAncestor(ctx, nw, last)) {
-			return false, nil
+	var finished []line
+	for _, ln := range []line{mainIntent(), stateLine()} {
+		if r.pushedEverywhere(ctx, ln, remotes) {
+			finished = append(finished, ln)
 		}
 	}
-	// The old tip's ref goes first, so that gc frees the old history; the
-	// new tip's last, so that a run killed before it prunes again.
+	if len(finished) == 0 {
+		return false, nil
+	}
+	// The old tips' refs go first, so that gc frees the old history; the
+	// new tips' last, so that a run killed before them prunes again.
 	if err := r.forgetRemotes(ctx, remotes); err != nil {
 		return false, err
 	}
-	if err := r.deleteRef(ctx, rerootOldRef); err != nil {
-		return false, fmt.Errorf("re-root: drop intent: %w", err)
+	for _, ln := range finished {
+		if err := r.deleteRef(ctx, ln.oldRef); err != nil {
+			return false, fmt.Errorf("re-root: drop intent: %w", err)
+		}
 	}
 	if err := r.step("forgot"); err != nil {
 		return false, err
@@ -509,19 +571,40 @@ func (r *Repo) FinishReroot(ctx context.Context, remotes []Remote) (done bool, e
 	if err := r.step("pruned"); err != nil {
 		return false, err
 	}
-	return true, r.dropIntent(ctx)
+	for _, ln := range finished {
+		if err := r.dropIntent(ctx, ln); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// pushedEverywhere reports whether a re-root of ln is recorded and every
+// rewrite remote holds its new history.
+func (r *Repo) pushedEverywhere(ctx context.Context, ln line, remotes []Remote) bool {
+	nw := r.resolve(ctx, ln.newRef)
+	if nw == "" {
+		return false
+	}
+	for _, rm := range remotes {
+		if last := r.resolve(ctx, ln.pushed+rm.Name); rm.Rewrite && (last == "" || !r.isAncestor(ctx, nw, last)) {
+			return false
+		}
+	}
+	return true
 }
 
 // forgetRemotes deletes the push records of remotes no longer configured:
 // they would keep the old history alive.
 func (r *Repo) forgetRemotes(ctx context.Context, remotes []Remote) error {
-	out, err := r.git(ctx, "for-each-ref", "--format=%(refname)", pushedRefs)
+	out, err := r.git(ctx, "for-each-ref", "--format=%(refname)", pushedRefs, statePushedRefs)
 	if err != nil {
 		return fmt.Errorf("re-root: list push records: %w", err)
 	}
 	known := map[string]bool{}
 	for _, rm := range remotes {
 		known[pushedRefs+rm.Name] = rm.Rewrite
+		known[statePushedRefs+rm.Name] = rm.Rewrite
 	}
 	for _, ref := range strings.Fields(out) {
 		if !known[ref] {
@@ -546,6 +629,9 @@ func (r *Repo) prune(ctx context.Context) error {
 	logs := []string{"HEAD"}
 	if branch, err := r.branchRef(ctx); err == nil {
 		logs = append(logs, branch)
+	}
+	if r.resolve(ctx, StateRef) != "" {
+		logs = append(logs, StateRef)
 	}
 	if _, err := r.git(ctx, append([]string{"reflog", "expire", "--expire-unreachable=now"}, logs...)...); err != nil {
 		return fmt.Errorf("re-root: expire reflogs: %w", err)

@@ -23,14 +23,14 @@ const stateSubject = "newsmirror state of "
 const StateRef = "refs/heads/" + StateBranch
 
 // SaveState commits data as StateFile onto StateBranch, describing the
-// mirror's commit main, with git's plumbing (hash-object, mktree,
-// commit-tree, update-ref): the working tree, the index, HEAD and the
+// mirror's commit main, dated when (the zero time: git's clock), with
+// git's plumbing (hash-object, mktree, commit-tree, update-ref): the working tree, the index, HEAD and the
 // mirror's branch are untouched. The new commit's parent is the branch's
 // tip, or, on a host that never wrote it, the tip a clone or fetch
 // brought (refs/remotes/*/newsmirror-state), so that pushing it is a
 // fast-forward. It returns the new commit, or "" when the tip already
 // holds data.
-func (r *Repo) SaveState(ctx context.Context, data []byte, main string) (string, error) {
+func (r *Repo) SaveState(ctx context.Context, data []byte, main string, when time.Time) (string, error) {
 	blob, err := r.gitStdin(ctx, strings.NewReader(string(data)), "hash-object", "-w", "--stdin")
 	if err != nil {
 		return "", fmt.Errorf("save state: %w", err)
@@ -52,7 +52,7 @@ func (r *Repo) SaveState(ctx context.Context, data []byte, main string) (string,
 	if parent != "" {
 		args = append(args, "-p", parent)
 	}
-	commit, err := r.git(ctx, args...)
+	commit, err := r.gitEnv(ctx, dated(when, when), nil, args...)
 	if err != nil {
 		return "", fmt.Errorf("save state: %w", err)
 	}
