@@ -190,3 +190,43 @@ func TestStatusWarnsWhenADueReRootWaitsForAFirstPush(t *testing.T) {
 		t.Errorf("newsmirror_history_reroot_waiting = %g, want 1", v)
 	}
 }
+
+func TestStatusSaysHowToLetARefusingRemoteTakeTheReRootedBranch(t *testing.T) {
+	dir := t.TempDir()
+	siteURL, grow := crashSite(t, nil)
+	cfg, _ := windowedConfig(t, dir, siteURL, "2 commits")
+	backup := filepath.Join(dir, "backup.git")
+	gitIn(t, dir, "init", "-q", "--bare", "-b", "main", backup)
+	data, _ := os.ReadFile(cfg)
+	os.WriteFile(cfg, []byte(strings.Replace(string(data), "rewrite: true}]", "rewrite: true}, {name: backup, url: \""+backup+"\", rewrite: true}]", 1)), 0o644)
+	mirror := filepath.Join(dir, "mirror")
+	if code, out, errOut := run(t, "sync", "-c", cfg); code != 0 {
+		t.Fatalf("first sync: exit %d\n%s%s", code, out, errOut)
+	}
+	// Another writer pushes to the backup; then the mirror re-roots.
+	other := filepath.Join(dir, "other")
+	gitIn(t, dir, "clone", "-q", backup, other)
+	gitIn(t, other, "-c", "user.name=o", "-c", "user.email=o@localhost", "commit", "-q", "--allow-empty", "-m", "someone else's")
+	gitIn(t, other, "push", "-q", "origin", "main")
+	operatorCommits(t, mirror, 3)
+	grow()
+	if code, out, _ := run(t, "sync", "-c", cfg); code != cli.ExitPartial || !strings.Contains(out, "history: re-rooted") || !strings.Contains(out, "push backup: FAILED") {
+		t.Fatalf("sync: exit %d, want a re-root the backup refuses\n%s", code, out)
+	}
+	code, out, _ := run(t, "status", "-c", cfg)
+	fix := "git -C " + mirror + " fetch " + backup + " main && git -C " + mirror + " update-ref refs/newsmirror/pushed/backup FETCH_HEAD"
+	if code != cli.ExitAttention || !strings.Contains(out, "remote backup: last push failed: ") || !strings.Contains(out, "holds commits the new history does not continue") || !strings.Contains(out, fix) {
+		t.Fatalf("status: exit %d, want the refused backup and %q\n%s", code, fix, out)
+	}
+	// The operator follows it: the next sync replaces the backup's branch.
+	if out, err := exec.Command("sh", "-c", fix).CombinedOutput(); err != nil {
+		t.Fatalf("%s: %v\n%s", fix, err, out)
+	}
+	if code, out, errOut := run(t, "sync", "-c", cfg); code != 0 || strings.Contains(out, "FAILED") {
+		t.Fatalf("sync after the fix: exit %d\n%s%s", code, out, errOut)
+	}
+	if got, want := gitIn(t, backup, "rev-parse", "main"), gitIn(t, mirror, "rev-parse", "HEAD"); got != want {
+		t.Errorf("backup at %s, mirror at %s", got, want)
+	}
+	gitIn(t, backup, "fsck", "--strict", "--no-progress")
+}

@@ -203,3 +203,32 @@ func watchRepo(ctx context.Context, e *env, cfg *config.Config, m *metrics.Metri
 		}
 	}
 }
+
+// refusedHint says what to do about a remote that refuses the mirror's
+// re-rooted branch, "" for any other failure: after a re-root (here, or by
+// the host this one took over from) a remote still holding the old
+// history, or a remote not marked rewrite, is refused on every run until
+// the operator decides.
+func refusedHint(ctx context.Context, cfg *config.Config, rm publish.Remote, lastErr string) string {
+	if !strings.Contains(lastErr, "[rejected]") {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Output.Dir, ".git")); err != nil {
+		return ""
+	}
+	s, err := (&publish.Repo{Dir: cfg.Output.Dir}).Sizes(ctx, time.Now())
+	if err != nil || s.Rerooted.IsZero() {
+		return ""
+	}
+	branch := cfg.Publish.Branch
+	mark := ""
+	if !rm.Rewrite {
+		mark = fmt.Sprintf("set rewrite: true on it (publish.remotes), then ")
+	}
+	return fmt.Sprintf(". This mirror's branch was re-rooted (publish.history), and %s holds commits the new history does not continue: "+
+		"the history before the re-root, or another writer's work. Look at what it holds (git ls-remote %s refs/heads/%s); "+
+		"to let newsmirror replace it with the re-rooted branch, %srun once: "+
+		"git -C %s fetch %s %s && git -C %s update-ref %s%s FETCH_HEAD (the next push is --force-with-lease against that head); "+
+		"to keep its full history instead, take it out of publish.remotes (docs/publishing.md, \"History within a window\")",
+		rm.Name, rm.URL, branch, mark, cfg.Output.Dir, rm.URL, branch, cfg.Output.Dir, publish.PushRecordPrefix, rm.Name)
+}

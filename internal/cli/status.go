@@ -203,7 +203,7 @@ func (st *status) readRemotes(ctx context.Context, db *store.Store, cfg *config.
 		}
 		st.remotes = append(st.remotes, p)
 		if p.LastError != "" {
-			st.alerts = append(st.alerts, fmt.Sprintf("remote %s: last push failed: %s", r.Name, clip(p.LastError, 200)))
+			st.alerts = append(st.alerts, fmt.Sprintf("remote %s: last push failed: %s%s", r.Name, clip(p.LastError, 200), refusedHint(ctx, cfg, r, p.LastError)))
 		}
 	}
 	return nil

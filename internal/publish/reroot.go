@@ -685,3 +685,9 @@ func (r *Repo) copiedFrom(ctx context.Context, upstream string) (string, error) 
 	}
 	return "", errors.New("the local and upstream histories share no commit, not even a copy made by a re-root")
 }
+
+// PushRecordPrefix + a remote's name is the ref holding the commit of the
+// mirror's branch newsmirror last pushed to that remote (a rewrite
+// remote): the lease of its next forced push. An operator sets it to let
+// newsmirror replace what the remote holds.
+const PushRecordPrefix = pushedRefs
