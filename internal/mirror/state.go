@@ -1,7 +1,6 @@
 package mirror
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -77,7 +76,7 @@ func (r *run) importState(ctx context.Context) error {
 		}
 		return nil
 	}
-	h, err := r.db.Import(ctx, bytes.NewReader(saved.Data))
+	h, err := r.db.ImportFiles(ctx, saved.Files)
 	if err != nil {
 		return fmt.Errorf("%w (from %s; the run stopped to bring nothing retired back: fix or delete that branch to start without it)", err, saved.Ref)
 	}
@@ -164,16 +163,18 @@ func (r *run) exportState(ctx context.Context) {
 	if head == "" || r.repo.StateDescribes(ctx, head) {
 		return
 	}
-	var buf bytes.Buffer
-	err := r.db.Export(ctx, &buf, head)
+	files, err := r.db.ExportFiles(ctx, head)
 	if err == nil {
-		_, err = r.repo.SaveState(ctx, buf.Bytes(), head, r.now)
+		_, err = r.repo.SaveState(ctx, files, head, r.now)
 	}
 	if err != nil {
 		r.warn(fmt.Sprintf("state not exported to %s (a new host would not know this run): %v", publish.StateBranch, err))
 		return
 	}
-	r.report.StateBytes = buf.Len()
+	r.report.StateBytes = 0
+	for _, data := range files {
+		r.report.StateBytes += len(data)
+	}
 }
 
 // stateRefspecs push the state branch beside the mirror's, when there is

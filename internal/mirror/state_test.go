@@ -1,6 +1,10 @@
 package mirror_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +16,7 @@ import (
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/fakenews"
 	"github.com/newsmirror/newsmirror/internal/publish"
+	"github.com/newsmirror/newsmirror/internal/store"
 	"github.com/newsmirror/newsmirror/internal/store/storetest"
 )
 
@@ -169,13 +174,86 @@ func TestStateExportLeavesTreeIndexAndMainUntouched(t *testing.T) {
 	if files := gitOut(t, f.out, "ls-tree", "-r", "--name-only", "HEAD"); strings.Contains(files, publish.StateFile) {
 		t.Errorf("the state export is in the mirror's branch:\n%s", files)
 	}
-	if files := gitOut(t, f.out, "ls-tree", "--name-only", publish.StateBranch); files != publish.StateFile {
-		t.Errorf("state branch holds %q, want only %s", files, publish.StateFile)
+	if files := gitOut(t, f.out, "ls-tree", "--name-only", publish.StateBranch); files != store.DayDir+"\n"+publish.StateFile {
+		t.Errorf("state branch holds %q, want only %s and %s", files, store.DayDir, publish.StateFile)
 	}
 	// One commit per committing run; a run with nothing new adds none.
 	n := gitOut(t, f.out, "rev-list", "--count", publish.StateBranch)
 	f.sync(t, f.cfg, t0.Add(3*time.Hour))
 	if got := gitOut(t, f.out, "rev-list", "--count", publish.StateBranch); got != n || n != "2" {
 		t.Errorf("state commits: %s after two committing runs, %s after a run with nothing new", n, got)
+	}
+}
+
+// TestStateExportKeepsTheFilesOfDaysASyncLeftAlone: a sync that mirrors
+// an article of a new day and retires one of the day before adds the
+// blobs of those two days and of the main file; the day it did not touch
+// keeps its blob.
+func TestStateExportKeepsTheFilesOfDaysASyncLeftAlone(t *testing.T) {
+	f := newStateFixture(t) // a1–a6 published on May 1st
+	f.site.Add("a", fakenews.Generate("c", 3, t0.Add(48*time.Hour))...)
+	f.sync(t, f.cfg, t0.Add(49*time.Hour)) // c1–c3, May 3rd; a4–a6 retired
+	mayFirst := "days/2024-05/01.jsonl"
+	before := gitOut(t, f.out, "rev-parse", publish.StateBranch+":"+mayFirst)
+
+	f.site.Add("a", fakenews.Generate("d", 1, t0.Add(96*time.Hour))...)
+	rep := f.sync(t, f.cfg, t0.Add(97*time.Hour)) // d1, May 5th; c1 retired
+	if !slices.Equal(rep.Written, []string{"pages/a/d1.md"}) || !slices.Equal(rep.Removed, []string{"pages/a/c1.md"}) {
+		t.Fatalf("sync wrote %v and removed %v, want d1 and c1", rep.Written, rep.Removed)
+	}
+	if after := gitOut(t, f.out, "rev-parse", publish.StateBranch+":"+mayFirst); after != before {
+		t.Errorf("%s changed (%s → %s) though the sync left May 1st alone", mayFirst, before, after)
+	}
+	var blobs []string
+	for _, line := range strings.Split(gitOut(t, f.out, "rev-list", "--objects", publish.StateBranch, "^"+publish.StateBranch+"~1"), "\n") {
+		if _, name, _ := strings.Cut(line, " "); strings.HasSuffix(name, ".jsonl") {
+			blobs = append(blobs, name)
+		}
+	}
+	slices.Sort(blobs)
+	if want := []string{"days/2024-05/03.jsonl", "days/2024-05/05.jsonl", publish.StateFile}; !slices.Equal(blobs, want) {
+		t.Errorf("the sync's export added the blobs of %q, want %q", blobs, want)
+	}
+}
+
+// TestSingleFileExportOfOlderVersionsIsImported: a mirror whose state
+// branch holds the one state.jsonl of format 1 (newsmirror before the
+// export was split by day) is imported as before.
+func TestSingleFileExportOfOlderVersionsIsImported(t *testing.T) {
+	f := newStateFixture(t)
+	ctx := context.Background()
+	db, err := store.Open(ctx, f.cfg.StatePath())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	head := gitOut(t, f.out, "rev-parse", "HEAD")
+	err = db.Export(ctx, &buf, head)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header, rows, _ := strings.Cut(buf.String(), "\n")
+	var h store.ExportHeader
+	if err := json.Unmarshal([]byte(header), &h); err != nil || h.Format != 2 {
+		t.Fatalf("export header %s (%v)", header, err)
+	}
+	old := fmt.Sprintf(`{"_table":"newsmirror-state","commit":%q,"format":1,"schema":%d}`, head, h.Schema) + "\n" + rows
+	repo, err := publish.OpenRepo(ctx, f.out, "t <t@x>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := repo.SaveState(ctx, map[string][]byte{publish.StateFile: []byte(old)}, head, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := gitOut(t, f.out, "ls-tree", "-r", "--name-only", publish.StateBranch); got != publish.StateFile {
+		t.Fatalf("state branch holds %q, want the one file of format 1", got)
+	}
+	if err := os.RemoveAll(filepath.Join(f.out, publish.OwnDir)); err != nil {
+		t.Fatal(err)
+	}
+	f.checkOneNewPage(t, f.cfg, t0.Add(3*time.Hour))
+	if got := gitOut(t, f.out, "ls-tree", "--name-only", publish.StateBranch); got != store.DayDir+"\n"+publish.StateFile {
+		t.Errorf("the next export holds %q, want the files of format 2", got)
 	}
 }

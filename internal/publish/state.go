@@ -8,11 +8,13 @@ import (
 )
 
 // StateBranch is the branch of the mirror repository that carries the
-// export of the state database, beside the mirror's branch: one file,
-// StateFile, at its root, one commit per committing run.
+// export of the state database, beside the mirror's branch: the export's
+// files (StateFile at the root, the others in folders), one commit per
+// committing run.
 const StateBranch = "newsmirror-state"
 
-// StateFile is the export's file name on StateBranch.
+// StateFile is the export's first file on StateBranch (the only one in
+// exports of format 1).
 const StateFile = "state.jsonl"
 
 // stateSubject starts the message of every commit of StateBranch; the
@@ -22,28 +24,25 @@ const stateSubject = "newsmirror state of "
 // StateRef is the local ref of StateBranch.
 const StateRef = "refs/heads/" + StateBranch
 
-// SaveState commits data as StateFile onto StateBranch, describing the
-// mirror's commit main, dated when (the zero time: git's clock), with
-// git's plumbing (hash-object, mktree, commit-tree, update-ref): the working tree, the index, HEAD and the
-// mirror's branch are untouched. The new commit's parent is the branch's
-// tip, or, on a host that never wrote it, the tip a clone or fetch
-// brought (refs/remotes/*/newsmirror-state), so that pushing it is a
-// fast-forward. It returns the new commit, or "" when the tip already
-// holds data.
-func (r *Repo) SaveState(ctx context.Context, data []byte, main string, when time.Time) (string, error) {
-	blob, err := r.gitStdin(ctx, strings.NewReader(string(data)), "hash-object", "-w", "--stdin")
-	if err != nil {
-		return "", fmt.Errorf("save state: %w", err)
-	}
-	tree, err := r.gitStdin(ctx, strings.NewReader("100644 blob "+strings.TrimSpace(blob)+"\t"+StateFile+"\n"), "mktree")
-	if err != nil {
-		return "", fmt.Errorf("save state: %w", err)
-	}
-	tree = strings.TrimSpace(tree)
+// SaveState commits files (slash paths → contents) as the tree of a new
+// commit of StateBranch, describing the mirror's commit main, dated when
+// (the zero time: git's clock), with git's plumbing (hash-object, mktree,
+// commit-tree, update-ref): the working tree, the index, HEAD and the
+// mirror's branch are untouched. A file or folder the parent commit holds
+// with the same bytes keeps its object, so a commit adds only the blobs of
+// the files that changed. The new commit's parent is the branch's tip, or,
+// on a host that never wrote it, the tip a clone or fetch brought
+// (refs/remotes/*/newsmirror-state), so that pushing it is a fast-forward.
+// It returns the new commit, or "" when the tip already holds files.
+func (r *Repo) SaveState(ctx context.Context, files map[string][]byte, main string, when time.Time) (string, error) {
 	local := r.resolve(ctx, StateRef)
 	parent := local
 	if parent == "" {
 		parent = r.firstRemoteState(ctx)
+	}
+	tree, err := r.stateTree(ctx, files, parent)
+	if err != nil {
+		return "", fmt.Errorf("save state: %w", err)
 	}
 	if parent != "" && r.resolve(ctx, parent+"^{tree}") == tree && parent == local {
 		return "", nil
@@ -75,7 +74,8 @@ type SavedState struct {
 	Main string
 	// When is its commit's date.
 	When time.Time
-	Data []byte
+	// Files are the export's files, by slash path.
+	Files map[string][]byte
 }
 
 // LoadState reads the newest export the repository holds: StateBranch's
@@ -98,11 +98,9 @@ func (r *Repo) LoadState(ctx context.Context) (s SavedState, found bool, err err
 	var ts int64
 	fmt.Sscan(secs, &ts)
 	s.When = time.Unix(ts, 0).UTC()
-	out, err := r.git(ctx, "cat-file", "blob", ref+":"+StateFile)
-	if err != nil {
-		return s, false, fmt.Errorf("read state export %s: %w", ref, err)
+	if s.Files, err = r.readFiles(ctx, ref); err != nil {
+		return s, false, fmt.Errorf("read state export: %w", err)
 	}
-	s.Data = []byte(out)
 	return s, true, nil
 }
 

@@ -25,7 +25,7 @@ func exportDays(t *testing.T, r *publish.Repo, days []int) {
 		for j := 0; j <= i; j++ {
 			fmt.Fprintf(&data, "{\"_table\":\"articles\",\"url\":\"https://example.test/%d\"}\n", j)
 		}
-		if _, err := r.SaveState(ctx, []byte(data.String()), r.Head(ctx), dayAt(i)); err != nil {
+		if _, err := r.SaveState(ctx, map[string][]byte{publish.StateFile: []byte(data.String())}, r.Head(ctx), dayAt(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -82,7 +82,7 @@ func TestRerootStateCutsTheStateBranchToTheWindowAndKeepsTheExport(t *testing.T)
 		t.Errorf("state branch has %s commits, want the root and 10", n)
 	}
 	after, _, err := r.LoadState(ctx)
-	if err != nil || string(after.Data) != string(saved.Data) || after.Main != saved.Main || !after.When.Equal(saved.When) {
+	if err != nil || string(after.Files[publish.StateFile]) != string(saved.Files[publish.StateFile]) || after.Main != saved.Main || !after.When.Equal(saved.When) {
 		t.Errorf("the export read back changed: %q %v, was %q %v (%v)", after.Main, after.When, saved.Main, saved.When, err)
 	}
 	if n := git(t, r.Dir, "rev-list", "--count", "HEAD"); n != "30" {

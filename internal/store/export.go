@@ -1,20 +1,23 @@
 package store
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
+	"time"
+	"unicode/utf8"
 )
 
 // ExportFormat is the version of the export's layout (not of the schema).
-const ExportFormat = 1
+// Format 2 splits the rows into files (MainFile and the day files) and
+// counts them in the header; format 1, one file without a count, is still
+// imported.
+const ExportFormat = 2
 
 // ExportHeader is the first line of an export: what it is and which
 // commit of the mirror it describes.
@@ -24,7 +27,27 @@ type ExportHeader struct {
 	Schema int `json:"schema"`
 	// Commit is the mirror's commit the state describes ("" when unknown).
 	Commit string `json:"commit"`
+	// Rows is the number of rows in all the export's files (format 2 on;
+	// 0 in format 1, which did not count them).
+	Rows int `json:"rows"`
 }
+
+// MainFile is the file an export starts with: the header line, then the
+// small tables (hosts, health, encodings). It changes on every export.
+const MainFile = "state.jsonl"
+
+// The day files hold the articles, the assets and which page uses which:
+// DayDir/YYYY-MM/DD.jsonl the rows of the articles published on that day
+// (UTC; the day they were mirrored when the feed gave no date) and of
+// their pages' assets, UndatedFile the rows with no date. An article's
+// row changes while it is live or failing and once more when retired, and
+// its day does not change, so an export after a sync differs from the one
+// before in the files of the days the sync mirrored or retired; the files
+// of the other days keep their bytes.
+const (
+	DayDir      = "days"
+	UndatedFile = DayDir + "/undated.jsonl"
+)
 
 // exported are the tables an export carries, each with the columns that
 // order its rows (its key): the articles (mirrored, failed, tombstoned),
@@ -32,47 +55,153 @@ type ExportHeader struct {
 // health and encoding records status reads. Page hits, cache validators,
 // the image-URL cache, push outcomes and the journal are not exported:
 // they are rebuilt by running (and the journal is empty after a commit).
+// byDay tables go to the day files, in this order (a page's assets find
+// their day through its article, an asset through the pages using it);
+// the others to MainFile.
 var exported = []exportedTable{
-	{"articles", "url"},
-	{"assets", "path"},
-	{"page_assets", "page, asset"},
-	{"hosts", "host"},
-	{"health", "subject, source, channel"},
-	{"encodings", "source, channel, document"},
+	{"articles", "url", true},
+	{"page_assets", "page, asset", true},
+	{"assets", "path", true},
+	{"hosts", "host", false},
+	{"health", "subject, source, channel", false},
+	{"encodings", "source, channel, document", false},
 }
 
-type exportedTable struct{ table, order string }
+type exportedTable struct {
+	table, order string
+	byDay        bool
+}
 
 // tombstone are the columns a retired article keeps in an export: enough
-// never to mirror its URL again and to count it; its title, times, hash
-// and path serve nothing once its page is gone, and tombstones are most of
-// a year-old mirror's articles.
-var tombstone = map[string]bool{"url": true, "source": true, "channel": true, "id": true, "state": true}
+// never to mirror its URL again, to count it, and to find its day file
+// (published; mirrored when that is zero); its title, hash and path serve
+// nothing once its page is gone, and tombstones are most of a year-old
+// mirror's articles.
+var tombstone = map[string]bool{"url": true, "source": true, "channel": true, "id": true, "state": true, "published": true}
 
 const headerTable = "newsmirror-state"
 
-// Export writes the durable part of the state as JSON Lines: a header
-// line, then one object per row, table by table in a fixed order, rows
-// sorted by key, keys sorted, zero values left out. The same state always
-// gives the same bytes, and one changed row changes one line.
+// Export writes the durable part of the state as one stream of JSON
+// Lines: the files of ExportFiles one after the other, MainFile first,
+// the others by name. Import reads it back.
 func (s *Store) Export(ctx context.Context, w io.Writer, commit string) error {
-	bw := bufio.NewWriter(w)
-	var schema int
-	if err := s.db.QueryRowContext(ctx, s.d.version).Scan(&schema); err != nil {
-		return fmt.Errorf("export state: %w", err)
+	files, err := s.ExportFiles(ctx, commit)
+	if err != nil {
+		return err
 	}
-	head, _ := json.Marshal(map[string]any{"_table": headerTable, "format": ExportFormat, "schema": schema, "commit": commit})
-	bw.Write(append(head, '\n'))
-	for _, t := range exported {
-		if err := s.exportTable(ctx, bw, t.table, t.order); err != nil {
-			return fmt.Errorf("export state: table %s: %w", t.table, err)
+	for _, name := range fileOrder(files) {
+		if _, err := w.Write(files[name]); err != nil {
+			return fmt.Errorf("export state: %w", err)
 		}
 	}
-	return bw.Flush()
+	return nil
 }
 
-func (s *Store) exportTable(ctx context.Context, w *bufio.Writer, table, order string) error {
-	rows, err := s.db.QueryContext(ctx, `SELECT * FROM `+table+` ORDER BY `+order)
+// ExportFiles exports the durable part of the state as JSON Lines files,
+// by slash path: MainFile (a header line, then the small tables) and the
+// day files. Rows are one object per line, keys sorted, zero values left
+// out; in each file table by table in a fixed order, rows sorted by key.
+// The same state always gives the same bytes, one changed row changes one
+// line of one file, and a file whose rows did not change keeps its bytes.
+func (s *Store) ExportFiles(ctx context.Context, commit string) (map[string][]byte, error) {
+	var schema int
+	if err := s.db.QueryRowContext(ctx, s.d.version).Scan(&schema); err != nil {
+		return nil, fmt.Errorf("export state: %w", err)
+	}
+	ex := exporter{files: map[string]*bytes.Buffer{}, pageDay: map[string]string{}, assetDay: map[string]string{}}
+	for _, t := range exported {
+		if err := s.scan(ctx, t, ex.add); err != nil {
+			return nil, fmt.Errorf("export state: table %s: %w", t.table, err)
+		}
+	}
+	head, _ := json.Marshal(map[string]any{"_table": headerTable, "format": ExportFormat, "schema": schema, "commit": commit, "rows": ex.rows})
+	out := map[string][]byte{MainFile: append(append(head, '\n'), ex.main.Bytes()...)}
+	for name, b := range ex.files {
+		out[name] = b.Bytes()
+	}
+	return out, nil
+}
+
+// fileOrder is the order an export's files are read in: MainFile, then
+// the others by name.
+func fileOrder(files map[string][]byte) []string {
+	names := []string{MainFile}
+	for name := range files {
+		if name != MainFile {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names[1:])
+	return names
+}
+
+// exporter sorts the exported rows into files.
+type exporter struct {
+	main  bytes.Buffer
+	files map[string]*bytes.Buffer // day file → its rows
+	// pageDay is the day file of each live page's article, assetDay the
+	// earliest day file of the pages using each asset. The assets of
+	// retired pages (until the run's sweep forgets them) go to
+	// UndatedFile.
+	pageDay, assetDay map[string]string
+	rows              int
+}
+
+// add encodes one row r of t into its file.
+func (ex *exporter) add(t exportedTable, r row) error {
+	ex.rows++
+	if !t.byDay {
+		return r.encode(&ex.main, t.table, nil)
+	}
+	var file string
+	var keep func(string) bool
+	switch t.table {
+	case "articles":
+		file = dayFile(r.int("published"), r.int("mirrored"))
+		state := r.str("state")
+		if state == Pending || state == Committed {
+			ex.pageDay[r.str("path")] = file
+		}
+		if state == Removed {
+			keep = func(c string) bool { return tombstone[c] || c == "mirrored" && r.int("published") == 0 }
+		}
+	case "page_assets":
+		file = ex.pageDay[r.str("page")]
+		if file == "" {
+			file = UndatedFile
+		}
+		if a := r.str("asset"); ex.assetDay[a] == "" || file < ex.assetDay[a] {
+			ex.assetDay[a] = file // UndatedFile sorts after every day
+		}
+	case "assets":
+		if file = ex.assetDay[r.str("path")]; file == "" {
+			file = UndatedFile
+		}
+	}
+	b := ex.files[file]
+	if b == nil {
+		b = new(bytes.Buffer)
+		ex.files[file] = b
+	}
+	return r.encode(b, t.table, keep)
+}
+
+// dayFile is the day file of an article published at published (Unix
+// seconds; mirrored at mirrored when published is zero).
+func dayFile(published, mirrored int64) string {
+	t := published
+	if t == 0 {
+		t = mirrored
+	}
+	if t == 0 {
+		return UndatedFile
+	}
+	return DayDir + "/" + time.Unix(t, 0).UTC().Format("2006-01/02") + ".jsonl"
+}
+
+// scan reads table t's rows in key order, giving each to each.
+func (s *Store) scan(ctx context.Context, t exportedTable, each func(exportedTable, row) error) error {
+	rows, err := s.db.QueryContext(ctx, `SELECT * FROM `+t.table+` ORDER BY `+t.order)
 	if err != nil {
 		return err
 	}
@@ -81,295 +210,134 @@ func (s *Store) exportTable(ctx context.Context, w *bufio.Writer, table, order s
 	if err != nil {
 		return err
 	}
-	vals := make([]any, len(cols))
+	r := row{cols: cols, vals: make([]any, len(cols)), sorted: sortedColumns(cols)}
 	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
+	for i := range r.vals {
+		ptrs[i] = &r.vals[i]
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return err
 		}
-		obj := map[string]any{"_table": table}
-		slim := table == "articles" && slices.Contains(cols, "state") && fmt.Sprint(vals[slices.Index(cols, "state")]) == Removed
-		for i, c := range cols {
-			if slim && !tombstone[c] || c == "rowid" {
-				continue
-			}
-			switch v := vals[i].(type) {
-			case nil:
-			case int64:
-				if v != 0 {
-					obj[c] = v
-				}
-			case []byte:
-				if len(v) > 0 {
-					obj[c] = string(v)
-				}
-			case string:
-				if v != "" {
-					obj[c] = v
-				}
-			default:
-				obj[c] = v
-			}
-		}
-		line, err := json.Marshal(obj)
-		if err != nil {
+		if err := each(t, r); err != nil {
 			return err
 		}
-		w.Write(append(line, '\n'))
 	}
 	return rows.Err()
 }
 
-// ErrNotEmpty means Import was asked to fill a database that already
-// holds articles.
-var ErrNotEmpty = errors.New("the state database already holds articles")
-
-// Import fills an empty database from an export written by Export (of
-// this or an older schema: a column the export lacks takes its default),
-// in one transaction, and returns its header. An export of a newer schema
-// than this program's, a line it cannot read, or a database that already
-// holds articles is an error and nothing is imported.
-func (s *Store) Import(ctx context.Context, r io.Reader) (ExportHeader, error) {
-	var h ExportHeader
-	err := s.tx(ctx, func(tx txn) error {
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM articles`).Scan(&n); err != nil {
-			return err
+// sortedColumns are the indexes of cols in name order, rowid left out
+// (PostgreSQL's stand-in for SQLite's implicit one).
+func sortedColumns(cols []string) []int {
+	var idx []int
+	for i, c := range cols {
+		if c != "rowid" {
+			idx = append(idx, i)
 		}
-		if n > 0 {
-			return ErrNotEmpty
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		if cols[a] < cols[b] {
+			return -1
 		}
-		im := importer{tx: tx, cols: map[string][]column{}, stmts: map[string]*sql.Stmt{}, schema: len(s.d.migrations)}
-		defer im.close()
-		return im.read(ctx, r, &h)
+		return 1
 	})
-	if err != nil {
-		return h, fmt.Errorf("import state: %w", err)
-	}
-	return h, nil
+	return idx
 }
 
-type column struct {
-	name string
-	text bool // TEXT affinity: a missing NOT NULL value is ""
-	fill bool // NOT NULL without a default: must be given
+// row is one scanned row: its columns and values.
+type row struct {
+	cols   []string
+	vals   []any
+	sorted []int // indexes of the columns to write, in name order
 }
 
-type importer struct {
-	tx    txn
-	cols  map[string][]column  // table → its columns in this schema
-	stmts map[string]*sql.Stmt // statement text → prepared
-	// schema is this program's schema version.
-	schema int
-}
-
-func (im *importer) read(ctx context.Context, r io.Reader, h *ExportHeader) error {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 16<<20)
-	line := 0
-	for sc.Scan() {
-		line++
-		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
-			continue
-		}
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
-		dec.UseNumber()
-		var obj map[string]any
-		if err := dec.Decode(&obj); err != nil {
-			return fmt.Errorf("line %d: %w", line, err)
-		}
-		table, _ := obj["_table"].(string)
-		delete(obj, "_table")
-		if line == 1 {
-			if err := header(obj, table, im.schema, h); err != nil {
-				return fmt.Errorf("line 1: %w", err)
-			}
-			continue
-		}
-		if err := im.insert(ctx, table, obj); err != nil {
-			return fmt.Errorf("line %d: %w", line, err)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return err
-	}
-	if line == 0 {
-		return errors.New("the export is empty")
+func (r row) value(col string) any {
+	if i := slices.Index(r.cols, col); i >= 0 {
+		return r.vals[i]
 	}
 	return nil
 }
 
-// header checks the first line, against this program's schema version
-// schema, and fills h.
-func header(obj map[string]any, table string, schema int, h *ExportHeader) error {
-	if table != headerTable {
-		return fmt.Errorf("not a newsmirror state export (no %q header)", headerTable)
-	}
-	num := func(k string) int {
-		n, _ := obj[k].(json.Number)
-		v, _ := n.Int64()
-		return int(v)
-	}
-	h.Format, h.Schema = num("format"), num("schema")
-	h.Commit, _ = obj["commit"].(string)
-	if h.Format != ExportFormat {
-		return fmt.Errorf("export format %d, this program reads %d", h.Format, ExportFormat)
-	}
-	if h.Schema > schema {
-		return fmt.Errorf("exported from schema %d, newer than this program's (%d): upgrade newsmirror", h.Schema, schema)
-	}
-	return nil
+func (r row) int(col string) int64 {
+	v, _ := r.value(col).(int64)
+	return v
 }
 
-// insert adds one exported row to table: columns this schema lacks are
-// dropped, NOT NULL columns without a default the row leaves out are
-// their type's zero.
-func (im *importer) insert(ctx context.Context, table string, obj map[string]any) error {
-	cols, err := im.columns(ctx, table)
-	if err != nil {
-		return err
+func (r row) str(col string) string {
+	switch v := r.value(col).(type) {
+	case string:
+		return v
+	case []byte:
+		return string(v)
 	}
-	i := slices.IndexFunc(exported, func(t exportedTable) bool { return t.table == table })
-	key := exported[i].order
-	var names []string
-	var args []any
-	for _, c := range cols {
-		v, ok := obj[c.name]
-		switch {
-		case ok:
-			if n, isNum := v.(json.Number); isNum {
-				if i, err := n.Int64(); err == nil {
-					v = i
-				} else if f, err := n.Float64(); err == nil {
-					v = f
-				}
+	return ""
+}
+
+// encode writes r as one JSON object on a line: "_table" first, then the
+// columns by name (only those keep accepts, when it is not nil), zero
+// integers, empty texts and NULLs left out. The bytes are those
+// encoding/json gives for the same map.
+func (r row) encode(b *bytes.Buffer, table string, keep func(col string) bool) error {
+	b.WriteString(`{"_table":`)
+	writeString(b, table)
+	for _, i := range r.sorted {
+		c := r.cols[i]
+		if keep != nil && !keep(c) {
+			continue
+		}
+		switch v := r.vals[i].(type) {
+		case nil:
+		case int64:
+			if v != 0 {
+				b.WriteString(`,"` + c + `":`)
+				b.Write(strconv.AppendInt(b.AvailableBuffer(), v, 10))
 			}
-		case c.fill && c.text:
-			v = ""
-		case c.fill:
-			v = int64(0)
+		case []byte:
+			if len(v) > 0 {
+				b.WriteString(`,"` + c + `":`)
+				writeString(b, string(v))
+			}
+		case string:
+			if v != "" {
+				b.WriteString(`,"` + c + `":`)
+				writeString(b, v)
+			}
 		default:
-			continue
-		}
-		names, args = append(names, c.name), append(args, v)
-	}
-	q := `INSERT INTO ` + table + ` (` + strings.Join(names, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(names)-1) + `)
-		ON CONFLICT (` + key + `) ` + upsert(names, key)
-	st, ok := im.stmts[q]
-	if !ok {
-		if st, err = im.tx.PrepareContext(ctx, q); err != nil {
-			return err
-		}
-		im.stmts[q] = st
-	}
-	_, err = st.ExecContext(ctx, args...)
-	return err
-}
-
-// upsert is the ON CONFLICT action that replaces a row's columns but its
-// key's: a row exported twice is imported once.
-func upsert(names []string, key string) string {
-	keys := strings.Split(key, ", ")
-	var set []string
-	for _, n := range names {
-		if !slices.Contains(keys, n) {
-			set = append(set, n+" = excluded."+n)
-		}
-	}
-	if len(set) == 0 {
-		return "DO NOTHING"
-	}
-	return "DO UPDATE SET " + strings.Join(set, ", ")
-}
-
-func (im *importer) close() {
-	for _, st := range im.stmts {
-		st.Close()
-	}
-}
-
-// columns reads table's columns in this schema (once), refusing a table
-// the export may not write.
-func (im *importer) columns(ctx context.Context, table string) ([]column, error) {
-	if cols, ok := im.cols[table]; ok {
-		return cols, nil
-	}
-	if !slices.ContainsFunc(exported, func(t exportedTable) bool { return t.table == table }) {
-		return nil, fmt.Errorf("unknown table %q", table)
-	}
-	rows, err := im.tx.QueryContext(ctx, im.tx.d.columns, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var cols []column
-	for rows.Next() {
-		var c column
-		var typ string
-		if err := rows.Scan(&c.name, &typ, &c.fill); err != nil {
-			return nil, err
-		}
-		c.text = strings.Contains(strings.ToUpper(typ), "TEXT")
-		cols = append(cols, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	im.cols[table] = cols
-	return cols, nil
-}
-
-// RetireGone tombstones the live articles whose page is not in the mirror
-// (present(path) false): after an import from an export older than the
-// mirror's last commit, the pages that commit retired. No file is touched
-// (they are gone already); it returns the pages retired.
-func (s *Store) RetireGone(ctx context.Context, present func(page string) bool) ([]string, error) {
-	live, err := s.LivePaths(ctx)
-	if err != nil {
-		return nil, err
-	}
-	var gone []string
-	for _, p := range live {
-		if !present(p) {
-			gone = append(gone, p)
-		}
-	}
-	slices.Sort(gone)
-	err = s.tx(ctx, func(tx txn) error {
-		for _, p := range gone {
-			if _, err := tx.ExecContext(ctx, `UPDATE articles SET state = 'removed' WHERE path = ? AND state IN ('pending', 'committed')`, p); err != nil {
+			enc, err := json.Marshal(v)
+			if err != nil {
 				return err
 			}
+			b.WriteString(`,"` + c + `":`)
+			b.Write(enc)
 		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("retire pages gone from the mirror: %w", err)
 	}
-	return gone, nil
+	b.WriteString("}\n")
+	return nil
 }
 
-// Adopt records a as a committed page the mirror holds but the state did
-// not know (an import from an export older than the mirror's last
-// commit), unless its URL is already a live page. A zero a.Published is
-// taken as the newest publication time the channel's articles have. It
-// returns whether the row was written.
-func (s *Store) Adopt(ctx context.Context, a Article) (bool, error) {
-	res, err := s.db.ExecContext(ctx, `INSERT INTO articles
-		(url, source, channel, id, title, published, mirrored, hash, path, state)
-		VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN CAST(?6 AS BIGINT) = 0
-			THEN COALESCE((SELECT MAX(published) FROM articles WHERE channel = ?3), 0) ELSE ?6 END, ?7, '', ?8, 'committed')
-		ON CONFLICT(url) DO UPDATE SET source=excluded.source, channel=excluded.channel, id=excluded.id,
-			title=excluded.title, published=excluded.published, mirrored=excluded.mirrored,
-			path=excluded.path, state='committed', error='', failure='', first_failed=0
-		WHERE articles.state NOT IN ('pending', 'committed')`,
-		a.URL, a.Source, a.Channel, a.ID, a.Title, unix(a.Published), unix(a.Mirrored), a.Path)
-	if err != nil {
-		return false, fmt.Errorf("adopt page %s: %w", a.Path, err)
+// writeString writes s as encoding/json does.
+func writeString(b *bytes.Buffer, s string) {
+	if plain(s) {
+		b.WriteByte('"')
+		b.WriteString(s)
+		b.WriteByte('"')
+		return
 	}
-	n, _ := res.RowsAffected()
-	return n > 0, nil
+	enc, _ := json.Marshal(s)
+	b.Write(enc)
+}
+
+// plain reports whether s needs no escaping in JSON: valid UTF-8
+// without control characters, quotes, backslashes, the characters
+// encoding/json escapes for HTML, or U+2028 and U+2029.
+func plain(s string) bool {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			return false
+		}
+		ascii = ascii && c < utf8.RuneSelf
+	}
+	return ascii || utf8.ValidString(s) && !strings.ContainsRune(s, '\u2028') && !strings.ContainsRune(s, '\u2029')
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -62,7 +64,8 @@ func testExportRoundTrip(t *testing.T, from, to storetest.Backend) {
 		t.Error("two exports of one state differ")
 	}
 	lines := strings.Split(strings.TrimSuffix(first.String(), "\n"), "\n")
-	if !strings.Contains(lines[0], `"commit":"c0ffee"`) || !strings.Contains(lines[1], `"url":"http://x.test/a"`) {
+	articles := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, `{"_table":"articles"`) })
+	if !strings.Contains(lines[0], `"commit":"c0ffee"`) || articles < 0 || !strings.Contains(lines[articles], `"url":"http://x.test/a"`) {
 		t.Errorf("header or order wrong:\n%s", first.String())
 	}
 	if strings.Contains(first.String(), `"error":""`) || strings.Contains(first.String(), `"attempts":0`) {
@@ -120,5 +123,84 @@ func testImportRefuses(t *testing.T, b storetest.Backend) {
 		if n, _ := db.LivePaths(ctx); len(n) != 0 {
 			t.Errorf("%s: rows left after a failed import", name)
 		}
+	}
+}
+
+func TestExportFilesSplitByDayKeepUntouchedDays(t *testing.T) {
+	for _, b := range storetest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { testExportFilesByDay(t, b) })
+	}
+}
+
+func testExportFilesByDay(t *testing.T, b storetest.Backend) {
+	ctx := context.Background()
+	db := b.Open(t)
+	day := func(d int) time.Time { return time.Date(2026, 3, d, 9, 0, 0, 0, time.UTC) }
+	save := func(id string, d int, assets ...string) {
+		t.Helper()
+		a := store.Article{URL: "http://x.test/" + id, Source: "s", Channel: "ch", ID: id, Title: "标题 <" + id + ">",
+			Published: day(d), Mirrored: day(d), Hash: "h" + id, Path: "pages/ch/" + id + ".md"}
+		if err := db.SaveMirrored(ctx, a, false, assets); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("a1", 1, "assets/a1.jpg")
+	save("b1", 2, "assets/b1.jpg", "assets/shared.jpg")
+	save("b2", 2)
+	db.Committed(ctx)
+	db.RecordHealth(ctx, store.Event{Subject: store.SubjectFeed, Source: "s", Channel: "ch", OK: 1, At: day(2)})
+	first, err := db.ExportFiles(ctx, "c1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := slices.Sorted(maps.Keys(first)); !slices.Equal(got, []string{"days/2026-03/01.jsonl", "days/2026-03/02.jsonl", store.MainFile}) {
+		t.Fatalf("files %q", got)
+	}
+	if f := string(first["days/2026-03/02.jsonl"]); !strings.Contains(f, `"asset":"assets/shared.jpg","page":"pages/ch/b1.md"`) || !strings.Contains(f, `"path":"assets/shared.jpg"`) {
+		t.Errorf("a page's assets are not in its day's file:\n%s", f)
+	}
+
+	// A sync: an article of March 3rd using the shared image, March 1st's
+	// retired; March 2nd is left alone.
+	save("c1", 3, "assets/shared.jpg")
+	if _, err := db.Expire(ctx, "ch", 3, func(p string) []string { return []string{p} }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SweepAssets(ctx); err != nil {
+		t.Fatal(err)
+	}
+	db.Committed(ctx)
+	db.RecordHealth(ctx, store.Event{Subject: store.SubjectFeed, Source: "s", Channel: "ch", OK: 1, At: day(3)})
+	second, err := db.ExportFiles(ctx, "c2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first["days/2026-03/02.jsonl"], second["days/2026-03/02.jsonl"]) {
+		t.Errorf("March 2nd changed:\n%s\nthen\n%s", first["days/2026-03/02.jsonl"], second["days/2026-03/02.jsonl"])
+	}
+	if f := string(second["days/2026-03/01.jsonl"]); f != `{"_table":"articles","channel":"ch","id":"a1","published":1772355600,"source":"s","state":"removed","url":"http://x.test/a1"}`+"\n" {
+		t.Errorf("March 1st after retiring a1 (a tombstone keeps its day, its assets are gone):\n%s", f)
+	}
+	if _, ok := second["days/2026-03/03.jsonl"]; !ok || bytes.Equal(first[store.MainFile], second[store.MainFile]) {
+		t.Errorf("no file for March 3rd, or the main file did not change: %q", slices.Sorted(maps.Keys(second)))
+	}
+
+	// The files import back to the same state; one missing is refused.
+	copyDB := b.Open(t)
+	if h, err := copyDB.ImportFiles(ctx, second); err != nil || h.Commit != "c2" || h.Rows == 0 {
+		t.Fatalf("import: %+v, %v", h, err)
+	}
+	back, _ := copyDB.ExportFiles(ctx, "c2")
+	if !maps.EqualFunc(back, second, bytes.Equal) {
+		t.Errorf("export of the import differs:\n%q\nwant\n%q", back, second)
+	}
+	cut := maps.Clone(second)
+	delete(cut, "days/2026-03/02.jsonl")
+	lost := b.Open(t)
+	if _, err := lost.ImportFiles(ctx, cut); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("import with a day missing: %v, want an error", err)
+	}
+	if live, _ := lost.LivePaths(ctx); len(live) != 0 {
+		t.Errorf("rows left after a refused import: %v", live)
 	}
 }
