@@ -1,9 +1,12 @@
 // Package jpegcoef reads and writes baseline JPEGs as their quantised DCT
-// coefficients, without ever turning them into pixels: it can tell a
-// JPEG's quality from its quantisation tables alone, lower that quality
-// by requantising the coefficients (no inverse and forward DCT, no colour
-// conversion, no generation loss beyond the coarser steps), and write the
-// result with Huffman tables made for the image.
+// coefficients: it can tell a JPEG's quality from its quantisation tables
+// alone, lower that quality by requantising the coefficients (no inverse
+// and forward DCT, no colour conversion, no generation loss beyond the
+// coarser steps), and write the result with Huffman tables made for the
+// image. To scale one, DecodeScaled turns it into YCbCr or grey planes,
+// at an eighth of its size to whole (each block's N×N lowest frequencies
+// through an N×N inverse DCT), a row of blocks at a time, and FromImage
+// turns planes back into coefficients at a given quality.
 //
 // It handles what most of the web serves and what image/jpeg writes:
 // 8-bit baseline or extended sequential Huffman JPEGs, greyscale or three
@@ -157,6 +160,9 @@ type Header struct {
 	LumaTable [64]uint16
 	// Metadata counts the bytes of APPn and COM segments.
 	Metadata int
+	// Keep are the segments that say how to read the colours (JFIF,
+	// ICC profile, Adobe), markers included, as Image.Keep holds them.
+	Keep [][]byte
 }
 
 // ReadHeader reads a JPEG's header segments without decoding its scan.
@@ -176,7 +182,7 @@ func ReadHeader(data []byte) (Header, error) {
 		return h, &FormatError{"no frame header"}
 	}
 	h.Width, h.Height, h.Components = p.width, p.height, len(p.img.Components)
-	h.Progressive, h.Metadata = p.progressive, p.metadata
+	h.Progressive, h.Metadata, h.Keep = p.progressive, p.metadata, p.img.Keep
 	if len(p.img.Components) > 0 {
 		h.LumaTable = p.img.Quant[p.img.Components[0].Table]
 	}

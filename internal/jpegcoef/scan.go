@@ -7,67 +7,92 @@ import "bytes"
 // decodes it, one block at a time, and wants an end-of-image marker
 // after it.
 func (p *parser) scan(check bool) error {
+	m := &p.img
+	var scratch [64]int16
+	into := func(int, blockRef) []int16 { return scratch[:] } // values a check does not look at
+	if !check {
+		into = m.blockOf
+	}
+	end, err := p.entropy(!check, into, nil)
+	if err != nil {
+		return err
+	}
+	if check && bytes.LastIndex(p.data[end:], eoi) < 0 {
+		return &FormatError{"no end of image after the scan"}
+	}
+	return nil
+}
+
+// entropy reads the scan header at p.pos and decodes the entropy-coded
+// data after it: block r of MCU i into into(i, r), which must be zero;
+// after each row of MCUs, rowDone (when not nil) is called with the
+// row's index. alloc is passed to layout. It returns the offset where
+// the coded data ends.
+func (p *parser) entropy(alloc bool, into func(i int, r blockRef) []int16, rowDone func(row int)) (int, error) {
 	d := p.data
 	n := int(d[p.pos])<<8 | int(d[p.pos+1])
 	b := d[p.pos+2 : p.pos+n]
 	m := &p.img
 	if len(b) < 1 || len(b) < 1+2*int(b[0])+3 {
-		return errShort
+		return 0, errShort
 	}
 	ns := int(b[0])
 	if ns != len(m.Components) {
-		return &UnsupportedError{"components in separate scans"}
+		return 0, &UnsupportedError{"components in separate scans"}
 	}
 	dcs, acs := make([]*huffDecoder, ns), make([]*huffDecoder, ns)
 	for i := range ns {
 		id, tables := b[1+2*i], b[2+2*i]
 		if m.Components[i].ID != id {
-			return &UnsupportedError{"scan components out of frame order"}
+			return 0, &UnsupportedError{"scan components out of frame order"}
 		}
 		dcs[i], acs[i] = p.dc[tables>>4&3], p.ac[tables&3]
 		if dcs[i] == nil || acs[i] == nil {
-			return &FormatError{"scan uses a missing Huffman table"}
+			return 0, &FormatError{"scan uses a missing Huffman table"}
 		}
 	}
 	if ss, se, a := b[1+2*ns], b[2+2*ns], b[3+2*ns]; ss != 0 || se != 63 || a != 0 {
-		return &FormatError{"sequential scan with spectral selection"}
+		return 0, &FormatError{"sequential scan with spectral selection"}
 	}
 	// Every block takes two bits at least: a file far too short for the
 	// blocks its header claims is refused before they are allocated.
 	if blocks := m.blockCount(); blocks > 4*len(d) {
-		return errShort
+		return 0, errShort
 	}
-	mcus, shape := m.layout(!check), m.mcuShape()
-	var scratch [64]int16
+	mcus, shape, across := m.layout(alloc), m.mcuShape(), m.mcusPerRow()
 	br := bitReader{data: d, pos: p.pos + n}
 	var preds [3]int32
 	for i := range mcus {
 		if p.restart > 0 && i > 0 && i%p.restart == 0 {
 			if err := br.restart(); err != nil {
-				return err
+				return 0, err
 			}
 			preds = [3]int32{}
 		}
 		if br.truncated() {
-			return errShort
+			return 0, errShort
 		}
 		for _, r := range shape {
-			blk := scratch[:] // values a check does not look at
-			if !check {
-				blk = m.blockOf(i, r)
+			if err := br.block(into(i, r), dcs[r.c], acs[r.c], &preds[r.c]); err != nil {
+				return 0, err
 			}
-			if err := br.block(blk, dcs[r.c], acs[r.c], &preds[r.c]); err != nil {
-				return err
-			}
+		}
+		if rowDone != nil && (i+1)%across == 0 {
+			rowDone(i / across)
 		}
 	}
 	if br.truncated() {
-		return errShort
+		return 0, errShort
 	}
-	if check && bytes.LastIndex(d[br.pos:], eoi) < 0 {
-		return &FormatError{"no end of image after the scan"}
+	return br.pos, nil
+}
+
+// mcusPerRow is the number of MCUs in a row of the scan.
+func (m *Image) mcusPerRow() int {
+	if len(m.Components) == 1 {
+		return (m.Width + 7) / 8
 	}
-	return nil
+	return m.mcusAcross()
 }
 
 // blockCount is the number of blocks the scan codes.
