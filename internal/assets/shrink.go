@@ -79,10 +79,17 @@ func (o Shrink) Apply(data []byte) Shrunk {
 	if ctype == "image/jpeg" && o.jpeg(data, cfg, &out) {
 		return out
 	}
+	o.viaPixels(data, ctype, &out)
+	return out
+}
+
+// viaPixels decodes the image to pixels, scales them and encodes them
+// again (a PNG losslessly), storing the result in out when it is smaller.
+func (o Shrink) viaPixels(data []byte, ctype string, out *Shrunk) {
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
 		out.Warning = fmt.Sprintf("kept as is: %s does not decode: %v", ctype, err)
-		return out
+		return
 	}
 	img = o.scale(img)
 	var b bytes.Buffer
@@ -92,10 +99,9 @@ func (o Shrink) Apply(data []byte) Shrunk {
 		err = (&png.Encoder{CompressionLevel: png.BestCompression}).Encode(&b, img)
 	}
 	if err != nil || b.Len() >= len(data) {
-		return out // would grow: the original it is
+		return // would grow: the original it is
 	}
 	out.Data, out.NewWidth, out.NewHeight = b.Bytes(), img.Bounds().Dx(), img.Bounds().Dy()
-	return out
 }
 
 // metadataSlack is the metadata (EXIF, XMP, comments) a JPEG may carry
@@ -126,8 +132,11 @@ func (o Shrink) jpeg(data []byte, cfg image.Config, out *Shrunk) bool {
 		out.Warning = "kept as is: " + why
 		return true
 	}
-	if !narrow || !h.Supported {
+	if !h.Supported {
 		return false
+	}
+	if !narrow {
+		return o.wideJPEG(data, cfg, h, out)
 	}
 	// Coefficients take two bytes a sample, twice what pixels take: past
 	// what decoding MaxPixels to pixels would take (three bytes a pixel,
@@ -149,6 +158,59 @@ func (o Shrink) jpeg(data []byte, cfg image.Config, out *Shrunk) bool {
 	}
 	return true
 }
+
+// wideJPEG scales a sequential JPEG wider than MaxWidth down to it
+// without image/jpeg, and reports whether it did (false for one to be
+// decoded to pixels): jpegcoef decodes it in YCbCr, at the smallest
+// eighth of its size at least four times MaxWidth wide (a block's
+// lowest frequencies only; in practice whole: see scaledDecodeMargin), its planes are scaled to
+// the exact size, Cb and Cr sampled 4:2:0 as image/jpeg writes them, and
+// jpegcoef codes them at Quality with Huffman tables made for them,
+// keeping the segments that say how to read the colours. The planes take
+// at most 3 bytes a pixel of the original, as its decode to pixels would.
+func (o Shrink) wideJPEG(data []byte, cfg image.Config, h jpegcoef.Header, out *Shrunk) bool {
+	w, ht := o.MaxWidth, o.height(cfg.Width, cfg.Height)
+	img, err := jpegcoef.DecodeScaled(data, scaledDecodeMargin*w, 3*o.MaxPixels)
+	var limit *jpegcoef.LimitError
+	var unsupported *jpegcoef.UnsupportedError
+	switch {
+	case errors.As(err, &limit) || errors.As(err, &unsupported):
+		return false
+	case err != nil:
+		out.Warning = fmt.Sprintf("kept as is: image/jpeg does not decode: %v", err)
+		return true
+	}
+	switch src := img.(type) {
+	case *image.YCbCr:
+		img = scaleYCbCr(src, w, ht, image.YCbCrSubsampleRatio420)
+	case *image.Gray:
+		img = scaleGray(src, w, ht)
+	}
+	m, err := jpegcoef.FromImage(img, o.Quality)
+	if err != nil {
+		return false
+	}
+	m.Keep = h.Keep
+	var b bytes.Buffer
+	if err := m.Encode(&b); err == nil && b.Len() < len(data) {
+		out.Data, out.NewWidth, out.NewHeight = b.Bytes(), w, ht
+	}
+	return true
+}
+
+// scaledDecodeMargin is how much wider than the stored width a JPEG is
+// decoded before its planes are scaled. Decoding a block to N×N pixels
+// from its N×N lowest frequencies (N < 8) rings at sharp edges and
+// leaves steps at block boundaries: decoded at just the stored width
+// (libjpeg's choice), generated photos and the Go distribution's test
+// JPEGs came out 0.5–3.7 dB further from a high-quality scaling than
+// through image/jpeg; at twice or three times it, still up to 3 dB for
+// small detailed images; at four times, the plane scaling that follows
+// averages it away (within 0.4 dB of the way through pixels, 0.05 dB on
+// average). So only a JPEG reduced 4× or more is decoded at N < 8 (a
+// 4,000 px original at 1,000 px: N = 8; at 720 px: N = 6), which is
+// where it saves most.
+const scaledDecodeMargin = 4
 
 // untouchable says why a JPEG may not be re-encoded ("" when it may): an
 // EXIF orientation other than 1 (the pixels would lose their rotation)
@@ -173,19 +235,20 @@ func (o Shrink) scale(img image.Image) image.Image {
 	if r.Dx() <= o.MaxWidth {
 		return img
 	}
-	h := max(1, (r.Dy()*o.MaxWidth+r.Dx()/2)/r.Dx())
+	h := o.height(r.Dx(), r.Dy())
 	switch src := img.(type) {
 	case *image.YCbCr:
-		return scaleYCbCr(src, o.MaxWidth, h)
+		return scaleYCbCr(src, o.MaxWidth, h, src.SubsampleRatio)
 	case *image.Gray:
-		dst := image.NewGray(image.Rect(0, 0, o.MaxWidth, h))
-		scalePlane(plane{src.Pix, r.Dx(), r.Dy(), src.Stride}, plane{dst.Pix, o.MaxWidth, h, dst.Stride})
-		return dst
+		return scaleGray(src, o.MaxWidth, h)
 	}
 	dst := image.NewNRGBA(image.Rect(0, 0, o.MaxWidth, h))
 	draw.BiLinear.Scale(dst, dst.Bounds(), img, r, draw.Src, nil)
 	return dst
 }
+
+// height is the height of a w×h image scaled to MaxWidth, in proportion.
+func (o Shrink) height(w, h int) int { return max(1, (h*o.MaxWidth+w/2)/w) }
 
 var colorModelCMYK = image.NewCMYK(image.Rect(0, 0, 1, 1)).ColorModel()
 

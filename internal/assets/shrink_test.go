@@ -407,19 +407,27 @@ func meanDiff(a, b image.Image) float64 {
 
 // BenchmarkShrinkJPEG stores quality-90 photos at quality 75: an 800×533
 // one (requantised by Apply, against image/jpeg's decode and encode) and
-// a 1080×608 one (decoded, scaled to 1000 px and encoded); and an 800×533
-// quality-70 one, kept as it is once its scan is checked whole. It reports the
+// a 1080×608 one (scaled to 1000 px); a 1080×608 quality-80 one, as the
+// year benchmark's photos are, scaled to 1000 px at quality 75 and to
+// 720 px at quality 65 (the year's budget); and an 800×533 quality-70
+// one, kept as it is once its scan is checked whole. It reports the
 // process's CPU time per operation beside the wall time, which a loaded
-// machine inflates.
+// machine inflates, and the bytes stored per image.
 func BenchmarkShrinkJPEG(b *testing.B) {
 	narrow := jpegOf(b, photo(800, 533, 12), 90)
 	wide := jpegOf(b, photo(1080, 608, 13), 90)
+	news := jpegOf(b, photo(1080, 608, 15), 80)
 	light := jpegOf(b, photo(800, 533, 14), 70)
+	year := defaultShrink()
+	year.MaxWidth, year.Quality = 720, 65
+	var stored int
 	cases := []struct {
 		name string
 		f    func()
 	}{
-		{"wide", func() { defaultShrink().Apply(wide) }},
+		{"wide", func() { stored = len(defaultShrink().Apply(wide).Data) }},
+		{"wide-1080to1000", func() { stored = len(defaultShrink().Apply(news).Data) }},
+		{"wide-1080to720", func() { stored = len(year.Apply(news).Data) }},
 		{"requantise", func() { defaultShrink().Apply(narrow) }},
 		{"keep", func() { defaultShrink().Apply(light) }},
 		{"decode-encode", func() {
@@ -429,11 +437,15 @@ func BenchmarkShrinkJPEG(b *testing.B) {
 	}
 	for _, c := range cases {
 		b.Run(c.name, func(b *testing.B) {
+			stored = 0
 			cpu0 := cpuTime()
 			for b.Loop() {
 				c.f()
 			}
 			b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			if stored > 0 {
+				b.ReportMetric(float64(stored), "stored-B")
+			}
 		})
 	}
 }
