@@ -65,3 +65,29 @@ func BenchmarkHotPages(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLookup measures the look-up every feed item costs (is this URL
+// known, and in what state) on a store of 4,500 articles.
+func BenchmarkLookup(b *testing.B) {
+	const pages = 4_500
+	for _, be := range storetest.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			ctx := context.Background()
+			db := be.Open(b)
+			for i := range pages {
+				a := store.Article{URL: fmt.Sprintf("https://news.example/%d.html", i), Source: "s", Channel: fmt.Sprintf("ch%d", i%9),
+					ID: fmt.Sprint(i), Title: fmt.Sprintf("标题 %d", i), Published: t0, Mirrored: t0, Path: fmt.Sprintf("pages/ch%d/%d.md", i%9, i)}
+				if err := db.SavePending(ctx, a); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				k, err := db.Lookup(ctx, fmt.Sprintf("https://news.example/%d.html", i%pages))
+				if err != nil || k.State != "pending" {
+					b.Fatalf("look-up = %+v, %v", k, err)
+				}
+			}
+		})
+	}
+}

@@ -138,40 +138,76 @@ func dollars(query string) string {
 	return b.String()
 }
 
-// conn is the database, speaking the dialect.
+// conn is the database, speaking the dialect. Its statements are
+// prepared once and reused (stmts; nil: each is prepared on every call).
 type conn struct {
 	*sql.DB
-	d *dialect
+	d     *dialect
+	stmts *stmtCache
 }
 
 func (c conn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return c.DB.ExecContext(ctx, c.d.bind(query), args...)
+	query = c.d.bind(query)
+	if st := c.stmts.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return c.DB.ExecContext(ctx, query, args...)
 }
 
 func (c conn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return c.DB.QueryContext(ctx, c.d.bind(query), args...)
+	query = c.d.bind(query)
+	if st := c.stmts.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return c.DB.QueryContext(ctx, query, args...)
 }
 
 func (c conn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return c.DB.QueryRowContext(ctx, c.d.bind(query), args...)
+	query = c.d.bind(query)
+	if st := c.stmts.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return c.DB.QueryRowContext(ctx, query, args...)
 }
 
-// txn is a transaction, speaking the dialect.
+// txn is a transaction, speaking the dialect. It runs the statements the
+// cache holds as prepared on its connection.
 type txn struct {
 	*sql.Tx
-	d *dialect
+	d     *dialect
+	stmts *stmtCache
+}
+
+// stmt is query's cached statement, bound to the transaction, or nil.
+func (t txn) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st := t.stmts.inTx(query); st != nil {
+		return t.Tx.StmtContext(ctx, st)
+	}
+	return nil
 }
 
 func (t txn) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return t.Tx.ExecContext(ctx, t.d.bind(query), args...)
+	query = t.d.bind(query)
+	if st := t.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return t.Tx.ExecContext(ctx, query, args...)
 }
 
 func (t txn) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return t.Tx.QueryContext(ctx, t.d.bind(query), args...)
+	query = t.d.bind(query)
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return t.Tx.QueryContext(ctx, query, args...)
 }
 
 func (t txn) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	return t.Tx.QueryRowContext(ctx, t.d.bind(query), args...)
+	query = t.d.bind(query)
+	if st := t.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return t.Tx.QueryRowContext(ctx, query, args...)
 }
 
 func (t txn) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {

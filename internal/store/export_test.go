@@ -39,3 +39,24 @@ func (s *Store) HoldFenced(ctx context.Context, began chan<- struct{}, release <
 
 // SchemaVersion is this program's schema version.
 var SchemaVersion = len(sqliteMigrations)
+
+// CachedStatements is how many prepared statements s holds.
+func CachedStatements(s *Store) int {
+	c := s.db.stmts
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, st := range c.stmts {
+		if st != nil {
+			n++
+		}
+	}
+	return n
+}
+
+// DropConnections closes s's idle connections, as a lost server or a
+// restarted one would: the next statements run on new connections.
+func DropConnections(s *Store) {
+	s.db.SetMaxIdleConns(0)
+	s.db.SetMaxIdleConns(2)
+}

@@ -55,11 +55,12 @@ func openPostgres(ctx context.Context, dsn string, target int) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: database unreachable: %w", name, redactError(err, dsn))
 	}
-	s := &Store{db: conn{db, postgresDialect}, d: postgresDialect}
+	s := &Store{db: conn{DB: db, d: postgresDialect}, d: postgresDialect}
 	if err := s.migrateTo(ctx, target); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", name, err)
 	}
+	s.cacheStatements()
 	return s, nil
 }
 

@@ -22,6 +22,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -65,16 +66,22 @@ func openAt(ctx context.Context, path string, target int) (*Store, error) {
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
 	db.SetMaxOpenConns(1)
-	s := &Store{db: conn{db, sqliteDialect}, d: sqliteDialect}
+	s := &Store{db: conn{DB: db, d: sqliteDialect}, d: sqliteDialect}
 	if err := s.migrateTo(ctx, target); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open state %s: %w", path, err)
 	}
+	s.cacheStatements()
 	return s, nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
+// cacheStatements makes the store prepare each statement once and reuse
+// it. Only after the migrations: they run once, and a schema change
+// prepared before it applies would not prepare.
+func (s *Store) cacheStatements() { s.db.stmts = newStmtCache(s.db.DB) }
+
+// Close closes the database and the statements prepared on it.
+func (s *Store) Close() error { return errors.Join(s.db.stmts.Close(), s.db.Close()) }
 
 // Backend names the engine the state lives in: "sqlite" or "postgres".
 func (s *Store) Backend() string { return s.d.name }
@@ -90,7 +97,10 @@ func (s *Store) txFenced(ctx context.Context, fenced bool, fn func(txn) error) e
 	if err != nil {
 		return err
 	}
-	t := txn{tx, s.d}
+	t := txn{tx, s.d, s.db.stmts}
+	// Statements first met in this transaction are prepared once it
+	// ends and its connection is free.
+	defer s.db.stmts.prepareWanted(ctx)
 	if fenced {
 		if err := s.checkFence(ctx, t); err != nil {
 			tx.Rollback()
