@@ -52,7 +52,7 @@ func OpenRepo(ctx context.Context, dir, author string) (*Repo, error) {
 // change. The message is cleaned as "git commit -F" cleans it, the
 // reflogs read "commit: <subject>" as git commit's do, commit.gpgSign is
 // honoured, and the automatic maintenance git commit starts is started
-// (in the foreground, see gitOut); the prepare-commit-msg and post-commit
+// (in the foreground, see run); the prepare-commit-msg and post-commit
 // hooks, which "git commit --no-verify" still ran, no longer run.
 func (r *Repo) Commit(ctx context.Context, paths []string, message string, when time.Time) (string, error) {
 	if len(paths) == 0 {
@@ -70,10 +70,17 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string, when 
 	if err != nil || tree == parentTree {
 		return "", err
 	}
+	settings, err := r.commitSettings(ctx)
+	if err != nil {
+		return "", err
+	}
 	message = cleanMessage(message)
 	args, reflog := []string{"commit-tree", tree}, "commit (initial): "
 	if parent != "" {
 		args, reflog = append(args, "-p", parent), "commit: "
+	}
+	if settings.sign {
+		args = append(args, "-S") // commit-tree does not read commit.gpgSign
 	}
 	commit, err := r.gitEnv(ctx, dated(when, when), strings.NewReader(message), args...)
 	if err != nil {
@@ -86,20 +93,43 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string, when 
 	if _, err := r.git(ctx, "update-ref", "-m", reflog+subject, "HEAD", commit, parent); err != nil {
 		return "", err
 	}
-	return commit, r.maintain(ctx)
+	if !settings.maintain {
+		return commit, nil
+	}
+	// git's automatic maintenance (a gc when enough loose objects or
+	// packs piled up), as git commit starts it after each commit.
+	_, err = r.git(ctx, "maintenance", "run", "--auto", "--quiet")
+	return commit, err
 }
 
-// maintain runs git's automatic maintenance (a gc when enough loose
-// objects or packs piled up) as git commit does after each commit:
-// unless maintenance.auto is false, as "git maintenance start" sets it
-// when scheduled maintenance takes over.
-func (r *Repo) maintain(ctx context.Context) error {
-	auto, err := r.git(ctx, "config", "--type=bool", "--default=true", "maintenance.auto")
-	if err != nil || strings.TrimSpace(auto) == "false" {
-		return err
+// commitSettings is the repository's configuration git commit reads and
+// the plumbing does not.
+type commitSettings struct {
+	sign     bool // commit.gpgSign: sign the commit
+	maintain bool // maintenance.auto (default true): false when "git maintenance start" took over
+}
+
+// commitSettings reads the settings in one run of git config.
+func (r *Repo) commitSettings(ctx context.Context) (commitSettings, error) {
+	s := commitSettings{maintain: true}
+	out, err := r.git(ctx, "config", "--type=bool", "--get-regexp", `^(commit\.gpgsign|maintenance\.auto)$`)
+	var exit *exec.ExitError
+	if errors.As(err, &exit) && exit.ExitCode() == 1 {
+		return s, nil // neither is set
 	}
-	_, err = r.git(ctx, "maintenance", "run", "--auto", "--quiet")
-	return err
+	if err != nil {
+		return s, err
+	}
+	for line := range strings.Lines(out) {
+		key, value, _ := strings.Cut(strings.TrimSpace(line), " ")
+		switch key {
+		case "commit.gpgsign":
+			s.sign = value == "true"
+		case "maintenance.auto":
+			s.maintain = value != "false"
+		}
+	}
+	return s, nil
 }
 
 // compressedExts are the file types stored compressed already (photos,

@@ -3,6 +3,7 @@ package publish_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -179,4 +180,33 @@ func TestCommitRunsGitsAutomaticMaintenanceUnlessTurnedOff(t *testing.T) {
 func gitRaw(dir string, args ...string) (string, error) {
 	out, err := exec.Command("git", append([]string{"-C", dir}, args...)...).Output()
 	return string(out), err
+}
+
+func TestCommitIsSignedWhenTheRepositoryAsksForIt(t *testing.T) {
+	for _, sign := range []bool{false, true} {
+		t.Run(fmt.Sprint("gpgSign=", sign), func(t *testing.T) {
+			r, paths := newRepo(t, map[string]string{"a.md": "a\n"})
+			// A stand-in for gpg: it reads what to sign and answers with
+			// a detached signature and the status line git waits for.
+			gpg := filepath.Join(t.TempDir(), "gpg")
+			script := "#!/bin/sh\ncat >/dev/null\necho '[GNUPG:] SIG_CREATED D 1 8 00 0 0' >&2\n" +
+				"printf -- '-----BEGIN PGP SIGNATURE-----\\n\\nstand-in\\n-----END PGP SIGNATURE-----\\n'\n"
+			if err := os.WriteFile(gpg, []byte(script), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			git(t, r.Dir, "config", "gpg.program", gpg)
+			git(t, r.Dir, "config", "user.signingKey", "mirror@example.org")
+			git(t, r.Dir, "config", "commit.gpgSign", fmt.Sprint(sign))
+			if _, err := r.Commit(context.Background(), paths, "mirror", time.Time{}); err != nil {
+				t.Fatal(err)
+			}
+			commit, err := gitRaw(r.Dir, "cat-file", "commit", "HEAD")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if signed := strings.Contains(commit, "\ngpgsig -----BEGIN PGP SIGNATURE-----"); signed != sign {
+				t.Errorf("commit signed: %v, want %v:\n%s", signed, sign, commit)
+			}
+		})
+	}
 }
