@@ -67,14 +67,26 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string, when 
 	}
 	tree = strings.TrimSpace(tree)
 	parent, parentTree, err := r.head(ctx)
-	if err != nil || tree == parentTree {
+	if err != nil || tree == parentTree || parent == "" && emptyTrees[tree] {
 		return "", err
 	}
+	return r.commitTree(ctx, tree, parent, cleanMessage(message), when)
+}
+
+// emptyTrees are the names of the tree with no file (SHA-1, SHA-256):
+// nothing to make a first commit of.
+var emptyTrees = map[string]bool{
+	"4b825dc642cb6eb9a060e54bf8d69288fbee4904":                         true,
+	"6ef19b41225c5369f1c104d45d8d85efa9b057b53b14b4b9b939dd74decc5321": true,
+}
+
+// commitTree commits tree on parent ("" for a first commit), moves HEAD
+// to it and starts git's automatic maintenance, as git commit does.
+func (r *Repo) commitTree(ctx context.Context, tree, parent, message string, when time.Time) (string, error) {
 	settings, err := r.commitSettings(ctx)
 	if err != nil {
 		return "", err
 	}
-	message = cleanMessage(message)
 	args, reflog := []string{"commit-tree", tree}, "commit (initial): "
 	if parent != "" {
 		args, reflog = append(args, "-p", parent), "commit: "
@@ -96,8 +108,7 @@ func (r *Repo) Commit(ctx context.Context, paths []string, message string, when 
 	if !settings.maintain {
 		return commit, nil
 	}
-	// git's automatic maintenance (a gc when enough loose objects or
-	// packs piled up), as git commit starts it after each commit.
+	// A gc when enough loose objects or packs piled up.
 	_, err = r.git(ctx, "maintenance", "run", "--auto", "--quiet")
 	return commit, err
 }

@@ -210,3 +210,14 @@ func TestCommitIsSignedWhenTheRepositoryAsksForIt(t *testing.T) {
 		})
 	}
 }
+
+func TestFirstCommitOfPathsWithNoFileMakesNoCommit(t *testing.T) {
+	r, _ := newRepo(t, nil)
+	hash, err := r.Commit(context.Background(), []string{"pages/c1/gone.md"}, "mirror", time.Time{})
+	if err != nil || hash != "" {
+		t.Errorf("commit of a path with no file = %q, %v; want no commit", hash, err)
+	}
+	if has, err := r.HasCommit(context.Background()); err != nil || has {
+		t.Errorf("the branch has a commit: %v, %v", has, err)
+	}
+}
