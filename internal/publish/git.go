@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -19,6 +20,10 @@ import (
 type Repo struct {
 	Dir    string
 	author string // "Name <email>"
+	// settings caches the configuration commits read (commitSettings):
+	// read at the first commit that succeeds in reading it.
+	settingsMu sync.Mutex
+	settings   *commitSettings
 	// crash, when set (by tests), is called between the steps of a
 	// re-root; an error stops the re-root there, as a killed run would.
 	crash func(step string) error
@@ -120,8 +125,22 @@ type commitSettings struct {
 	maintain bool // maintenance.auto (default true): false when "git maintenance start" took over
 }
 
-// commitSettings reads the settings in one run of git config.
+// commitSettings reads the settings, once per Repo.
 func (r *Repo) commitSettings(ctx context.Context) (commitSettings, error) {
+	r.settingsMu.Lock()
+	defer r.settingsMu.Unlock()
+	if r.settings == nil {
+		s, err := r.readCommitSettings(ctx)
+		if err != nil {
+			return s, err
+		}
+		r.settings = &s
+	}
+	return *r.settings, nil
+}
+
+// readCommitSettings reads the settings in one run of git config.
+func (r *Repo) readCommitSettings(ctx context.Context) (commitSettings, error) {
 	s := commitSettings{maintain: true}
 	out, err := r.git(ctx, "config", "--type=bool", "--get-regexp", `^(commit\.gpgsign|maintenance\.auto)$`)
 	var exit *exec.ExitError
