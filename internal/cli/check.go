@@ -8,6 +8,7 @@ import (
 
 	"github.com/newsmirror/newsmirror/internal/config"
 	"github.com/newsmirror/newsmirror/internal/indexes"
+	"github.com/newsmirror/newsmirror/internal/publish"
 	"github.com/newsmirror/newsmirror/internal/render"
 	"github.com/newsmirror/newsmirror/internal/store"
 )
@@ -31,7 +32,40 @@ func runCheck(ctx context.Context, e *env, args []string) int {
 	}
 	fmt.Fprintf(e.stdout, "%s: ok (%d sources, %d channels)\n", *file, len(cfg.Sources), channels)
 	printPixelHosts(e, cfg.Output.PixelURL)
+	warnHistory(e, cfg.Publish)
 	return ExitOK
+}
+
+// warnHistory warns of a history window that bounds nothing: every remote
+// keeps the full history (none is marked rewrite), so the mirror keeps it
+// too, for them.
+func warnHistory(e *env, p publish.Options) {
+	if p.History.IsZero() || len(p.Remotes) == 0 {
+		return
+	}
+	var full []string
+	for _, rm := range p.Remotes {
+		if !rm.Rewrite {
+			full = append(full, rm.Name)
+		}
+	}
+	switch {
+	case len(full) == len(p.Remotes):
+		fmt.Fprintf(e.stderr, "warning: publish.history: %s bounds nothing: no remote is marked rewrite, so every remote keeps the full history, and the mirror keeps it too to push it; mark the remote readers clone (e.g. GitHub) rewrite: true\n", p.History)
+	case len(full) > 0:
+		fmt.Fprintf(e.stdout, "publish.history %s: %s get the re-rooted branch; %s keep the full history, which the mirror keeps too (docs/publishing.md)\n", p.History, strings.Join(rewriteNames(p.Remotes), ", "), strings.Join(full, ", "))
+	}
+}
+
+// rewriteNames are the names of the remotes marked rewrite.
+func rewriteNames(remotes []publish.Remote) []string {
+	var names []string
+	for _, rm := range remotes {
+		if rm.Rewrite {
+			names = append(names, rm.Name)
+		}
+	}
+	return names
 }
 
 // printPixelHosts names the counter hosts the pages' pixels load.

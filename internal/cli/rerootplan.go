@@ -64,8 +64,8 @@ func pushPlan(rm publish.RemotePlan) string {
 		return "--force-with-lease against " + shortHash(rm.Lease) + ", what newsmirror last pushed there (rewrite: true)"
 	case publish.PushFirst:
 		return "never pushed to yet: a plain push first; the re-root waits for it to succeed (rewrite: true)"
-	case publish.PushRefused:
-		return "keeps its full history (no rewrite): a plain push, which it refuses as a non-fast-forward"
+	case publish.PushFull:
+		return "keeps its full history (no rewrite): a plain push of the full-history chain, the re-rooted branch's new commits copied onto it"
 	}
 	return "plain push (holds the re-rooted branch already)"
 }
@@ -104,7 +104,7 @@ type remotePlanJSON struct {
 	Name    string `json:"name"`
 	Rewrite bool   `json:"rewrite"`
 	Lease   string `json:"lease"` // what newsmirror last pushed there; "" when never
-	// Push is "plain", "force-with-lease", "first-push" or "refused".
+	// Push is "plain", "force-with-lease", "first-push" or "full-history".
 	Push string `json:"push"`
 }
 

@@ -67,6 +67,9 @@ type status struct {
 	// in extraction, an encoding guessed): shown, but no reason to exit
 	// non-zero, since the mirror got what could be read.
 	warnings []string
+	// fullHistory names the remotes not marked rewrite when
+	// publish.history is set: they get the full-history chain.
+	fullHistory []string
 }
 
 type channelStatus struct {
@@ -202,6 +205,9 @@ func (st *status) readRemotes(ctx context.Context, db *store.Store, cfg *config.
 			p = store.Push{Remote: r.Name}
 		}
 		st.remotes = append(st.remotes, p)
+		if !r.Rewrite && !cfg.Publish.History.IsZero() {
+			st.fullHistory = append(st.fullHistory, r.Name)
+		}
 		if p.LastError != "" {
 			st.alerts = append(st.alerts, fmt.Sprintf("remote %s: last push failed: %s%s", r.Name, clip(p.LastError, 200), refusedHint(ctx, cfg, r, p.LastError)))
 		}
@@ -252,6 +258,9 @@ func (st *status) print(w io.Writer, loc *time.Location) {
 				shortHash(p.Pushed), clip(p.LastError, 60))
 		}
 		tw.Flush()
+		if len(st.fullHistory) > 0 {
+			fmt.Fprintf(w, "full history: %s (not marked rewrite) get every commit, the re-rooted branch's copied onto a chain the mirror keeps: the local repository keeps the full history for them\n", strings.Join(st.fullHistory, ", "))
+		}
 	}
 	st.hosts.print(w)
 	fmt.Fprintln(w)

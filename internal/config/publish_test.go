@@ -19,8 +19,8 @@ func TestParseChecksPublishKeys(t *testing.T) {
 		{"keep zero", "publish: {keep: 0}\n", "publish.keep: must be at least 1"},
 		{"history in words", "publish: {history: 90 days}\n", "valid.yaml:10: publish.history: want an age such as 90d"},
 		{"history too short", "publish: {history: 12h}\n", "publish.history: must be at least 1d"},
-		{"history with a plain remote", "publish:\n  history: 90d\n  remotes:\n    - {name: gh, url: \"https://github.com/o/r.git\", rewrite: true}\n    - {name: backup, url: /srv/b.git}\n",
-			"publish.remotes[1].rewrite: publish.history is 90d, so the branch's history is cut from time to time, which remote \"backup\" would refuse"},
+		{"history with a plain upstream", "publish:\n  history: 90d\n  upstream: backup\n  remotes:\n    - {name: gh, url: \"https://github.com/o/r.git\", rewrite: true}\n    - {name: backup, url: /srv/b.git}\n",
+			"publish.upstream: publish.history is 90d, so the branch is re-rooted, and remote \"backup\", not marked rewrite, holds the full history instead"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -52,6 +52,10 @@ func TestParseReadsTheHistoryWindowAndRewriteRemotes(t *testing.T) {
 	}
 	if h := cfg.Publish.History; h.Commits != 500 || h.Age != 0 || !cfg.Publish.Remotes[0].Rewrite {
 		t.Errorf("history %+v, remotes %+v", h, cfg.Publish.Remotes)
+	}
+	cfg, err = config.Parse("valid.yaml", []byte(valid+"publish:\n  history: 90d\n  upstream: gh\n  remotes:\n    - {name: gh, url: \"https://github.com/o/r.git\", rewrite: true}\n    - {name: backup, url: /srv/b.git}\n"))
+	if err != nil || cfg.Publish.Remotes[1].Rewrite {
+		t.Errorf("a window with a remote keeping the full history: %v", err)
 	}
 	cfg, err = config.Parse("valid.yaml", []byte(valid))
 	if err != nil || !cfg.Publish.History.IsZero() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +76,49 @@ func TestSyncKeepsHistoryWithinTheWindowAndPushesItWithALease(t *testing.T) {
 	}
 	if refs := gitOut(t, f.out, "for-each-ref", "refs/newsmirror/reroot/"); refs != "" {
 		t.Errorf("re-root not cleaned up:\n%s", refs)
+	}
+}
+
+func TestSyncPushesTheFullHistoryToARemoteNotMarkedRewrite(t *testing.T) {
+	f := newNewsFixture(t)
+	root := t.TempDir()
+	up, backup := filepath.Join(root, "up.git"), filepath.Join(root, "backup.git")
+	for _, b := range []string{up, backup} {
+		if out, err := exec.Command("git", "init", "-q", "--bare", "-b", "main", b).CombinedOutput(); err != nil {
+			t.Fatalf("%v\n%s", err, out)
+		}
+	}
+	cfg := f.config(t, "publish:\n  keep: 3\n  history: 3\n  upstream: up\n  remotes: [{name: up, url: \"file://"+up+"\", rewrite: true}, {name: backup, url: \"file://"+backup+"\"}]", "a")
+	var commits []string // every commit the syncs made, as first made
+	for i, a := range fakenews.Generate("a", 8, t0) {
+		f.site.Add("a", a)
+		now := t0.Add(time.Duration(i+1) * time.Hour)
+		rep, err := mirror.Sync(context.Background(), cfg, mirror.Deps{Client: f.client, Now: func() time.Time { return now }, Pull: true})
+		if err != nil {
+			t.Fatalf("sync %d: %v", i+1, err)
+		}
+		for _, p := range rep.Pushes {
+			if p.Err != nil {
+				t.Fatalf("sync %d: push %s: %v", i+1, p.Remote, p.Err)
+			}
+		}
+		commits = append(commits, gitOut(t, f.out, "log", "-1", "--format=%T %at %s", "HEAD"))
+	}
+	// The backup holds every commit, oldest first, linear; up the window.
+	got := strings.Split(gitOut(t, backup, "log", "--reverse", "--format=%T %at %s", "main"), "\n")
+	if strings.Join(got, "\n") != strings.Join(commits, "\n") {
+		t.Errorf("backup's history:\n%s\nwant every commit made:\n%s", strings.Join(got, "\n"), strings.Join(commits, "\n"))
+	}
+	if n := gitOut(t, backup, "rev-list", "--max-parents=0", "--count", "main"); n != "1" {
+		t.Errorf("backup has %s roots", n)
+	}
+	if n := gitOut(t, up, "rev-list", "--count", "main"); n != "5" {
+		t.Errorf("up holds %s commits, want the root and 4", n)
+	}
+	if a, b := gitOut(t, up, "rev-parse", "main^{tree}"), gitOut(t, backup, "rev-parse", "main^{tree}"); a != b {
+		t.Errorf("tips hold trees %s and %s", a, b)
+	}
+	for _, dir := range []string{f.out, up, backup} {
+		gitOut(t, dir, "fsck", "--strict", "--no-progress")
 	}
 }

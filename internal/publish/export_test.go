@@ -34,4 +34,6 @@ const (
 	RerootOldRef = rerootOldRef
 	RerootNewRef = rerootNewRef
 	PushedRefs   = pushedRefs
+	// ChainRef is the full-history chain's tip.
+	ChainRef = chainRef
 )

@@ -27,6 +27,9 @@ type Repo struct {
 	// crash, when set (by tests), is called between the steps of a
 	// re-root; an error stops the re-root there, as a killed run would.
 	crash func(step string) error
+	// chainMu serialises the pushes that take a remote's branch as the
+	// full-history chain (adopt).
+	chainMu sync.Mutex
 }
 
 // OpenRepo opens the repository at dir, creating the folder and running

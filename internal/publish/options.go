@@ -37,8 +37,9 @@ type Options struct {
 	// History is how much of the branch's history the mirror keeps: the
 	// zero Window keeps all of it. Past the window (and a tenth more) a
 	// run re-roots the branch (see Repo.Reroot): the tree stays, older
-	// history becomes one root commit. Every remote must then allow
-	// rewriting (Remote.Rewrite).
+	// history becomes one root commit. Remotes marked Rewrite get the
+	// re-rooted branch; the others keep the full history (a chain of
+	// copies the mirror keeps too, see Repo.Push).
 	History Window `yaml:"history"`
 }
 
@@ -51,7 +52,9 @@ type Remote struct {
 	// Rewrite lets newsmirror replace the remote's branch with a re-rooted
 	// one (publish.history): such pushes use --force-with-lease against
 	// what newsmirror last pushed there, so another writer's push is never
-	// overwritten.
+	// overwritten. A remote without it keeps the branch's full history:
+	// once the branch is re-rooted it gets a chain of copies of the
+	// branch's commits on top of the history it holds, never forced.
 	Rewrite bool `yaml:"rewrite"`
 }
 
@@ -91,9 +94,6 @@ func (o Options) Validate() error {
 	names := map[string]bool{}
 	for i, r := range o.Remotes {
 		p := fmt.Sprintf("remotes[%d]", i)
-		if !o.History.IsZero() && !r.Rewrite {
-			bad(p+".rewrite", fmt.Errorf("publish.history is %s, so the branch's history is cut from time to time, which remote %q would refuse as a non-fast-forward push: set rewrite: true on it (its readers' clones see a forced update), or leave publish.history empty to keep the full history everywhere (docs/publishing.md, \"History within a window\")", o.History, r.Name))
-		}
 		if !remoteName.MatchString(r.Name) || names[r.Name] {
 			bad(p+".name", fmt.Errorf("want a unique name of letters, digits, '.', '_' or '-', got %q", r.Name))
 		}
@@ -104,6 +104,11 @@ func (o Options) Validate() error {
 	}
 	if o.Upstream != "" && !names[o.Upstream] {
 		bad("upstream", fmt.Errorf("no remote is named %q", o.Upstream))
+	}
+	for _, r := range o.Remotes {
+		if r.Name == o.Upstream && !r.Rewrite && !o.History.IsZero() {
+			bad("upstream", fmt.Errorf("publish.history is %s, so the branch is re-rooted, and remote %q, not marked rewrite, holds the full history instead: a host cloning or taking over from it would start from the whole history; name a remote marked rewrite: true (docs/publishing.md, \"History within a window\")", o.History, r.Name))
+		}
 	}
 	return errs.Err()
 }

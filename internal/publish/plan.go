@@ -83,10 +83,10 @@ const (
 	// PushFirst is a plain push to a rewrite remote newsmirror never
 	// pushed to: the re-root waits for it to succeed (LeaseUnknownError).
 	PushFirst PushMode = "first-push"
-	// PushRefused is a plain push of the re-rooted branch to a remote not
-	// marked rewrite: it keeps its full history and refuses the branch as
-	// a non-fast-forward.
-	PushRefused PushMode = "refused"
+	// PushFull is a plain push of the full-history chain to a remote not
+	// marked rewrite: it keeps every commit, the re-rooted branch's
+	// copied onto it (see Repo.Push).
+	PushFull PushMode = "full-history"
 )
 
 // pushMode is how the branch goes to rm once tip (a re-rooted tip, or ""
@@ -97,7 +97,7 @@ func (r *Repo) pushMode(ctx context.Context, rm RemotePlan, rerooting bool, tip 
 	case !rerooting:
 		return PushPlain
 	case !rm.Rewrite:
-		return PushRefused
+		return PushFull
 	case rm.Lease == "":
 		return PushFirst
 	case tip != "" && r.isAncestor(ctx, tip, rm.Lease):

@@ -102,8 +102,8 @@ func TestPlanRerootSaysWhyADueReRootWaits(t *testing.T) {
 	if err != nil || !p.Due || !errors.As(p.Blocked, &lease) || lease.Remotes[0] != "r" {
 		t.Fatalf("plan = %+v, %v; want due, waiting for a first push to r", p, err)
 	}
-	if p.Remotes[0].Push != publish.PushFirst || p.Remotes[1].Push != publish.PushRefused {
-		t.Errorf("remotes %+v; want r first-push, archive refused", p.Remotes)
+	if p.Remotes[0].Push != publish.PushFirst || p.Remotes[1].Push != publish.PushFull {
+		t.Errorf("remotes %+v; want r first-push, archive full-history", p.Remotes)
 	}
 	shallow := filepath.Join(root, "shallow")
 	git(t, root, "clone", "-q", "--depth", "3", "file://"+r.Dir, shallow)

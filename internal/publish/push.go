@@ -54,13 +54,21 @@ func parsePorcelain(out string) map[string]refStatus {
 // history or of the history its re-root in flight replaces; any other
 // head is someone else's unseen work, never forced over: the error is
 // then a *RejectedError.
-func (r *Repo) pushTo(ctx context.Context, rm Remote, branch, head string, timeout time.Duration, extra []string) error {
+//
+// A remote not marked rewrite gets head, the full-history chain's tip (or
+// the branch's head while there is no chain). When it refuses it because
+// its branch is not in head's history and the mirror's branch was
+// re-rooted, its branch is asked for and taken as the chain when it is a
+// copy of a commit of the mirror's branch (adopt: a fresh clone, a host
+// taking over); else the error is a *StaleChainError. It returns the
+// commit pushed to rm's branch.
+func (r *Repo) pushTo(ctx context.Context, rm Remote, branch, head string, timeout time.Duration, extra []string) (string, error) {
 	refs := r.pushedLines(ctx, branch, head, extra)
 	leases := make([]string, len(refs))
 	for i, p := range refs {
 		leases[i] = r.lease(ctx, rm, p.line, p.dst, p.head)
 	}
-	st, err := r.pushOnce(ctx, rm, branch, leases, timeout, extra)
+	st, err := r.pushOnce(ctx, rm, head, leases, refs[0].dst, timeout, extra)
 	tip, known, again := "", true, false
 	for i, p := range refs {
 		if !isRejected(st[p.dst]) || !rm.Rewrite {
@@ -77,7 +85,19 @@ func (r *Repo) pushTo(ctx context.Context, rm Remote, branch, head string, timeo
 		}
 	}
 	if again {
-		st, err = r.pushOnce(ctx, rm, branch, leases, timeout, extra)
+		st, err = r.pushOnce(ctx, rm, head, leases, refs[0].dst, timeout, extra)
+	}
+	if isRejected(st[refs[0].dst]) && !rm.Rewrite && r.rewritten(ctx) {
+		known, tip, err = r.remoteTip(ctx, rm, refs[0].dst, timeout, err)
+		if !known {
+			return head, scrubErr(err, rm.URL)
+		}
+		chain, aerr := r.adoptOnce(ctx, rm, branch, tip, timeout)
+		if aerr != nil {
+			return head, aerr
+		}
+		head = chain
+		st, err = r.pushOnce(ctx, rm, head, leases, refs[0].dst, timeout, extra)
 	}
 	for _, p := range refs {
 		if s, ok := st[p.dst]; ok && s.flag != '!' {
@@ -88,9 +108,9 @@ func (r *Repo) pushTo(ctx context.Context, rm Remote, branch, head string, timeo
 	}
 	err = scrubErr(err, rm.URL)
 	if isRejected(st[refs[0].dst]) && known && err != nil {
-		return &RejectedError{Remote: rm.Name, Tip: tip, msg: err.Error()}
+		return head, &RejectedError{Remote: rm.Name, Tip: tip, msg: err.Error()}
 	}
-	return err
+	return head, err
 }
 
 // pushedLine is a branch a push sends whose history a re-root may cut:
@@ -121,9 +141,10 @@ func isRejected(s refStatus) bool {
 	return s.flag == '!' && strings.HasPrefix(s.summary, "[rejected]")
 }
 
-// pushOnce runs one git push --porcelain of HEAD to rm's branch and extra,
-// with the leases that are set; the error names every ref refused and why.
-func (r *Repo) pushOnce(ctx context.Context, rm Remote, branch string, leases []string, timeout time.Duration, extra []string) (map[string]refStatus, error) {
+// pushOnce runs one git push --porcelain of src (a commit) to rm's dst
+// and extra, with the leases that are set; the error names every ref
+// refused and why.
+func (r *Repo) pushOnce(ctx context.Context, rm Remote, src string, leases []string, dst string, timeout time.Duration, extra []string) (map[string]refStatus, error) {
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	args := []string{"push", "--porcelain"}
@@ -132,7 +153,7 @@ func (r *Repo) pushOnce(ctx context.Context, rm Remote, branch string, leases []
 			args = append(args, l)
 		}
 	}
-	args = append(append(args, expand(rm.URL), "HEAD:refs/heads/"+branch), extra...)
+	args = append(append(args, expand(rm.URL), src+":"+dst), extra...)
 	out, err := r.gitOut(pctx, nil, nil, args...)
 	if pctx.Err() != nil && ctx.Err() == nil {
 		err = fmt.Errorf("timed out after %s", timeout)

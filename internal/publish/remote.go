@@ -27,19 +27,34 @@ type PushResult struct {
 // whose branch newsmirror re-rooted since its last push there is pushed
 // with --force-with-lease against that last push (see pushTo): refused,
 // like any non-fast-forward, when someone else pushed there since, with a
-// *RejectedError.
+// *RejectedError. A remote not marked Rewrite gets the full-history chain
+// once there is one (see chainRef), extended first to the branch's head;
+// it is never forced.
 func (r *Repo) Push(ctx context.Context, remotes []Remote, branch string, timeout time.Duration, extra ...string) []PushResult {
 	head, herr := r.git(ctx, "rev-parse", "--verify", "-q", "HEAD")
 	head = strings.TrimSpace(head)
+	var chain string
+	var cerr error
+	if herr == nil && hasPlain(remotes) {
+		chain, cerr = r.extendChain(ctx)
+	}
 	out := make([]PushResult, len(remotes))
 	var wg sync.WaitGroup
 	for i, rm := range remotes {
-		out[i] = PushResult{Remote: rm.Name, Commit: head}
-		if herr != nil {
+		src := head
+		if !rm.Rewrite && chain != "" {
+			src = chain
+		}
+		out[i] = PushResult{Remote: rm.Name, Commit: src}
+		switch {
+		case herr != nil:
 			out[i].Err = errors.New("nothing to push: the mirror has no commit")
 			continue
+		case !rm.Rewrite && cerr != nil:
+			out[i].Err = fmt.Errorf("full history not pushed: %w", cerr)
+			continue
 		}
-		wg.Go(func() { out[i].Err = r.pushTo(ctx, rm, branch, head, timeout, extra) })
+		wg.Go(func() { out[i].Commit, out[i].Err = r.pushTo(ctx, rm, branch, src, timeout, extra) })
 	}
 	wg.Wait()
 	return out

@@ -88,6 +88,11 @@ const (
 // *LeaseUnknownError when a re-root is due but a rewrite remote was never
 // pushed to.
 func (r *Repo) Reroot(ctx context.Context, w Window, remotes []Remote, now time.Time) (*Rerooted, error) {
+	if !hasPlain(remotes) {
+		if err := r.dropChain(ctx); err != nil {
+			return nil, err
+		}
+	}
 	if w.IsZero() && !r.hasIntent(ctx, mainIntent()) {
 		return nil, nil
 	}
@@ -102,8 +107,14 @@ func (r *Repo) Reroot(ctx context.Context, w Window, remotes []Remote, now time.
 // mirror's branch's (same window, margin, crash safety and leases, its
 // own intent refs and push records): only the tip's export is read back,
 // so its older history is weight a clone pays for nothing. A repository
-// without the state branch has nothing to do.
+// without the state branch has nothing to do. Nor does one with a remote
+// not marked rewrite: that remote keeps the full history, the state
+// branch's too, which is pushed to it plainly (a re-root recorded before
+// is finished, no new one is made).
 func (r *Repo) RerootState(ctx context.Context, w Window, remotes []Remote, now time.Time) (*Rerooted, error) {
+	if hasPlain(remotes) {
+		w = Window{}
+	}
 	if (w.IsZero() && !r.hasIntent(ctx, stateLine())) || r.resolve(ctx, StateRef) == "" {
 		return nil, nil
 	}
@@ -112,6 +123,7 @@ func (r *Repo) RerootState(ctx context.Context, w Window, remotes []Remote, now 
 
 // reroot keeps ln's history within w (see Reroot).
 func (r *Repo) reroot(ctx context.Context, ln line, w Window, remotes []Remote, now time.Time) (*Rerooted, error) {
+	ln.plain = ln.chained && hasPlain(remotes)
 	if res, done, err := r.resume(ctx, ln); done || err != nil {
 		return res, err
 	}
@@ -128,6 +140,9 @@ func (r *Repo) reroot(ctx context.Context, ln line, w Window, remotes []Remote, 
 	if missing := r.unleased(ctx, ln, remotes); len(missing) > 0 {
 		return nil, &LeaseUnknownError{Remotes: missing}
 	}
+	if err := r.readyChain(ctx, ln); err != nil {
+		return nil, err
+	}
 	res := &Rerooted{Old: p.kept[0].hash, Cut: p.cut, Kept: len(p.kept), Since: p.kept[len(p.kept)-1].when}
 	if res.New, err = r.rebuild(ctx, p, now); err != nil {
 		return nil, err
@@ -142,7 +157,7 @@ func (r *Repo) reroot(ctx context.Context, ln line, w Window, remotes []Remote, 
 	if err := r.step("recorded"); err != nil {
 		return nil, err
 	}
-	return res, r.move(ctx, ln.ref, res.Old, res.New)
+	return res, r.move(ctx, ln, res.Old, res.New)
 }
 
 // shallow reports whether the repository is a shallow clone.
@@ -163,11 +178,17 @@ type line struct {
 	ref            string // the branch ("refs/heads/main")
 	oldRef, newRef string // a re-root's intent: the tips before and after
 	pushed         string // + a remote's name: what newsmirror last pushed there
+	// chained is set on the mirror's branch's line, whose full history the
+	// remotes not marked rewrite keep (chainRef); plain, when a re-root
+	// runs, says such a remote is configured.
+	chained, plain bool
 }
 
 // mainIntent is the mirror's branch's line without its branch (its
 // records are the same whichever branch HEAD names); mainLine fills it.
-func mainIntent() line { return line{oldRef: rerootOldRef, newRef: rerootNewRef, pushed: pushedRefs} }
+func mainIntent() line {
+	return line{oldRef: rerootOldRef, newRef: rerootNewRef, pushed: pushedRefs, chained: true}
+}
 
 // stateLine is StateBranch's line.
 func stateLine() line {
@@ -203,10 +224,15 @@ func (r *Repo) follow(ctx context.Context, remote Remote, up string, others bool
 	return r.pushed(ctx, remote, mainIntent(), up)
 }
 
-// move sets branch from old to new, only if it still is at old.
-func (r *Repo) move(ctx context.Context, branch, old, new string) error {
-	if _, err := r.git(ctx, "update-ref", "-m", "newsmirror: re-root (publish.history)", branch, new, old); err != nil {
-		return fmt.Errorf("re-root: move %s: %w", branch, err)
+// move sets ln's branch from old to new, only if it still is at old, and,
+// in the same ref transaction, the full-history chain (see chainAtReroot).
+func (r *Repo) move(ctx context.Context, ln line, old, new string) error {
+	in := "start\n" + refUpdate(ln.ref, new, old)
+	if ln.chained {
+		in += r.chainAtReroot(ctx, old, new, ln.plain)
+	}
+	if _, err := r.gitStdin(ctx, strings.NewReader(in+"prepare\ncommit\n"), "update-ref", "-m", "newsmirror: re-root (publish.history)", "--stdin"); err != nil {
+		return fmt.Errorf("re-root: move %s: %w", ln.ref, err)
 	}
 	return r.step("moved")
 }
@@ -225,7 +251,10 @@ func (r *Repo) resume(ctx context.Context, ln line) (res *Rerooted, done bool, e
 	res = &Rerooted{Old: old, New: nw, Resumed: true}
 	switch {
 	case nw != "" && old != "" && cur == old:
-		return res, true, r.move(ctx, ln.ref, old, nw)
+		if err := r.readyChain(ctx, ln); err != nil {
+			return nil, true, err
+		}
+		return res, true, r.move(ctx, ln, old, nw)
 	case nw != "" && r.isAncestor(ctx, nw, cur):
 		return res, true, nil
 	}

@@ -271,6 +271,9 @@ func TestMain(m *testing.M) {
 	if v := os.Getenv(killedRerootEnv); v != "" {
 		killedReroot(v)
 	}
+	if v := os.Getenv(killedChainEnv); v != "" {
+		killedChain(v)
+	}
 	dir, err := os.MkdirTemp("", "newsmirror-histories-")
 	if err != nil {
 		panic(err)
