@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"os"
 	"syscall"
 )
@@ -37,3 +38,7 @@ const (
 	// ChainRef is the full-history chain's tip.
 	ChainRef = chainRef
 )
+
+// ExtendChain copies the branch's commits the full-history chain lacks
+// onto it, as a push to a remote not marked rewrite does first.
+func ExtendChain(ctx context.Context, r *Repo) (string, error) { return r.extendChain(ctx) }
