@@ -58,7 +58,7 @@ func (r repoStatus) waiting() string {
 	case p.Pending != "":
 		var lacking []string
 		for _, rm := range p.Remotes {
-			if rm.Push != publish.PushPlain {
+			if rm.Rewrite && rm.Push != publish.PushPlain { // the others get the full history
 				lacking = append(lacking, rm.Name)
 			}
 		}
