@@ -210,8 +210,8 @@ func watchRepo(ctx context.Context, e *env, cfg *config.Config, m *metrics.Metri
 // history, or a remote not marked rewrite, is refused on every run until
 // the operator decides.
 func refusedHint(ctx context.Context, cfg *config.Config, rm publish.Remote, lastErr string) string {
-	if !strings.Contains(lastErr, "[rejected]") {
-		return ""
+	if !strings.Contains(lastErr, "[rejected]") || !rm.Rewrite {
+		return "" // a remote not marked rewrite gets the full history (its error says why it did not)
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Output.Dir, ".git")); err != nil {
 		return ""
@@ -221,14 +221,10 @@ func refusedHint(ctx context.Context, cfg *config.Config, rm publish.Remote, las
 		return ""
 	}
 	branch := cfg.Publish.Branch
-	mark := ""
-	if !rm.Rewrite {
-		mark = fmt.Sprintf("set rewrite: true on it (publish.remotes), then ")
-	}
 	return fmt.Sprintf(". This mirror's branch was re-rooted (publish.history), and %s holds commits the new history does not continue: "+
 		"the history before the re-root, or another writer's work. Look at what it holds (git ls-remote %s refs/heads/%s); "+
-		"to let newsmirror replace it with the re-rooted branch, %srun once: "+
+		"to let newsmirror replace it with the re-rooted branch, run once: "+
 		"git -C %s fetch %s %s && git -C %s update-ref %s%s FETCH_HEAD (the next push is --force-with-lease against that head); "+
-		"to keep its full history instead, take it out of publish.remotes (docs/publishing.md, \"History within a window\")",
-		rm.Name, rm.URL, branch, mark, cfg.Output.Dir, rm.URL, branch, cfg.Output.Dir, publish.PushRecordPrefix, rm.Name)
+		"to keep its full history instead, set rewrite: false on it (docs/publishing.md, \"History within a window\")",
+		rm.Name, rm.URL, branch, cfg.Output.Dir, rm.URL, branch, cfg.Output.Dir, publish.PushRecordPrefix, rm.Name)
 }
