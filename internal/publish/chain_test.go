@@ -258,3 +258,34 @@ func TestPlainRemoteEndingInAnUnknownCommitIsNotPushed(t *testing.T) {
 	}
 	remoteAtHead(t, b, gh)
 }
+
+func TestStateBranchKeepsItsFullHistoryWhileAPlainRemoteIsConfigured(t *testing.T) {
+	ctx := context.Background()
+	r, gh, backup, remotes := fullSetup(t)
+	exportDays(t, r, seq(0, 30))
+	pushAll(t, r, remotes)
+	w := publish.Window{Commits: 4}
+	for i := 30; i < 34; i++ {
+		addDay(t, r, i)
+		if _, err := r.Reroot(ctx, w, remotes, dayAt(i)); err != nil {
+			t.Fatal(err)
+		}
+		exportDays(t, r, []int{i})
+		if res, err := r.RerootState(ctx, w, remotes, dayAt(i)); res != nil || err != nil {
+			t.Fatalf("RerootState with a plain remote = %+v, %v; want nothing", res, err)
+		}
+		pushAll(t, r, remotes)
+		if _, err := r.FinishReroot(ctx, remotes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fullHistoryIs(t, backup, 34)
+	for _, remote := range []string{gh, backup} {
+		if n := count(t, remote, publish.StateRef); n != 34 {
+			t.Errorf("%s's state branch holds %d exports, want all 34", filepath.Base(remote), n)
+		}
+	}
+	if p, err := r.PlanReroot(ctx, w, remotes, dayAt(40), time.Time{}); err != nil || p.State != nil {
+		t.Errorf("PlanReroot's state plan = %+v, %v; want none", p.State, err)
+	}
+}

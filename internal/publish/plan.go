@@ -135,7 +135,9 @@ func (r *Repo) PlanReroot(ctx context.Context, w Window, remotes []Remote, now, 
 		chain = append([]link{{when: commitAt}}, chain...)
 	}
 	p.describe(chain, now)
-	p.State = r.planState(ctx, w, now, commitAt)
+	if !hasPlain(remotes) { // else the state branch keeps its full history (RerootState)
+		p.State = r.planState(ctx, w, now, commitAt)
+	}
 	c := cut(chain, w, now)
 	if c == nil {
 		return p, nil
