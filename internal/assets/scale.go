@@ -3,6 +3,8 @@ package assets
 import (
 	"image"
 	"math"
+
+	"github.com/newsmirror/newsmirror/internal/jpegcoef"
 )
 
 // plane is one channel of an image: w×h samples, stride apart by row.
@@ -17,8 +19,8 @@ func scaleYCbCr(src *image.YCbCr, w, h int, ratio image.YCbCrSubsampleRatio) *im
 	dst := image.NewYCbCr(image.Rect(0, 0, w, h), ratio)
 	r := src.Bounds()
 	scalePlane(plane{src.Y[src.YOffset(r.Min.X, r.Min.Y):], r.Dx(), r.Dy(), src.YStride}, plane{dst.Y, w, h, dst.YStride})
-	sw, sh := chromaSize(src)
-	dw, dh := chromaSize(dst)
+	sw, sh := jpegcoef.ChromaSize(src)
+	dw, dh := jpegcoef.ChromaSize(dst)
 	off := src.COffset(r.Min.X, r.Min.Y)
 	scalePlane(plane{src.Cb[off:], sw, sh, src.CStride}, plane{dst.Cb, dw, dh, dst.CStride})
 	scalePlane(plane{src.Cr[off:], sw, sh, src.CStride}, plane{dst.Cr, dw, dh, dst.CStride})
@@ -31,25 +33,6 @@ func scaleGray(src *image.Gray, w, h int) *image.Gray {
 	dst := image.NewGray(image.Rect(0, 0, w, h))
 	scalePlane(plane{src.Pix[src.PixOffset(r.Min.X, r.Min.Y):], r.Dx(), r.Dy(), src.Stride}, plane{dst.Pix, w, h, dst.Stride})
 	return dst
-}
-
-// chromaSize is the size of an image's Cb and Cr planes.
-func chromaSize(m *image.YCbCr) (int, int) {
-	r := m.Bounds()
-	w, h := r.Dx(), r.Dy()
-	switch m.SubsampleRatio {
-	case image.YCbCrSubsampleRatio422:
-		return (w + 1) / 2, h
-	case image.YCbCrSubsampleRatio420:
-		return (w + 1) / 2, (h + 1) / 2
-	case image.YCbCrSubsampleRatio440:
-		return w, (h + 1) / 2
-	case image.YCbCrSubsampleRatio411:
-		return (w + 3) / 4, h
-	case image.YCbCrSubsampleRatio410:
-		return (w + 3) / 4, (h + 1) / 2
-	}
-	return w, h
 }
 
 // scalePlane resamples src into dst with a triangle (bilinear) filter,

@@ -142,14 +142,8 @@ func (o Shrink) jpeg(data []byte, cfg image.Config, out *Shrunk) bool {
 	// what decoding MaxPixels to pixels would take (three bytes a pixel,
 	// 4:4:4), the image is decoded to pixels instead.
 	m, err := jpegcoef.DecodeLimit(data, 3*o.MaxPixels)
-	var limit *jpegcoef.LimitError
-	var unsupported *jpegcoef.UnsupportedError
-	switch {
-	case errors.As(err, &limit) || errors.As(err, &unsupported):
-		return false
-	case err != nil:
-		out.Warning = fmt.Sprintf("kept as is: image/jpeg does not decode: %v", err)
-		return true
+	if failed, handled := decodeFailed(err, out); failed {
+		return handled
 	}
 	m.Requantize(o.Quality)
 	var b bytes.Buffer
@@ -157,6 +151,23 @@ func (o Shrink) jpeg(data []byte, cfg image.Config, out *Shrunk) bool {
 		out.Data = b.Bytes()
 	}
 	return true
+}
+
+// decodeFailed says what a jpegcoef decode error means for a JPEG:
+// nothing when err is nil; over the memory limit or beyond what jpegcoef
+// reads, the JPEG is to be decoded to pixels (failed, not handled);
+// broken, it is kept as is with a warning (failed and handled).
+func decodeFailed(err error, out *Shrunk) (failed, handled bool) {
+	var limit *jpegcoef.LimitError
+	var unsupported *jpegcoef.UnsupportedError
+	switch {
+	case err == nil:
+		return false, false
+	case errors.As(err, &limit) || errors.As(err, &unsupported):
+		return true, false
+	}
+	out.Warning = fmt.Sprintf("kept as is: image/jpeg does not decode: %v", err)
+	return true, true
 }
 
 // wideJPEG scales a sequential JPEG wider than MaxWidth down to it
@@ -171,14 +182,8 @@ func (o Shrink) jpeg(data []byte, cfg image.Config, out *Shrunk) bool {
 func (o Shrink) wideJPEG(data []byte, cfg image.Config, h jpegcoef.Header, out *Shrunk) bool {
 	w, ht := o.MaxWidth, o.height(cfg.Width, cfg.Height)
 	img, err := jpegcoef.DecodeScaled(data, scaledDecodeMargin*w, 3*o.MaxPixels)
-	var limit *jpegcoef.LimitError
-	var unsupported *jpegcoef.UnsupportedError
-	switch {
-	case errors.As(err, &limit) || errors.As(err, &unsupported):
-		return false
-	case err != nil:
-		out.Warning = fmt.Sprintf("kept as is: image/jpeg does not decode: %v", err)
-		return true
+	if failed, handled := decodeFailed(err, out); failed {
+		return handled
 	}
 	switch src := img.(type) {
 	case *image.YCbCr:

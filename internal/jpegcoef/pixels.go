@@ -348,3 +348,22 @@ func fill(dst []byte, stride, n int, v byte) {
 		}
 	}
 }
+
+// ChromaSize is the size of a YCbCr image's Cb and Cr planes.
+func ChromaSize(m *image.YCbCr) (w, h int) {
+	r := m.Bounds()
+	w, h = r.Dx(), r.Dy()
+	switch m.SubsampleRatio {
+	case image.YCbCrSubsampleRatio422:
+		return (w + 1) / 2, h
+	case image.YCbCrSubsampleRatio420:
+		return (w + 1) / 2, (h + 1) / 2
+	case image.YCbCrSubsampleRatio440:
+		return w, (h + 1) / 2
+	case image.YCbCrSubsampleRatio411:
+		return (w + 3) / 4, h
+	case image.YCbCrSubsampleRatio410:
+		return (w + 3) / 4, (h + 1) / 2
+	}
+	return w, h
+}

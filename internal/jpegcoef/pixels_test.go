@@ -224,28 +224,10 @@ func planesOf(img image.Image) []testPlane {
 	case *image.Gray:
 		return []testPlane{{m.Pix, r.Dx(), r.Dy(), m.Stride}}
 	case *image.YCbCr:
-		w, h := chromaDims(m)
+		w, h := ChromaSize(m)
 		return []testPlane{{m.Y, r.Dx(), r.Dy(), m.YStride}, {m.Cb, w, h, m.CStride}, {m.Cr, w, h, m.CStride}}
 	}
 	return nil
-}
-
-// chromaDims is the size of a YCbCr image's chroma planes.
-func chromaDims(m *image.YCbCr) (int, int) {
-	w, h := m.Rect.Dx(), m.Rect.Dy()
-	switch m.SubsampleRatio {
-	case image.YCbCrSubsampleRatio422:
-		return (w + 1) / 2, h
-	case image.YCbCrSubsampleRatio420:
-		return (w + 1) / 2, (h + 1) / 2
-	case image.YCbCrSubsampleRatio440:
-		return w, (h + 1) / 2
-	case image.YCbCrSubsampleRatio411:
-		return (w + 3) / 4, h
-	case image.YCbCrSubsampleRatio410:
-		return (w + 3) / 4, (h + 1) / 2
-	}
-	return w, h
 }
 
 // planePairs pairs the planes of two images of one kind.
