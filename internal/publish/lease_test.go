@@ -150,17 +150,8 @@ func TestPushRefusedForAReasonOtherThanAnotherWriterIsNoRejection(t *testing.T) 
 
 func TestForcedPushAfterTakingOverFromAnotherHostSucceeds(t *testing.T) {
 	ctx := context.Background()
-	root := t.TempDir()
-	up := filepath.Join(root, "up.git")
-	bare(t, up)
-	remotes := []publish.Remote{{Name: "up", URL: "file://" + up, Rewrite: true}}
-	a := history(t, filepath.Join(root, "a"), 30)
-	pushOK(t, a, remotes)
 	// b takes over, goes on and pushes; then a takes over again.
-	b, err := publish.Clone(ctx, filepath.Join(root, "b"), "mirror <m@localhost>", remotes[0], "main", time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	remotes, a, b := hostAndStandby(t, 30)
 	pushOK(t, b, remotes)
 	for i := 30; i < 35; i++ {
 		addDay(t, b, i)
@@ -174,7 +165,7 @@ func TestForcedPushAfterTakingOverFromAnotherHostSucceeds(t *testing.T) {
 		t.Fatalf("Reroot = %+v, %v", res, err)
 	}
 	pushOK(t, a, remotes)
-	remoteAtHead(t, a, up)
+	remoteAtHead(t, a, strings.TrimPrefix(remotes[0].URL, "file://"))
 }
 
 func TestRerootCleanUpKeepsTheOperatorsStashes(t *testing.T) {

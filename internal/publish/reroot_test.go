@@ -238,6 +238,23 @@ func runOnce(ctx context.Context, r *publish.Repo, w publish.Window, now time.Ti
 }
 
 // pushOK pushes the branch to remotes and fails the test on an error.
+// hostAndStandby makes a bare upstream (a rewrite remote), host a with n
+// commits pushed to it, and host b cloned from it then.
+func hostAndStandby(t *testing.T, n int) (remotes []publish.Remote, a, b *publish.Repo) {
+	t.Helper()
+	root := t.TempDir()
+	up := filepath.Join(root, "up.git")
+	bare(t, up)
+	remotes = []publish.Remote{{Name: "up", URL: "file://" + up, Rewrite: true}}
+	a = history(t, filepath.Join(root, "a"), n)
+	pushOK(t, a, remotes)
+	b, err := publish.Clone(context.Background(), filepath.Join(root, "b"), "mirror <m@localhost>", remotes[0], "main", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return remotes, a, b
+}
+
 func pushOK(t *testing.T, r *publish.Repo, remotes []publish.Remote) {
 	t.Helper()
 	for _, res := range r.Push(context.Background(), remotes, "main", time.Minute) {
@@ -510,19 +527,9 @@ func TestRerootLeavesAShallowCloneAlone(t *testing.T) {
 
 func TestPullTakesABranchReRootedByAnotherHost(t *testing.T) {
 	ctx := context.Background()
-	root := t.TempDir()
-	up := filepath.Join(root, "up.git")
-	bare(t, up)
-	remotes := []publish.Remote{{Name: "up", URL: "file://" + up, Rewrite: true}}
-	a := history(t, filepath.Join(root, "a"), 30)
-	pushOK(t, a, remotes)
-
 	// Host b, a standby, cloned the upstream then and made a commit of its
 	// own; host a goes on, re-roots and pushes.
-	b, err := publish.Clone(ctx, filepath.Join(root, "b"), "mirror <m@localhost>", remotes[0], "main", time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
+	remotes, a, b := hostAndStandby(t, 30)
 	commitFile(t, b, "pages/c/b-only.md", "written on b")
 	addDay(t, a, 30)
 	if err := rerootRun(ctx, a, publish.Window{Commits: 10}, remotes, dayAt(40)); err != nil {
